@@ -1,0 +1,42 @@
+import { Layer } from "effect"
+import * as AgentRegistry from "../application/agents/AgentRegistry.js"
+import * as PlanBuilder from "../application/PlanBuilder.js"
+import * as WorkflowService from "../application/WorkflowService.js"
+import { Settings } from "../ports/Settings.js"
+import type { Terminal } from "../ports/Terminal.js"
+import type { AppConfig } from "./config/AppConfig.js"
+import * as ModuleUserFunctions from "./functions/ModuleUserFunctions.js"
+import * as RandomThreadIds from "./ids/RandomThreadIds.js"
+import * as LangGraphEngine from "./langgraph/LangGraphEngine.js"
+import * as FilePromptLibrary from "./prompts/FilePromptLibrary.js"
+import * as FileWorkflowRepository from "./repository/FileWorkflowRepository.js"
+
+export interface AppOptions {
+  readonly config: AppConfig
+  readonly cwd: string
+  /** Who answers `input` nodes: a TTY for the CLI, nobody for servers. */
+  readonly terminal: Layer.Layer<Terminal>
+}
+
+/** The composition root: configuration picks the adapters; every door runs the same WorkflowService on top. */
+export const layer = (options: AppOptions) => {
+  const { config } = options
+  const infrastructure = Layer.mergeAll(
+    FileWorkflowRepository.layer({ root: config.paths.csvRepository, cwd: options.cwd }),
+    FilePromptLibrary.layer({ directory: config.paths.promptsDirectory, registryFile: config.paths.promptRegistry }),
+    ModuleUserFunctions.layer({ directory: config.paths.functions, cacheDirectory: config.paths.cache }),
+    Layer.succeed(Settings, {
+      successPolicy: config.execution.successPolicy,
+      maxSteps: config.execution.maxSteps,
+      trackExecutions: config.execution.trackExecutions
+    }),
+    RandomThreadIds.layer,
+    LangGraphEngine.layer,
+    options.terminal
+  )
+  return WorkflowService.layer.pipe(
+    Layer.provideMerge(PlanBuilder.layer),
+    Layer.provideMerge(AgentRegistry.layer),
+    Layer.provideMerge(infrastructure)
+  )
+}

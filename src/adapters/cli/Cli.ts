@@ -1,0 +1,37 @@
+import * as Command from "@effect/cli/Command"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { Effect } from "effect"
+import { initCommand, initConfigCommand } from "./commands/InitCommand.js"
+import { runCommand } from "./commands/RunCommand.js"
+import { validateCommand } from "./commands/ValidateCommand.js"
+import { ExitCode } from "./ExitCodes.js"
+import { printJson } from "./Output.js"
+
+const root = Command.make("agentmap").pipe(
+  Command.withDescription("Define agent workflows as CSV files and run them anywhere"),
+  Command.withSubcommands([runCommand, validateCommand, initCommand, initConfigCommand])
+)
+
+/** The `agentmap` command line. Usage errors exit 2 (the contract), not @effect/cli's 1. */
+export const main = (argv: ReadonlyArray<string>, version: string): Promise<void> => {
+  const cli = Command.run(root, { name: "agentmap", version })
+  return Effect.runPromise(
+    cli(argv).pipe(
+      Effect.catchIf(ValidationError.isValidationError, (e) =>
+        Effect.sync(() => {
+          if (argv.includes("--json")) printJson({ json: true, indent: false }, { error: "UsageError", message: usageMessage(e) })
+          process.exitCode = ExitCode.UserError
+        })
+      ),
+      Effect.provide(NodeContext.layer)
+    )
+  )
+}
+
+const usageMessage = (e: ValidationError.ValidationError): string => {
+  const doc = (e as { readonly error?: unknown }).error
+  const text = JSON.stringify(doc ?? e._tag)
+  const matches = [...text.matchAll(/"value":"([^"]*)"/g)].map((m) => m[1]).filter((s) => s !== undefined && s.trim() !== "")
+  return matches.length > 0 ? matches.join("").trim() : e._tag
+}

@@ -1,0 +1,47 @@
+import { Effect, Option } from "effect"
+import type { WorkflowService } from "../../application/WorkflowService.js"
+import * as AppLayer from "../AppLayer.js"
+import { loadConfig } from "../config/ConfigLoader.js"
+import * as TtyTerminal from "../terminal/TtyTerminal.js"
+import { ExitCode } from "./ExitCodes.js"
+import * as Logging from "./Logging.js"
+import { type CommandError, type OutputMode, printDiagnostics, printJson, reportError } from "./Output.js"
+
+const setExitCode = (code: number) => Effect.sync(() => void (process.exitCode = code))
+
+/** Reports an unexpected crash without a stack trace (set AGENTMAP_DEBUG=1 to see it). */
+const reportDefect = (mode: OutputMode, defect: unknown) =>
+  Effect.sync(() => {
+    const message = defect instanceof Error ? defect.message : String(defect)
+    if (process.env["AGENTMAP_DEBUG"] !== undefined && defect instanceof Error) process.stderr.write(`${defect.stack}\n`)
+    if (mode.json) printJson(mode, { error: "InternalError", message })
+    else process.stderr.write(`internal error: ${message}\n`)
+    return ExitCode.Failed
+  })
+
+/** Runs a command body that needs no application (init): errors and defects become exit codes. */
+export const runStandalone = (mode: OutputMode, body: Effect.Effect<number, CommandError>) =>
+  body.pipe(
+    Effect.catchAll((e) => Effect.sync(() => reportError(mode, e))),
+    Effect.catchAllDefect((d) => reportDefect(mode, d)),
+    Effect.flatMap(setExitCode)
+  )
+
+/** Loads configuration, builds the application and runs a command body on it. */
+export const runWithApp = (
+  configFlag: Option.Option<string>,
+  mode: OutputMode,
+  body: Effect.Effect<number, CommandError, WorkflowService>
+) =>
+  runStandalone(
+    mode,
+    Effect.gen(function* () {
+      const cwd = process.cwd()
+      const { config, diagnostics } = yield* loadConfig({ explicit: Option.getOrUndefined(configFlag), env: process.env, cwd })
+      printDiagnostics(diagnostics)
+      return yield* body.pipe(
+        Effect.provide(AppLayer.layer({ config, cwd, terminal: TtyTerminal.layer })),
+        Effect.provide(Logging.layer(config.logging.level))
+      )
+    })
+  )

@@ -1,0 +1,27 @@
+/** What `agentmap init` writes: a commented configuration and a first workflow. */
+export const CONFIG_TEMPLATE = `# AgentMap configuration. Relative paths are resolved against this file's folder.
+# Every string value may read the environment: env:VAR or env:VAR:default.
+# Every key may be overridden with AGENTMAP_<SECTION>__<KEY>, e.g. AGENTMAP_EXECUTION__MAX_STEPS=500.
+
+paths:
+  csv_repository: workflows     # where 'agentmap run name::Graph' looks for name.csv
+  functions: functions          # routing functions: func:name -> functions/name.ts|.js
+  custom_agents: custom_agents  # custom agent modules
+  cache: .agentmap              # checkpoints, keys, compiled functions
+
+execution:
+  success_policy:
+    type: all_nodes             # all_nodes | final_node | critical_nodes | custom
+    # critical_nodes: [Greet]
+    # custom_function: my_policy
+  tracking:
+    enabled: true
+
+logging:
+  level: warning                # debug | info | warning | error
+`
+
+export const HELLO_WORLD_CSV = `GraphName,Node,AgentType,Input_Fields,Output_Field,Edge,Prompt,Description
+HelloWorld,AskName,input,,name,Greet,What is your name?,Asks for a name unless the state already holds one
+HelloWorld,Greet,echo,name,greeting,,"Hello {name}, welcome to AgentMap!",Greets by name
+`

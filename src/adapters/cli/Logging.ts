@@ -1,0 +1,23 @@
+import { Layer, Logger, LogLevel } from "effect"
+
+const LEVELS: Readonly<Record<string, LogLevel.LogLevel>> = {
+  trace: LogLevel.Trace,
+  debug: LogLevel.Debug,
+  info: LogLevel.Info,
+  warning: LogLevel.Warning,
+  warn: LogLevel.Warning,
+  error: LogLevel.Error,
+  critical: LogLevel.Fatal,
+  fatal: LogLevel.Fatal,
+  none: LogLevel.None
+}
+
+/** Logs go to stderr (stdout carries results), at the configured level. */
+export const layer = (level: string) =>
+  Layer.mergeAll(
+    Logger.replace(
+      Logger.defaultLogger,
+      Logger.map(Logger.logfmtLogger, (line) => process.stderr.write(`${line}\n`))
+    ),
+    Logger.minimumLogLevel(LEVELS[level.toLowerCase()] ?? LogLevel.Warning)
+  )

@@ -1,0 +1,43 @@
+import type { RunResult } from "../../domain/RunResult.js"
+
+const useColor = () => process.stdout.isTTY === true && process.env["NO_COLOR"] === undefined
+const paint = (code: string, text: string) => (useColor() ? `\x1b[${code}m${text}\x1b[0m` : text)
+
+const MAX_VALUE = 80
+
+const oneLine = (value: unknown): string => {
+  const text = typeof value === "string" ? value : JSON.stringify(value) ?? "null"
+  const flat = text.replace(/\s*\n\s*/g, " ⏎ ")
+  return flat.length > MAX_VALUE ? `${flat.slice(0, MAX_VALUE - 1)}…` : flat
+}
+
+/** A plain text table: header, rule, rows; columns as wide as their widest cell. */
+export const table = (headers: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string => {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)))
+  const line = (cells: ReadonlyArray<string>) => `  ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ")}`.trimEnd()
+  return [line(headers), line(widths.map((w) => "─".repeat(w))), ...rows.map(line)].join("\n")
+}
+
+const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`)
+
+/** The human view of a result: status line, final state table, per-node timings. */
+export const renderResult = (result: RunResult): string => {
+  const summary = result.execution_summary
+  const mark =
+    result.status === "completed" ? paint("32", "✔ completed") : result.status === "suspended" ? paint("33", "⏸ suspended") : paint("31", "✘ failed")
+  const lines = [`${mark}  graph ${result.graph_name}  thread ${result.thread_id}  (${ms(summary.duration_ms)})`]
+  if (result.error !== undefined) lines.push(`${paint("31", "error")}: ${result.error.message}`)
+  if (result.interrupt !== undefined) lines.push(`waiting at node ${result.interrupt.node} (${result.interrupt.type}): ${oneLine(result.interrupt.payload)}`)
+  const state = Object.entries(result.outputs)
+  lines.push("", "Final state", state.length === 0 ? "  (empty)" : table(["key", "value"], state.map(([k, v]) => [k, oneLine(v)])))
+  if (summary.node_executions.length > 0)
+    lines.push(
+      "",
+      "Node timings",
+      table(
+        ["node", "agent", "ok", "duration", "error"],
+        summary.node_executions.map((e) => [e.node, e.agent_type, e.success ? "✔" : "✘", ms(e.duration_ms), e.error === undefined ? "" : oneLine(e.error)])
+      )
+    )
+  return `${lines.join("\n")}\n`
+}

@@ -1,0 +1,23 @@
+import type { SuccessPolicy } from "../../domain/SuccessPolicy.js"
+
+/** Decoded configuration with every path absolute. */
+export interface AppConfig {
+  /** The config file used, or undefined when running on defaults. */
+  readonly file: string | undefined
+  readonly paths: {
+    readonly csvRepository: string
+    readonly functions: string
+    readonly customAgents: string
+    readonly cache: string
+    readonly promptsDirectory: string
+    readonly promptRegistry: string
+  }
+  readonly execution: {
+    readonly successPolicy: SuccessPolicy
+    readonly maxSteps: number | undefined
+    readonly trackExecutions: boolean
+  }
+  readonly logging: { readonly level: string }
+  /** The whole checked document, for sections read by later features. */
+  readonly raw: Readonly<Record<string, unknown>>
+}

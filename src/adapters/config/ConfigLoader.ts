@@ -1,0 +1,161 @@
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { Effect } from "effect"
+import { LineCounter, parseDocument } from "yaml"
+import { type Diagnostic, error, hasErrors, warning } from "../../domain/Diagnostic.js"
+import { FileNotFound, InvalidConfig } from "../../domain/Errors.js"
+import type { SuccessPolicy } from "../../domain/SuccessPolicy.js"
+import type { AppConfig } from "./AppConfig.js"
+import { ConfigSpec, ENV_ALIASES, type Spec } from "./ConfigSpec.js"
+import { checkNode, checkValue } from "./SpecCheck.js"
+
+export const CONFIG_FILE_NAME = "agentmap_config.yaml"
+
+export interface LoadOptions {
+  /** `--config F`. */
+  readonly explicit: string | undefined
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly cwd: string
+  readonly home?: string
+}
+
+export interface LoadedConfig {
+  readonly config: AppConfig
+  readonly diagnostics: ReadonlyArray<Diagnostic>
+}
+
+/** `--config` → AGENTMAP_CONFIG_FILE → ./agentmap_config.yaml → ~/.agentmap/agentmap_config.yaml → defaults. */
+export const discover = (options: LoadOptions): { file: string | undefined; explicit: boolean } => {
+  const explicit = options.explicit ?? options.env["AGENTMAP_CONFIG_FILE"]
+  if (explicit !== undefined && explicit !== "") return { file: path.resolve(options.cwd, explicit), explicit: true }
+  const candidates = [path.join(options.cwd, CONFIG_FILE_NAME), path.join(options.home ?? os.homedir(), ".agentmap", CONFIG_FILE_NAME)]
+  return { file: candidates.find((f) => fs.existsSync(f)), explicit: false }
+}
+
+const specAt = (spec: Spec, keys: ReadonlyArray<string>): Spec | undefined => {
+  let current: Spec | undefined = spec
+  for (const key of keys) {
+    if (current === undefined || current.kind !== "object") return current?.kind === "any" ? current : undefined
+    current = current.fields[key] ?? (current.open ? { kind: "any" } : undefined)
+  }
+  return current
+}
+
+const setAt = (target: Record<string, unknown>, keys: ReadonlyArray<string>, value: unknown) => {
+  let node = target
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key]
+    node = typeof next === "object" && next !== null && !Array.isArray(next) ? (next as Record<string, unknown>) : (node[key] = {})
+  }
+  node[keys[keys.length - 1]!] = value
+}
+
+/** `AGENTMAP_<SECTION>__<KEY>` (and the short aliases) override keys of the file. */
+const applyEnvOverrides = (raw: Record<string, unknown>, env: LoadOptions["env"], diagnostics: Array<Diagnostic>) => {
+  const at = { file: "(environment)", line: 1, column: 1 }
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || !name.startsWith("AGENTMAP_")) continue
+    const keys = ENV_ALIASES[name] ?? (name.includes("__") ? name.slice("AGENTMAP_".length).toLowerCase().split("__") : undefined)
+    if (keys === undefined) continue
+    const spec = specAt(ConfigSpec, keys)
+    if (spec === undefined) {
+      diagnostics.push(warning(at, "config-unknown-key", `${name} overrides unknown key '${keys.join(".")}' and is ignored`))
+      continue
+    }
+    const r = checkValue(value, spec.kind === "either" ? spec.options[0]! : spec, true, () => {})
+    if (!r.ok) diagnostics.push(error(at, "config-type", `${name} (${keys.join(".")}): ${r.message}`))
+    else setAt(raw, keys, r.value)
+  }
+}
+
+const get = (raw: Record<string, unknown>, ...keys: ReadonlyArray<string>): unknown =>
+  keys.reduce<unknown>((v, k) => (typeof v === "object" && v !== null ? (v as Record<string, unknown>)[k] : undefined), raw)
+
+const text = (raw: Record<string, unknown>, ...keys: ReadonlyArray<string>) => {
+  const v = get(raw, ...keys)
+  return typeof v === "string" && v !== "" ? v : undefined
+}
+
+const decodePolicy = (raw: Record<string, unknown>, diagnostics: Array<Diagnostic>, file: string): SuccessPolicy => {
+  const value = get(raw, "execution", "success_policy") ?? get(raw, "execution", "default_success_policy")
+  const type = typeof value === "string" ? value : (text(raw, "execution", "success_policy", "type") ?? "all_nodes")
+  switch (type) {
+    case "final_node":
+      return { _tag: "FinalNode" }
+    case "critical_nodes": {
+      const nodes = get(raw, "execution", "success_policy", "critical_nodes")
+      if (!Array.isArray(nodes) || nodes.length === 0)
+        diagnostics.push(error({ file, line: 1, column: 1 }, "config-value", "execution.success_policy: critical_nodes needs a non-empty critical_nodes list"))
+      return { _tag: "CriticalNodes", nodes: Array.isArray(nodes) ? nodes.map(String) : [] }
+    }
+    case "custom": {
+      const fn = text(raw, "execution", "success_policy", "custom_function")
+      if (fn === undefined)
+        diagnostics.push(error({ file, line: 1, column: 1 }, "config-value", "execution.success_policy: custom needs custom_function, the name of a function in the functions folder"))
+      return { _tag: "Custom", functionName: fn ?? "" }
+    }
+    default:
+      return { _tag: "AllNodes" }
+  }
+}
+
+const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: string, diagnostics: Array<Diagnostic>): AppConfig => {
+  const base = file === undefined ? cwd : path.dirname(file)
+  const abs = (p: string) => path.resolve(base, p.startsWith("~/") ? path.join(os.homedir(), p.slice(2)) : p)
+  const promptsDirectory = abs(text(raw, "prompts", "directory") ?? text(raw, "paths", "prompts") ?? "prompts")
+  return {
+    file,
+    paths: {
+      csvRepository: abs(text(raw, "paths", "csv_repository") ?? text(raw, "storage", "csv_repository_path") ?? "workflows"),
+      functions: abs(text(raw, "paths", "functions") ?? "functions"),
+      customAgents: abs(text(raw, "paths", "custom_agents") ?? "custom_agents"),
+      cache: abs(text(raw, "paths", "cache") ?? text(raw, "storage", "cache_folder") ?? ".agentmap"),
+      promptsDirectory,
+      promptRegistry: text(raw, "prompts", "registry_file") !== undefined ? abs(text(raw, "prompts", "registry_file")!) : path.join(promptsDirectory, "registry.yaml")
+    },
+    execution: {
+      successPolicy: decodePolicy(raw, diagnostics, file ?? "(environment)"),
+      maxSteps: typeof get(raw, "execution", "max_steps") === "number" ? (get(raw, "execution", "max_steps") as number) : undefined,
+      trackExecutions: get(raw, "execution", "tracking", "enabled") !== false
+    },
+    logging: { level: text(raw, "logging", "level") ?? "warning" },
+    raw
+  }
+}
+
+/** Finds, reads and checks the configuration. Errors fail with every diagnostic; warnings come back with the config. */
+export const loadConfig = (options: LoadOptions): Effect.Effect<LoadedConfig, InvalidConfig | FileNotFound> =>
+  Effect.gen(function* () {
+    const { file, explicit } = discover(options)
+    const diagnostics: Array<Diagnostic> = []
+    let raw: Record<string, unknown> = {}
+    if (file !== undefined) {
+      const source = yield* Effect.try({
+        try: () => fs.readFileSync(file, "utf8"),
+        catch: () =>
+          new FileNotFound({
+            path: file,
+            message: `config file '${file}' not found${explicit && options.explicit === undefined ? " (named by AGENTMAP_CONFIG_FILE)" : ""}`
+          })
+      })
+      const lines = new LineCounter()
+      const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false })
+      for (const e of doc.errors) {
+        const pos = lines.linePos(e.pos[0])
+        diagnostics.push(error({ file, line: pos.line, column: pos.col }, "config-syntax", `invalid YAML: ${e.message.split("\n")[0]}`))
+      }
+      if (doc.errors.length === 0 && doc.contents !== null) {
+        const checked = checkNode(doc.contents, ConfigSpec, [], { file, lines, env: options.env, diagnostics })
+        if (typeof checked === "object" && checked !== null) raw = checked as Record<string, unknown>
+        else if (checked !== undefined) diagnostics.push(error({ file, line: 1, column: 1 }, "config-type", "the config file must be a mapping of sections"))
+      }
+    }
+    applyEnvOverrides(raw, options.env, diagnostics)
+    const config = decode(file, raw, options.cwd, diagnostics)
+    if (hasErrors(diagnostics))
+      return yield* Effect.fail(
+        new InvalidConfig({ file: file ?? "(environment)", diagnostics, message: `configuration ${file ?? "(environment)"} has errors` })
+      )
+    return { config, diagnostics }
+  })

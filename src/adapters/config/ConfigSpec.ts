@@ -1,0 +1,85 @@
+/**
+ * The shape of agentmap_config.yaml as data: the loader checks a file against it and reports
+ * wrong types and values as errors and unknown keys as warnings, each with its path.
+ * Sections that later features fill in are `open` until then, so configs written for the
+ * original (which carry them) load without noise.
+ */
+export type Spec =
+  | { readonly kind: "string" }
+  | { readonly kind: "int"; readonly min?: number }
+  | { readonly kind: "number"; readonly min?: number; readonly max?: number }
+  | { readonly kind: "bool" }
+  | { readonly kind: "enum"; readonly values: ReadonlyArray<string> }
+  | { readonly kind: "list"; readonly of: Spec }
+  | { readonly kind: "object"; readonly fields: Readonly<Record<string, Spec>>; readonly open?: boolean }
+  | { readonly kind: "either"; readonly options: ReadonlyArray<Spec> }
+  | { readonly kind: "any" }
+
+export const str: Spec = { kind: "string" }
+export const bool: Spec = { kind: "bool" }
+export const int = (min?: number): Spec => (min === undefined ? { kind: "int" } : { kind: "int", min })
+export const num = (min?: number, max?: number): Spec => ({ kind: "number", ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) })
+export const oneOf = (...values: ReadonlyArray<string>): Spec => ({ kind: "enum", values })
+export const list = (of: Spec): Spec => ({ kind: "list", of })
+export const obj = (fields: Readonly<Record<string, Spec>>, open = false): Spec => ({ kind: "object", fields, open })
+export const either = (...options: ReadonlyArray<Spec>): Spec => ({ kind: "either", options })
+export const any: Spec = { kind: "any" }
+const open: Spec = obj({}, true)
+
+export const SUCCESS_POLICIES = ["all_nodes", "final_node", "critical_nodes", "custom"] as const
+
+export const ConfigSpec: Spec = obj({
+  paths: obj({
+    csv_repository: str,
+    functions: str,
+    custom_agents: str,
+    cache: str,
+    compiled_graphs: str,
+    prompts: str
+  }),
+  storage: obj(
+    {
+      csv_repository_path: str,
+      cache_folder: str
+    },
+    true
+  ),
+  prompts: obj({ directory: str, registry_file: str, enable_cache: bool }),
+  execution: obj(
+    {
+      success_policy: either(
+        oneOf(...SUCCESS_POLICIES),
+        obj({ type: oneOf(...SUCCESS_POLICIES), critical_nodes: list(str), custom_function: str })
+      ),
+      max_steps: int(1),
+      durability: oneOf("sync", "async", "exit"),
+      tracking: obj({ enabled: bool, track_outputs: bool, track_inputs: bool }),
+      use_direct_import_agents: bool,
+      default_success_policy: oneOf(...SUCCESS_POLICIES),
+      enable_checkpoints: bool
+    }
+  ),
+  persistence: open,
+  llm: open,
+  routing: open,
+  auth: open,
+  http: open,
+  triggers: open,
+  logging: obj({ level: oneOf("trace", "debug", "info", "warning", "warn", "error", "critical", "fatal", "none") }, true),
+  telemetry: open,
+  tracing: open,
+  memory: open,
+  performance: open,
+  csv_path: str,
+  autocompile: bool,
+  storage_config_path: str
+})
+
+/** The design document's short environment names, kept as aliases of the `__` form. */
+export const ENV_ALIASES: Readonly<Record<string, ReadonlyArray<string>>> = {
+  AGENTMAP_LOG_LEVEL: ["logging", "level"],
+  AGENTMAP_CACHE_FOLDER: ["paths", "cache"],
+  AGENTMAP_AUTH_ENABLED: ["auth", "enabled"],
+  AGENTMAP_PERSISTENCE_BACKEND: ["persistence", "backend"],
+  AGENTMAP_POSTGRES_URL: ["persistence", "postgres_url"]
+}

@@ -1,0 +1,80 @@
+import { parse } from "csv-parse/sync"
+import type { Column } from "../../domain/Columns.js"
+import { type Diagnostic, error, warning } from "../../domain/Diagnostic.js"
+import { analyzeHeader } from "../../domain/Header.js"
+import type { Cell, ParsedCsv, WorkflowRow } from "../../domain/WorkflowRow.js"
+import { parseContext } from "./ContextParser.js"
+
+interface Record {
+  readonly record: ReadonlyArray<string>
+  readonly info: { readonly lines: number }
+}
+
+interface CsvError {
+  readonly message: string
+  readonly lines?: number
+  readonly column?: number | string
+}
+
+const newlines = (cells: ReadonlyArray<string>) => cells.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0)
+
+/**
+ * Reads a workflow CSV with csv-parse: RFC 4180 quoting, trimmed cells, blank lines skipped,
+ * rows whose first cell starts with `#` are comments, short rows padded (and reported).
+ */
+export const parseWorkflowCsv = (file: string, text: string): ParsedCsv => {
+  let records: ReadonlyArray<Record>
+  try {
+    records = parse(text, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      comment: "#",
+      comment_no_infix: true,
+      trim: true
+    }) as unknown as ReadonlyArray<Record>
+  } catch (e) {
+    const err = e as CsvError
+    const line = typeof err.lines === "number" ? err.lines : 1
+    const message = (err.message ?? String(e)).replace(/^Invalid [^:]*:\s*/, "")
+    return {
+      file,
+      rows: [],
+      headerColumns: {},
+      diagnostics: [error({ file, line, column: 1 }, "csv-syntax", `the file is not valid CSV: ${message}`)]
+    }
+  }
+  const diagnostics: Array<Diagnostic> = []
+  const data = records.filter((r) => !(r.record[0] ?? "").startsWith("#"))
+  const header = data[0]
+  if (header === undefined)
+    return { file, rows: [], headerColumns: {}, diagnostics: [error({ file, line: 1, column: 1 }, "empty-file", "the file is empty: it needs a header row and one row per node")] }
+  const layout = analyzeHeader(file, header.record)
+  diagnostics.push(...layout.diagnostics)
+  const rows: Array<WorkflowRow> = []
+  for (const r of data.slice(1)) {
+    const line = r.info.lines - newlines(r.record)
+    if (r.record.length !== header.record.length) {
+      const shorter = r.record.length < header.record.length
+      diagnostics.push(
+        warning(
+          { file, line, column: Math.min(r.record.length, header.record.length) + 1 },
+          shorter ? "short-row" : "long-row",
+          shorter
+            ? `row has ${r.record.length} fields but the header has ${header.record.length}; the missing cells are empty`
+            : `row has ${r.record.length} fields but the header has ${header.record.length}; the extra cells are ignored`
+        )
+      )
+    }
+    const cells: Partial<{ [K in Column]: Cell }> = {}
+    for (const [index, column] of layout.fields) cells[column] = { value: (r.record[index] ?? "").trim(), column: index + 1 }
+    const contextCell = cells.Context
+    const context = parseContext(contextCell?.value ?? "")
+    if (context.problem !== undefined && contextCell !== undefined)
+      diagnostics.push(warning({ file, line, column: contextCell.column }, "context-text", context.problem))
+    rows.push({ file, line, cells, context: context.value })
+  }
+  return { file, rows, diagnostics, headerColumns: layout.positions }
+}

@@ -1,0 +1,296 @@
+import { Context, Effect, Layer } from "effect"
+import { isBuiltinAgentType, BuiltinAgentTypes } from "../domain/AgentType.js"
+import { type Diagnostic, error, format, hasErrors, sortByPosition, warning } from "../domain/Diagnostic.js"
+import { GraphNotFound, InvalidRequest, InvalidWorkflow, type WorkflowNotFound } from "../domain/Errors.js"
+import type { JsonObject } from "../domain/Json.js"
+import { nextTargets } from "../domain/Routing.js"
+import { type AddressRef, describeRef, parseAddress, subgraphRef } from "../domain/Subgraph.js"
+import { didYouMean } from "../domain/Suggest.js"
+import { type Validated, validateRows } from "../domain/Validation.js"
+import { type GraphSpec, type NodeSpec, findGraph, nodeAt } from "../domain/Workflow.js"
+import { PromptLibrary, isPromptReference } from "../ports/PromptLibrary.js"
+import { Settings } from "../ports/Settings.js"
+import { UserFunctions } from "../ports/UserFunctions.js"
+import { type WorkflowLocation, WorkflowRepository } from "../ports/WorkflowRepository.js"
+import type { RunPlan } from "../ports/WorkflowEngine.js"
+import { AgentFailure } from "./agents/Agent.js"
+import { AgentRegistry } from "./agents/AgentRegistry.js"
+import { executeNode, type PreparedNode } from "./NodeExecutor.js"
+import { routeWithFunction } from "./RoutingFunctions.js"
+
+/** `validate` reports what the environment lacks as warnings; `run` refuses to start with it. */
+export type Mode = "run" | "validate"
+
+export interface Loaded {
+  readonly location: WorkflowLocation
+  readonly validated: Validated
+}
+
+export interface PlanResult {
+  readonly plan: RunPlan
+  readonly location: WorkflowLocation
+  readonly warnings: ReadonlyArray<Diagnostic>
+}
+
+export interface ValidationReport {
+  readonly valid: boolean
+  readonly file: string
+  readonly graphs: ReadonlyArray<string>
+  readonly diagnostics: ReadonlyArray<Diagnostic>
+}
+
+/** Diagnostics that concern `graph`: its own rows plus file-level findings (header, syntax). */
+const diagnosticsOf = (validated: Validated, graph: GraphSpec | undefined): ReadonlyArray<Diagnostic> => {
+  if (graph === undefined) return validated.diagnostics
+  const lines = new Set(graph.nodes.map((n) => n.line))
+  const otherLines = new Set(validated.workflow.graphs.filter((g) => g !== graph).flatMap((g) => g.nodes.map((n) => n.line)))
+  return validated.diagnostics.filter((d) => lines.has(d.line) || !otherLines.has(d.line))
+}
+
+const defaultMaxSteps = (graph: GraphSpec) => Math.max(100, graph.nodes.length * 10)
+
+export class PlanBuilder extends Context.Tag("agentmap/PlanBuilder")<
+  PlanBuilder,
+  {
+    readonly plan: (
+      address: string,
+      graph: string | undefined
+    ) => Effect.Effect<PlanResult, WorkflowNotFound | GraphNotFound | InvalidWorkflow | InvalidRequest>
+    readonly validate: (address: string, graph: string | undefined) => Effect.Effect<ValidationReport, WorkflowNotFound | GraphNotFound | InvalidRequest>
+  }
+>() {}
+
+export const layer = Layer.effect(
+  PlanBuilder,
+  Effect.gen(function* () {
+    const repo = yield* WorkflowRepository
+    const prompts = yield* PromptLibrary
+    const functions = yield* UserFunctions
+    const agents = yield* AgentRegistry
+    const settings = yield* Settings
+
+    /** One build (a `plan` or `validate` call) reads each file once and prepares each graph once. */
+    const session = () => {
+      const files = new Map<string, Loaded>()
+      const plans = new Map<string, { diagnostics: ReadonlyArray<Diagnostic>; plan: RunPlan | undefined }>()
+
+      const load = (location: WorkflowLocation): Effect.Effect<Loaded, WorkflowNotFound> => {
+        const cached = files.get(location.path)
+        if (cached !== undefined) return Effect.succeed(cached)
+        return repo.load(location).pipe(
+          Effect.map((csv) => ({ location, validated: validateRows(csv) })),
+          Effect.tap((loaded) => Effect.sync(() => files.set(location.path, loaded)))
+        )
+      }
+
+      /** The graph a subgraph reference names, or a diagnostic on the referencing node's line. */
+      const resolveRef = (
+        owner: Loaded,
+        node: NodeSpec,
+        ref: AddressRef
+      ): Effect.Effect<{ loaded: Loaded; graph: GraphSpec } | Diagnostic> => {
+        const at = nodeAt(node, "Context")
+        const pick = (loaded: Loaded, name: string | undefined) => {
+          const graphs = loaded.validated.workflow.graphs
+          const graph = name === undefined ? graphs[0] : findGraph(loaded.validated.workflow, name)
+          if (graph !== undefined) return { loaded, graph }
+          return name === undefined
+            ? error(at, "missing-subgraph", `subgraph file '${loaded.location.display}' of node '${node.name}' defines no graph`)
+            : error(
+                at,
+                "missing-subgraph",
+                `node '${node.name}' runs graph '${name}', which ${loaded === owner ? "this file does not define" : `'${loaded.location.display}' does not define`}${didYouMean(name, graphs.map((g) => g.name))} (graphs: ${graphs.map((g) => g.name).join(", ") || "none"})`
+              )
+        }
+        switch (ref._tag) {
+          case "Local":
+            return Effect.succeed(pick(owner, ref.graph))
+          case "External":
+            return repo.resolveFrom(owner.location.path, ref.workflow).pipe(
+              Effect.flatMap(load),
+              Effect.map((loaded) => pick(loaded, ref.graph)),
+              Effect.catchAll((e) =>
+                Effect.succeed(error(at, "missing-subgraph", `node '${node.name}' runs ${describeRef(ref)}: ${e.message}`))
+              )
+            )
+        }
+      }
+
+      const envSeverity = (mode: Mode) => (mode === "run" ? error : warning)
+
+      /** Checks what the rows cannot show (agent types, prompt files, functions, subgraphs) and, to run, prepares every node. */
+      const prepare = (
+        owner: Loaded,
+        graph: GraphSpec,
+        mode: Mode,
+        stack: ReadonlyArray<string>
+      ): Effect.Effect<{ diagnostics: ReadonlyArray<Diagnostic>; plan: RunPlan | undefined }> => {
+        const key = `${owner.location.path}::${graph.name}`
+        const cached = plans.get(key)
+        if (cached !== undefined) return Effect.succeed(cached)
+        return Effect.gen(function* () {
+          const diagnostics: Array<Diagnostic> = [...diagnosticsOf(owner.validated, graph)]
+          const prepared = new Map<string, PreparedNode>()
+          const names = new Set(graph.nodes.map((n) => n.name))
+          const report = envSeverity(mode)
+          for (const node of graph.nodes) {
+            const agent = isBuiltinAgentType(node.agentType) ? agents[node.agentType] : undefined
+            if (agent === undefined)
+              diagnostics.push(
+                report(
+                  nodeAt(node, "AgentType"),
+                  "unknown-agent",
+                  `unknown agent type '${node.declaredType}' for node '${node.name}'${didYouMean(node.agentType, BuiltinAgentTypes)}: built-in types are ${BuiltinAgentTypes.join(", ")}`
+                )
+              )
+            let prompt = node.prompt
+            if (isPromptReference(node.prompt)) {
+              const resolved = yield* prompts.resolve(node.prompt).pipe(Effect.either)
+              if (resolved._tag === "Right") prompt = resolved.right
+              else diagnostics.push(report(nodeAt(node, "Prompt"), "missing-prompt", resolved.left.message))
+            }
+            let route: PreparedNode["route"] = (_state, success) => Effect.succeed(nextTargets(node.routing, success))
+            if (node.routing._tag === "Function") {
+              const fn = yield* functions.load(node.routing.name).pipe(Effect.either)
+              if (fn._tag === "Right") route = routeWithFunction(node, fn.right, names)
+              else diagnostics.push(report(nodeAt(node, node.columns["Edge"] !== undefined ? "Edge" : "Success_Next"), "missing-function", fn.left.message))
+            }
+            let subgraph: PreparedNode["subgraph"]
+            const ref = node.agentType === "graph" ? subgraphRef(node) : undefined
+            if (ref !== undefined && ref._tag === "FromState") subgraph = dynamicSubgraph(owner, node, ref.field)
+            else if (ref !== undefined) {
+              const target = yield* resolveRef(owner, node, ref)
+              if ("severity" in target) diagnostics.push(target)
+              else if (mode === "run") {
+                const childKey = `${target.loaded.location.path}::${target.graph.name}`
+                if (stack.includes(childKey) || childKey === key)
+                  diagnostics.push(error(nodeAt(node, "Context"), "recursive-subgraph", `node '${node.name}' runs ${describeRef(ref)}, which is already running above it (subgraphs cannot recurse)`))
+                else {
+                  const child = yield* prepare(target.loaded, target.graph, mode, [...stack, key])
+                  diagnostics.push(...child.diagnostics)
+                  const childPlan = child.plan
+                  if (childPlan !== undefined) subgraph = () => Effect.succeed(childPlan)
+                }
+              }
+            }
+            if (agent !== undefined) prepared.set(node.name, { spec: node, agent, prompt, subgraph, route })
+          }
+          const plan: RunPlan | undefined =
+            mode === "run" && !hasErrors(diagnostics)
+              ? {
+                  graph,
+                  maxSteps: settings.maxSteps ?? defaultMaxSteps(graph),
+                  executeNode: (node, state, host) => executeNode(prepared.get(node.name)!, state, host),
+                  nextNodes: (node, state, success) => prepared.get(node.name)!.route(state, success)
+                }
+              : undefined
+          const result = { diagnostics, plan }
+          plans.set(key, result)
+          return result
+        })
+      }
+
+      /** `{workflow_field=key}`: the address comes from the state when the node runs. */
+      const dynamicSubgraph =
+        (owner: Loaded, node: NodeSpec, field: string) =>
+        (state: JsonObject): Effect.Effect<RunPlan, AgentFailure> => {
+          const address = state[field]
+          if (typeof address !== "string" || address.trim() === "")
+            return Effect.fail(new AgentFailure({ type: "NoSubgraph", message: `state field '${field}' should name the graph to run (e.g. "::Inner" or "file.csv::Inner")` }))
+          return resolveRef(owner, node, parseAddress(address.includes("::") ? address : `::${address}`)).pipe(
+            Effect.flatMap((target) =>
+              "severity" in target
+                ? Effect.fail(new AgentFailure({ type: "NoSubgraph", message: target.message }))
+                : prepare(target.loaded, target.graph, "run", []).pipe(
+                    Effect.flatMap(({ diagnostics, plan }) =>
+                      plan !== undefined
+                        ? Effect.succeed(plan)
+                        : Effect.fail(
+                            new AgentFailure({
+                              type: "InvalidWorkflow",
+                              message: `subgraph '${target.graph.name}' is invalid:\n${diagnostics.filter((d) => d.severity === "error").map(format).join("\n")}`
+                            })
+                          )
+                    )
+                  )
+            )
+          )
+        }
+
+      return { load, prepare }
+    }
+
+    const locate = (address: string, graph: string | undefined) =>
+      repo.resolve(address).pipe(
+        Effect.filterOrFail(
+          (location) => location.graph === undefined || graph === undefined || location.graph === graph,
+          (location) => new InvalidRequest({ message: `'${address}' names graph '${location.graph}' but --graph names '${graph}': give one` })
+        )
+      )
+
+    const selectGraph = (loaded: Loaded, requested: string | undefined) => {
+      const graphs = loaded.validated.workflow.graphs
+      const names = graphs.map((g) => g.name)
+      if (requested === undefined) {
+        const warnings =
+          graphs.length > 1
+            ? [
+                warning(
+                  { file: loaded.location.display, line: graphs[0]!.line, column: 1 },
+                  "several-graphs",
+                  `'${loaded.location.display}' holds ${graphs.length} graphs; running the first, '${names[0]}' (others: ${names.slice(1).join(", ")}); choose one with --graph`
+                )
+              ]
+            : []
+        return Effect.succeed({ graph: graphs[0], warnings })
+      }
+      const graph = findGraph(loaded.validated.workflow, requested)
+      return graph !== undefined
+        ? Effect.succeed({ graph, warnings: [] })
+        : Effect.fail(
+            new GraphNotFound({
+              workflow: loaded.location.display,
+              graph: requested,
+              available: names,
+              message: `graph '${requested}' is not in '${loaded.location.display}'${didYouMean(requested, names)}; it has: ${names.join(", ") || "no graphs"}`
+            })
+          )
+    }
+
+    const plan = (address: string, requested: string | undefined) =>
+      Effect.gen(function* () {
+        const s = session()
+        const location = yield* locate(address, requested)
+        const loaded = yield* s.load(location)
+        const { graph, warnings } = yield* selectGraph(loaded, requested ?? location.graph)
+        const invalid = (diagnostics: ReadonlyArray<Diagnostic>) =>
+          new InvalidWorkflow({
+            file: location.display,
+            diagnostics: sortByPosition(diagnostics),
+            message: `'${location.display}' has errors; the workflow did not start`
+          })
+        if (graph === undefined) return yield* Effect.fail(invalid(loaded.validated.diagnostics))
+        const { diagnostics, plan } = yield* s.prepare(loaded, graph, "run", [])
+        if (plan === undefined) return yield* Effect.fail(invalid(diagnostics))
+        return { plan, location, warnings: sortByPosition([...warnings, ...diagnostics]) }
+      })
+
+    const validate = (address: string, requested: string | undefined) =>
+      Effect.gen(function* () {
+        const s = session()
+        const location = yield* locate(address, requested)
+        const loaded = yield* s.load(location)
+        const name = requested ?? location.graph
+        const graphs =
+          name === undefined ? loaded.validated.workflow.graphs : [(yield* selectGraph(loaded, name)).graph!]
+        const diagnostics = new Map<string, Diagnostic>()
+        const add = (d: Diagnostic) => diagnostics.set(`${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`, d)
+        if (name === undefined) loaded.validated.diagnostics.forEach(add)
+        for (const graph of graphs) (yield* s.prepare(loaded, graph, "validate", [])).diagnostics.forEach(add)
+        const all = sortByPosition([...diagnostics.values()])
+        return { valid: !hasErrors(all), file: location.display, graphs: graphs.map((g) => g.name), diagnostics: all }
+      })
+
+    return { plan, validate }
+  })
+)

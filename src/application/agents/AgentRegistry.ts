@@ -1,0 +1,32 @@
+import { Context, Effect, Layer } from "effect"
+import type { BuiltinAgentType } from "../../domain/AgentType.js"
+import { Terminal } from "../../ports/Terminal.js"
+import type { Agent } from "./Agent.js"
+import { branchingAgent } from "./BranchingAgent.js"
+import { graphAgent } from "./GraphAgent.js"
+import { inputAgent } from "./InputAgent.js"
+import { defaultAgent, echoAgent, failureAgent, successAgent } from "./SimpleAgents.js"
+import { summaryAgent } from "./SummaryAgent.js"
+
+/** One agent per built-in kind: a mapped type, so a kind added to the domain union fails the build until registered here. */
+export type Agents = { readonly [K in BuiltinAgentType]: Agent }
+
+export class AgentRegistry extends Context.Tag("agentmap/AgentRegistry")<AgentRegistry, Agents>() {}
+
+export const layer = Layer.effect(
+  AgentRegistry,
+  Effect.gen(function* () {
+    const terminal = yield* Terminal
+    const agents: Agents = {
+      default: defaultAgent,
+      echo: echoAgent,
+      success: successAgent,
+      failure: failureAgent,
+      branching: branchingAgent,
+      input: inputAgent(terminal),
+      summary: summaryAgent,
+      graph: graphAgent
+    }
+    return agents
+  })
+)

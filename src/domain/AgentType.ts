@@ -1,0 +1,26 @@
+/**
+ * The closed set of built-in agent kinds. Adding one means adding it here, which makes the
+ * agent registry (a mapped type over this union) fail to compile until it is registered.
+ */
+export const BuiltinAgentTypes = ["default", "echo", "success", "failure", "branching", "input", "summary", "graph"] as const
+
+export type BuiltinAgentType = (typeof BuiltinAgentTypes)[number]
+
+/** Other spellings users write for a built-in kind (after lower-casing and dropping a trailing "Agent"). */
+const Aliases: Readonly<Record<string, BuiltinAgentType>> = {
+  subgraph: "graph"
+}
+
+/**
+ * Agent types are case-insensitive, empty means `default`, and a trailing `Agent` is ignored
+ * (`GraphAgent` → `graph`, `Input_Agent` → `input`).
+ */
+export const normalizeAgentType = (raw: string): string => {
+  const lower = raw.trim().toLowerCase()
+  if (lower === "") return "default"
+  const stripped = lower.endsWith("agent") && lower.length > "agent".length ? lower.slice(0, -"agent".length).replace(/[_-]$/, "") : lower
+  return Aliases[stripped] ?? stripped
+}
+
+export const isBuiltinAgentType = (type: string): type is BuiltinAgentType =>
+  (BuiltinAgentTypes as ReadonlyArray<string>).includes(type)

@@ -1,0 +1,56 @@
+import { Schema } from "effect"
+import { Diagnostic } from "./Diagnostic.js"
+
+/** The workflow file (or repository entry) does not exist. */
+export class WorkflowNotFound extends Schema.TaggedError<WorkflowNotFound>()("WorkflowNotFound", {
+  workflow: Schema.String,
+  message: Schema.String
+}) {}
+
+/** The file exists but holds no graph of that name. */
+export class GraphNotFound extends Schema.TaggedError<GraphNotFound>()("GraphNotFound", {
+  workflow: Schema.String,
+  graph: Schema.String,
+  available: Schema.Array(Schema.String),
+  message: Schema.String
+}) {}
+
+/** Validation found errors: the workflow never starts. */
+export class InvalidWorkflow extends Schema.TaggedError<InvalidWorkflow>()("InvalidWorkflow", {
+  file: Schema.String,
+  diagnostics: Schema.Array(Diagnostic),
+  message: Schema.String
+}) {}
+
+/** A request the user must fix: malformed state JSON, a bad address, conflicting flags. */
+export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", {
+  message: Schema.String
+}) {}
+
+/** An input node needs a value that nobody can type and the state does not hold. */
+export class InputRequired extends Schema.TaggedError<InputRequired>()("InputRequired", {
+  node: Schema.String,
+  field: Schema.String,
+  message: Schema.String
+}) {}
+
+/** The configuration file has errors. */
+export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidConfig", {
+  file: Schema.String,
+  diagnostics: Schema.Array(Diagnostic),
+  message: Schema.String
+}) {}
+
+/** A file the command would create already exists. */
+export class AlreadyExists extends Schema.TaggedError<AlreadyExists>()("AlreadyExists", {
+  path: Schema.String,
+  message: Schema.String
+}) {}
+
+export type RequestError = WorkflowNotFound | GraphNotFound | InvalidWorkflow | InvalidRequest | InputRequired | InvalidConfig
+
+/** A file the user named explicitly (a config file) does not exist. */
+export class FileNotFound extends Schema.TaggedError<FileNotFound>()("FileNotFound", {
+  path: Schema.String,
+  message: Schema.String
+}) {}

@@ -1,0 +1,55 @@
+import { Schema } from "effect"
+
+export const RunStatus = Schema.Literal("completed", "suspended", "failed")
+export type RunStatus = typeof RunStatus.Type
+
+export const LlmUsage = Schema.Struct({
+  provider: Schema.String,
+  model: Schema.String,
+  input_tokens: Schema.Number,
+  output_tokens: Schema.Number
+})
+
+/** One node run, as execution tracking records it. `success` is false only when the node raised. */
+export const NodeExecution = Schema.Struct({
+  node: Schema.String,
+  agent_type: Schema.String,
+  success: Schema.Boolean,
+  started_at: Schema.String,
+  duration_ms: Schema.Number,
+  error: Schema.optional(Schema.String),
+  llm: Schema.optional(LlmUsage)
+})
+export type NodeExecution = typeof NodeExecution.Type
+
+export const ExecutionSummary = Schema.Struct({
+  status: RunStatus,
+  started_at: Schema.String,
+  ended_at: Schema.String,
+  duration_ms: Schema.Number,
+  node_executions: Schema.Array(NodeExecution)
+})
+export type ExecutionSummary = typeof ExecutionSummary.Type
+
+export const Interrupt = Schema.Struct({
+  node: Schema.String,
+  type: Schema.String,
+  payload: Schema.Unknown
+})
+export type Interrupt = typeof Interrupt.Type
+
+export const RunError = Schema.Struct({ tag: Schema.String, message: Schema.String })
+export type RunError = typeof RunError.Type
+
+/** The one result document every door returns (contract §3). */
+export const RunResult = Schema.Struct({
+  success: Schema.Boolean,
+  status: RunStatus,
+  graph_name: Schema.String,
+  thread_id: Schema.String,
+  outputs: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  execution_summary: ExecutionSummary,
+  interrupt: Schema.optional(Interrupt),
+  error: Schema.optional(RunError)
+})
+export type RunResult = typeof RunResult.Type

@@ -1,0 +1,31 @@
+import type { Column } from "./Columns.js"
+import type { Diagnostic } from "./Diagnostic.js"
+import type { JsonObject } from "./Json.js"
+
+/** A cell as read from the file: its trimmed text and its 1-based field position in the row. */
+export interface Cell {
+  readonly value: string
+  readonly column: number
+}
+
+/** One data row of a workflow CSV, with the line it starts on (header = line 1). */
+export interface WorkflowRow {
+  readonly file: string
+  readonly line: number
+  readonly cells: Partial<Record<Column, Cell>>
+  /** The Context cell, already parsed (JSON, Python-style dict, YAML flow mapping, or `{ context: text }`). */
+  readonly context: JsonObject
+}
+
+/** What reading a CSV file produced: the rows, and what was wrong with the file as a table. */
+export interface ParsedCsv {
+  readonly file: string
+  readonly rows: ReadonlyArray<WorkflowRow>
+  readonly diagnostics: ReadonlyArray<Diagnostic>
+  /** Columns the header provides, with their field positions (for diagnostics about missing ones). */
+  readonly headerColumns: Partial<Record<Column, number>>
+}
+
+export const cellValue = (row: WorkflowRow, column: Column): string => row.cells[column]?.value ?? ""
+
+export const cellColumn = (row: WorkflowRow, column: Column): number => row.cells[column]?.column ?? 1
