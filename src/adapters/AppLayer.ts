@@ -7,7 +7,7 @@ import type { Terminal } from "../ports/Terminal.js"
 import type { AppConfig } from "./config/AppConfig.js"
 import * as ModuleUserFunctions from "./functions/ModuleUserFunctions.js"
 import * as RandomThreadIds from "./ids/RandomThreadIds.js"
-import * as LangGraphEngine from "./langgraph/LangGraphEngine.js"
+import * as LazyEngine from "./langgraph/LazyEngine.js"
 import * as FilePromptLibrary from "./prompts/FilePromptLibrary.js"
 import * as FileWorkflowRepository from "./repository/FileWorkflowRepository.js"
 
@@ -31,7 +31,7 @@ export const layer = (options: AppOptions) => {
       trackExecutions: config.execution.trackExecutions
     }),
     RandomThreadIds.layer,
-    LangGraphEngine.layer,
+    LazyEngine.layer,
     options.terminal
   )
   return WorkflowService.layer.pipe(

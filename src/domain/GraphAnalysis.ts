@@ -145,7 +145,8 @@ const parallelWrites = (graph: GraphSpec, adj: Adjacency, byName: ReadonlyMap<st
 /** Warnings about a graph's shape: isolated and unreachable nodes, parallel branches writing one key, inescapable cycles. */
 export const analyzeGraph = (graph: GraphSpec): Array<Diagnostic> => {
   const out: Array<Diagnostic> = []
-  const byName = new Map(graph.nodes.map((n) => [n.name, n]))
+  const byName = new Map<string, NodeSpec>()
+  for (const n of graph.nodes) if (!byName.has(n.name)) byName.set(n.name, n)
   const adj = adjacency(graph)
   const reachable = reachableFrom(graph.entry, adj.successors)
   for (const node of byName.values()) {

@@ -1,7 +1,7 @@
 import { normalizeAgentType } from "./AgentType.js"
 import { type InputBinding, type OutputBinding, isValidFieldName, parseInputs, parseOutputs } from "./Bindings.js"
 import type { Column } from "./Columns.js"
-import { type Diagnostic, error } from "./Diagnostic.js"
+import { type Diagnostic, error, sortByPosition } from "./Diagnostic.js"
 import { analyzeGraph } from "./GraphAnalysis.js"
 import { type Routing, functionName, splitTargets } from "./Routing.js"
 import { subgraphRef } from "./Subgraph.js"
@@ -44,7 +44,8 @@ const decodeRouting = (row: WorkflowRow, diagnostics: Array<Diagnostic>): Routin
         `node '${cellValue(row, "Node")}' has both Edge and ${other}: use Edge for unconditional routing, or Success_Next/Failure_Next to route by outcome, not both`
       )
     )
-    return { _tag: "Edge", targets: splitTargets(edge) }
+    // keep every target so one mistake does not cascade into "unreachable" warnings
+    return { _tag: "Edge", targets: [...new Set([...splitTargets(edge), ...plain(success), ...plain(failure)])] }
   }
   if (funcs.length > 0) return { _tag: "Function", name: funcs[0]!.name, success: plain(success), failure: plain(failure) }
   if (edge !== "") return { _tag: "Edge", targets: splitTargets(edge) }
@@ -58,7 +59,7 @@ const checkFieldNames = (
   names: ReadonlyArray<string>,
   diagnostics: Array<Diagnostic>
 ) => {
-  for (const name of names) {
+  for (const name of new Set(names)) {
     if (!isValidFieldName(name))
       diagnostics.push(
         error(
@@ -178,6 +179,6 @@ export const validateRows = (csv: ParsedCsv): Validated => {
   }
   if (csv.rows.length === 0 && !diagnostics.some((d) => d.code === "missing-column" || d.code === "csv-syntax"))
     diagnostics.push(error({ file: csv.file, line: 1, column: 1 }, "empty-workflow", "the file defines no graph: add rows below the header"))
-  return { workflow: { file: csv.file, graphs }, diagnostics }
+  return { workflow: { file: csv.file, graphs }, diagnostics: sortByPosition(diagnostics) }
 }
 
