@@ -90,6 +90,12 @@ const decodeNode = (row: WorkflowRow, diagnostics: Array<Diagnostic>): NodeSpec 
     inputs,
     outputs,
     routing: decodeRouting(row, diagnostics),
+    routingCells: Object.fromEntries(
+      (["Edge", "Success_Next", "Failure_Next"] as const)
+        .map((column) => [column, cellValue(row, column)] as const)
+        .filter(([, cell]) => cell !== "" && functionName(cell) === undefined)
+        .map(([column, cell]) => [column, splitTargets(cell)])
+    ),
     toolSource: cellValue(row, "Tool_Source"),
     availableTools: cellValue(row, "Available_Tools"),
     file: row.file,
@@ -101,14 +107,7 @@ const decodeNode = (row: WorkflowRow, diagnostics: Array<Diagnostic>): NodeSpec 
 const checkGraph = (graph: GraphSpec, diagnostics: Array<Diagnostic>) => {
   const names = new Set(graph.nodes.map((n) => n.name))
   for (const node of graph.nodes) {
-    const routing = node.routing
-    const cells: ReadonlyArray<readonly [Column, ReadonlyArray<string>]> =
-      routing._tag === "Edge"
-        ? [["Edge", routing.targets]]
-        : routing._tag === "Branch" || routing._tag === "Function"
-          ? [["Success_Next", routing.success], ["Failure_Next", routing.failure]]
-          : []
-    for (const [column, targets] of cells) {
+    for (const [column, targets] of Object.entries(node.routingCells) as ReadonlyArray<[Column, ReadonlyArray<string>]>) {
       for (const target of targets) {
         if (!names.has(target))
           diagnostics.push(

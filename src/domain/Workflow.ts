@@ -17,6 +17,8 @@ export interface NodeSpec {
   readonly inputs: ReadonlyArray<InputBinding>
   readonly outputs: ReadonlyArray<OutputBinding>
   readonly routing: Routing
+  /** Plain node names written in each routing cell (not `func:` names), for position-exact checks. */
+  readonly routingCells: Partial<Record<"Edge" | "Success_Next" | "Failure_Next", ReadonlyArray<string>>>
   readonly toolSource: string
   readonly availableTools: string
   readonly file: string

@@ -1,4 +1,4 @@
-import { parse } from "csv-parse/sync"
+import { type Options, parse } from "csv-parse/sync"
 import type { Column } from "../../domain/Columns.js"
 import { type Diagnostic, error, warning } from "../../domain/Diagnostic.js"
 import { analyzeHeader } from "../../domain/Header.js"
@@ -26,7 +26,7 @@ const newlines = (cells: ReadonlyArray<string>) => cells.reduce((n, c) => n + (c
 export const parseWorkflowCsv = (file: string, text: string): ParsedCsv => {
   let records: ReadonlyArray<Record>
   try {
-    records = parse(text, {
+    const options = {
       bom: true,
       // cheaper than `info: true`, which copies a whole info object per record
       on_record: (record: Array<string>, context: { lines: number }) => ({ record, lines: context.lines }),
@@ -36,7 +36,9 @@ export const parseWorkflowCsv = (file: string, text: string): ParsedCsv => {
       comment: "#",
       comment_no_infix: true,
       trim: true
-    }) as unknown as ReadonlyArray<Record>
+    }
+    // csv-parse's typings do not allow on_record to return a non-array; at run time it may
+    records = parse(text, options as unknown as Options) as unknown as ReadonlyArray<Record>
   } catch (e) {
     const err = e as CsvError
     const line = typeof err.lines === "number" ? err.lines : 1

@@ -1,0 +1,104 @@
+import * as path from "node:path"
+import { Effect, Either } from "effect"
+import { describe, expect, it } from "vitest"
+import { loadConfig } from "../../src/adapters/config/ConfigLoader.js"
+import { format } from "../../src/domain/Diagnostic.js"
+import { workspace } from "../support/workspace.js"
+
+const load = (cwd: string, env: Record<string, string> = {}, explicit?: string, home?: string) =>
+  Effect.runPromise(Effect.either(loadConfig({ explicit, env, cwd, home: home ?? cwd })))
+
+const ok = async (...args: Parameters<typeof load>) => {
+  const r = await load(...args)
+  if (Either.isLeft(r)) throw new Error(JSON.stringify(r.left))
+  return r.right
+}
+
+describe("configuration discovery", () => {
+  it("prefers --config, then AGENTMAP_CONFIG_FILE, then ./agentmap_config.yaml, then ~/.agentmap, then defaults", async () => {
+    const dir = workspace({
+      "explicit.yaml": "paths:\n  csv_repository: from-explicit\n",
+      "env.yaml": "paths:\n  csv_repository: from-env\n",
+      "agentmap_config.yaml": "paths:\n  csv_repository: from-cwd\n",
+      "home/.agentmap/agentmap_config.yaml": "paths:\n  csv_repository: from-home\n"
+    })
+    const home = path.join(dir, "home")
+    const repo = async (env: Record<string, string>, explicit?: string, cwd = dir) => (await ok(cwd, env, explicit, home)).config.paths.csvRepository
+    expect(await repo({ AGENTMAP_CONFIG_FILE: "env.yaml" }, "explicit.yaml")).toBe(path.join(dir, "from-explicit"))
+    expect(await repo({ AGENTMAP_CONFIG_FILE: "env.yaml" })).toBe(path.join(dir, "from-env"))
+    expect(await repo({})).toBe(path.join(dir, "from-cwd"))
+    expect(await repo({}, undefined, home)).toBe(path.join(home, ".agentmap", "from-home"))
+    const empty = workspace({})
+    const defaults = await ok(empty, {}, undefined, empty)
+    expect(defaults.config.file).toBeUndefined()
+    expect(defaults.config.paths).toMatchObject({ csvRepository: path.join(empty, "workflows"), functions: path.join(empty, "functions"), cache: path.join(empty, ".agentmap") })
+  })
+
+  it("fails clearly when an explicitly named config file is missing", async () => {
+    const r = await load(workspace({}), {}, "nope.yaml")
+    expect(Either.isLeft(r) && r.left._tag).toBe("FileNotFound")
+  })
+})
+
+describe("configuration values", () => {
+  it("reads env:VAR and env:VAR:default and resolves paths against the config file's folder", async () => {
+    const dir = workspace({ "conf/agentmap_config.yaml": "paths:\n  csv_repository: env:REPO\n  functions: env:FUNCS:fns\n  cache: env:UNSET_VAR\n" })
+    const { config, diagnostics } = await ok(dir, { REPO: "flows" }, "conf/agentmap_config.yaml")
+    expect(config.paths.csvRepository).toBe(path.join(dir, "conf", "flows"))
+    expect(config.paths.functions).toBe(path.join(dir, "conf", "fns"))
+    expect(diagnostics.map((d) => d.code)).toEqual(["env-unset"])
+  })
+
+  it("applies AGENTMAP_<SECTION>__<KEY> overrides and the short aliases", async () => {
+    const dir = workspace({ "agentmap_config.yaml": "execution:\n  max_steps: 10\n" })
+    const { config } = await ok(dir, { AGENTMAP_EXECUTION__MAX_STEPS: "500", AGENTMAP_CACHE_FOLDER: "cachedir", AGENTMAP_EXECUTION__SUCCESS_POLICY: "final_node" })
+    expect(config.execution.maxSteps).toBe(500)
+    expect(config.paths.cache).toBe(path.join(dir, "cachedir"))
+    expect(config.execution.successPolicy).toEqual({ _tag: "FinalNode" })
+    const { config: aliased } = await ok(dir, { AGENTMAP_PERSISTENCE_BACKEND: "postgres", AGENTMAP_LOG_LEVEL: "debug" })
+    expect(aliased.raw["persistence"]).toEqual({ backend: "postgres" })
+    expect(aliased.logging.level).toBe("debug")
+  })
+
+  it("reports wrong types and values as errors with file, line, column and key path", async () => {
+    const dir = workspace({
+      "agentmap_config.yaml": "paths:\n  csv_repository: workflows\nexecution:\n  max_steps: many\n  success_policy:\n    type: everything\n"
+    })
+    const r = await load(dir)
+    if (Either.isRight(r)) throw new Error("expected errors")
+    if (r.left._tag !== "InvalidConfig") throw new Error(r.left._tag)
+    expect(r.left.diagnostics.map(format)).toEqual([
+      `${path.join(dir, "agentmap_config.yaml")}:4:14: error: execution.max_steps: expected an integer >= 1, got 'many'`,
+      `${path.join(dir, "agentmap_config.yaml")}:6:11: error: execution.success_policy.type: expected one of all_nodes, final_node, critical_nodes, custom, got 'everything'`
+    ])
+  })
+
+  it("names a bad override by its variable", async () => {
+    const r = await load(workspace({}), { AGENTMAP_EXECUTION__MAX_STEPS: "lots" })
+    expect(Either.isLeft(r) && r.left._tag === "InvalidConfig" && r.left.diagnostics[0]!.message).toContain("AGENTMAP_EXECUTION__MAX_STEPS")
+  })
+
+  it("warns about unknown keys with a suggestion and accepts the original's later sections", async () => {
+    const dir = workspace({
+      "agentmap_config.yaml": [
+        "pahts:",
+        "  csv_repository: x",
+        "llm:",
+        "  openai:",
+        "    api_key: env:OPENAI_API_KEY:none",
+        "    model: gpt-4o",
+        "memory:",
+        "  enabled: false",
+        "execution:",
+        "  tracking:",
+        "    enabled: true",
+        "    track_outputs: false",
+        ""
+      ].join("\n")
+    })
+    const { diagnostics } = await ok(dir)
+    expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.message}`)).toEqual([
+      "1:1 warning unknown key 'pahts' is ignored (did you mean 'paths'?)"
+    ])
+  })
+})

@@ -1,0 +1,30 @@
+import { spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
+export const BIN = path.join(ROOT, "bin", "agentmap.js")
+
+export interface CliResult {
+  readonly status: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs the real `agentmap` command (the bundle `npm install` builds) in `cwd`, isolated from the caller's AGENTMAP_* settings. */
+export const agentmap = (args: ReadonlyArray<string>, options: { cwd: string; env?: Record<string, string>; input?: string }): CliResult => {
+  if (!fs.existsSync(path.join(ROOT, "dist", "cli.mjs"))) throw new Error("dist/cli.mjs is missing: run `npm run build` (npm test does it)")
+  const env: Record<string, string> = { PATH: process.env["PATH"] ?? "", HOME: options.cwd, NO_COLOR: "1" }
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: { ...env, ...options.env },
+    encoding: "utf8",
+    input: options.input ?? "",
+    timeout: 60_000
+  })
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+/** Parses stdout as exactly one JSON document (fails if there is anything else on it). */
+export const json = (r: CliResult): Record<string, unknown> => JSON.parse(r.stdout) as Record<string, unknown>
