@@ -1,0 +1,50 @@
+// Regenerates test/compat/corpus.json from what the built CLI does with every CSV of the
+// compatibility corpus. Run it after a change that alters corpus behaviour, then READ THE DIFF:
+// the table is the reviewed record of what each file is expected to do.
+//   node scripts/corpus-table.mjs            (writes test/compat/corpus.json)
+import { spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+
+const root = path.resolve(import.meta.dirname, "..")
+const corpus = path.resolve(root, "../shared/compat/agentmap-examples")
+const tablePath = path.join(root, "test/compat/corpus.json")
+const previous = fs.existsSync(tablePath) ? JSON.parse(fs.readFileSync(tablePath, "utf8")) : {}
+
+const csvFiles = (dir, prefix = "") =>
+  fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((e) =>
+    e.isDirectory() ? csvFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : e.name.endsWith(".csv") ? [`${prefix}${e.name}`] : [])
+
+const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-corpus-"))
+const cli = (args) => {
+  const r = spawnSync(process.execPath, [path.join(root, "bin/agentmap.js"), ...args, "--json"], { cwd, encoding: "utf8", env: { PATH: process.env.PATH, HOME: cwd } })
+  return { exit: r.status, doc: r.stdout.trim() === "" ? null : JSON.parse(r.stdout) }
+}
+
+const table = {}
+for (const file of csvFiles(corpus)) {
+  const absolute = path.join(corpus, file)
+  const v = cli(["validate", absolute])
+  const entry = {
+    validate: {
+      exit: v.exit,
+      graphs: v.doc?.graphs ?? [],
+      errors: (v.doc?.diagnostics ?? []).filter((d) => d.severity === "error").map((d) => `${d.line}:${d.column} ${d.code}`)
+    }
+  }
+  const runs = previous[file]?.runs ?? [{ state: {} }]
+  entry.runs = runs.map(({ state, graph }) => {
+    const r = cli(["run", absolute, "--state", JSON.stringify(state), ...(graph ? ["--graph", graph] : [])])
+    const base = { ...(graph ? { graph } : {}), state, exit: r.exit }
+    if (r.doc?.status !== undefined) {
+      const { errors, last_action_success, ...outputs } = r.doc.outputs
+      return { ...base, status: r.doc.status, nodes: r.doc.execution_summary.node_executions.map((e) => e.node), outputs }
+    }
+    const codes = [...new Set((r.doc?.diagnostics ?? []).filter((d) => d.severity === "error").map((d) => d.code))]
+    return { ...base, error: r.doc?.error ?? null, ...(codes.length > 0 ? { codes } : {}) }
+  })
+  table[file] = entry
+}
+fs.writeFileSync(tablePath, `${JSON.stringify(table, null, 2)}\n`)
+console.log(`wrote ${Object.keys(table).length} entries to ${path.relative(root, tablePath)}`)
