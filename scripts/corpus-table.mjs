@@ -18,7 +18,7 @@ const csvFiles = (dir, prefix = "") =>
 
 const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-corpus-"))
 const cli = (args) => {
-  const r = spawnSync(process.execPath, [path.join(root, "bin/agentmap.js"), ...args, "--json"], { cwd, encoding: "utf8", env: { PATH: process.env.PATH, HOME: cwd } })
+  const r = spawnSync(process.execPath, [path.join(root, "bin/agentmap.cjs"), ...args, "--json"], { cwd, encoding: "utf8", env: { PATH: process.env.PATH, HOME: cwd } })
   return { exit: r.status, doc: r.stdout.trim() === "" ? null : JSON.parse(r.stdout) }
 }
 

@@ -1,4 +1,4 @@
 import { main } from "../adapters/cli/Cli.js"
 import { packageVersion } from "../adapters/cli/Version.js"
 
-await main(process.argv, packageVersion())
+void main(process.argv, packageVersion())

@@ -4,7 +4,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
-export const BIN = path.join(ROOT, "bin", "agentmap.js")
+export const BIN = path.join(ROOT, "bin", "agentmap.cjs")
 
 export interface CliResult {
   readonly status: number | null
@@ -14,7 +14,7 @@ export interface CliResult {
 
 /** Runs the real `agentmap` command (the bundle `npm install` builds) in `cwd`, isolated from the caller's AGENTMAP_* settings. */
 export const agentmap = (args: ReadonlyArray<string>, options: { cwd: string; env?: Record<string, string>; input?: string }): CliResult => {
-  if (!fs.existsSync(path.join(ROOT, "dist", "cli.mjs"))) throw new Error("dist/cli.mjs is missing: run `npm run build` (npm test does it)")
+  if (!fs.existsSync(path.join(ROOT, "dist", "cli.cjs"))) throw new Error("dist/cli.cjs is missing: run `npm run build` (npm test does it)")
   const env: Record<string, string> = { PATH: process.env["PATH"] ?? "", HOME: options.cwd, NO_COLOR: "1" }
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd,

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto"
+import { createRequire } from "node:module"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
 import { Effect, Layer } from "effect"
 import { FunctionNotFound, UserFunctions } from "../../ports/UserFunctions.js"
+import { dynamicImport } from "./DynamicImport.js"
 
 export interface FunctionOptions {
   /** The functions folder (`paths.functions`), absolute. */
@@ -18,7 +20,7 @@ type UserFunction = (...args: ReadonlyArray<unknown>) => unknown
 
 /** Node 20 cannot run TypeScript: bundle the function with esbuild into the cache folder, then import it. */
 const compileTypeScript = async (file: string, cacheDirectory: string): Promise<string> => {
-  const esbuild = await import("esbuild")
+  const esbuild = createRequire(import.meta.url)("esbuild") as typeof import("esbuild")
   const out = await esbuild.build({
     entryPoints: [file],
     bundle: true,
@@ -48,7 +50,7 @@ export const make = (options: FunctionOptions) => {
 
   const importFunction = async (name: string, file: string): Promise<UserFunction> => {
     const entry = file.endsWith("ts") ? await compileTypeScript(file, options.cacheDirectory) : file
-    const module = (await import(pathToFileURL(entry).href)) as Record<string, unknown>
+    const module = (await dynamicImport(pathToFileURL(entry).href)) as Record<string, unknown>
     const fn = module[name] ?? module["default"]
     if (typeof fn !== "function") throw new Error(`${path.basename(file)} exports no function named '${name}' and no default function`)
     return fn as UserFunction
