@@ -14,6 +14,10 @@ export interface OutputBinding {
 
 /** `|`-separated; a cell without `|` but with commas is split on commas (the original accepted both). */
 export const splitList = (cell: string): ReadonlyArray<string> => {
+  if (!cell.includes("|") && !cell.includes(",")) {
+    const single = cell.trim()
+    return single === "" ? [] : [single]
+  }
   const separator = cell.includes("|") ? "|" : ","
   return cell
     .split(separator)

@@ -19,11 +19,16 @@ export type Routing =
 export const FUNC_PREFIX = "func:"
 
 /** Routing cells hold a node name or several separated by `|`; whitespace trimmed, empty parts dropped. */
-export const splitTargets = (cell: string): ReadonlyArray<string> =>
-  cell
+export const splitTargets = (cell: string): ReadonlyArray<string> => {
+  if (!cell.includes("|")) {
+    const single = cell.trim()
+    return single === "" ? [] : [single]
+  }
+  return cell
     .split("|")
     .map((part) => part.trim())
     .filter((part) => part.length > 0)
+}
 
 export const functionName = (cell: string): string | undefined => {
   const trimmed = cell.trim()

@@ -53,13 +53,27 @@ const decodeRouting = (row: WorkflowRow, diagnostics: Array<Diagnostic>): Routin
   return { _tag: "End" }
 }
 
+const ROUTING_COLUMNS = ["Edge", "Success_Next", "Failure_Next"] as const
+const NO_ROUTING_CELLS = {}
+
+const routingCells = (row: WorkflowRow): NodeSpec["routingCells"] => {
+  let cells: Record<string, ReadonlyArray<string>> | undefined
+  for (const column of ROUTING_COLUMNS) {
+    const cell = cellValue(row, column)
+    if (cell === "" || functionName(cell) !== undefined) continue
+    cells ??= {}
+    cells[column] = splitTargets(cell)
+  }
+  return cells ?? NO_ROUTING_CELLS
+}
+
 const checkFieldNames = (
   row: WorkflowRow,
   column: Column,
   names: ReadonlyArray<string>,
   diagnostics: Array<Diagnostic>
 ) => {
-  for (const name of new Set(names)) {
+  for (const name of names.length > 1 ? new Set(names) : names) {
     if (!isValidFieldName(name))
       diagnostics.push(
         error(
@@ -76,10 +90,8 @@ const decodeNode = (row: WorkflowRow, diagnostics: Array<Diagnostic>): NodeSpec 
   const declaredType = cellValue(row, "AgentType")
   const inputs: ReadonlyArray<InputBinding> = parseInputs(cellValue(row, "Input_Fields"))
   const outputs: ReadonlyArray<OutputBinding> = parseOutputs(cellValue(row, "Output_Field"))
-  checkFieldNames(row, "Input_Fields", inputs.flatMap((b) => [b.stateKey, b.param]), diagnostics)
+  checkFieldNames(row, "Input_Fields", inputs.flatMap((b) => (b.stateKey === b.param ? [b.stateKey] : [b.stateKey, b.param])), diagnostics)
   checkFieldNames(row, "Output_Field", outputs.flatMap((b) => (b.source === undefined ? [b.stateKey] : [b.stateKey, b.source])), diagnostics)
-  const columns: Partial<Record<Column, number>> = {}
-  for (const [column, cell] of Object.entries(row.cells)) columns[column as Column] = cell.column
   return {
     name,
     agentType: normalizeAgentType(declaredType),
@@ -90,17 +102,12 @@ const decodeNode = (row: WorkflowRow, diagnostics: Array<Diagnostic>): NodeSpec 
     inputs,
     outputs,
     routing: decodeRouting(row, diagnostics),
-    routingCells: Object.fromEntries(
-      (["Edge", "Success_Next", "Failure_Next"] as const)
-        .map((column) => [column, cellValue(row, column)] as const)
-        .filter(([, cell]) => cell !== "" && functionName(cell) === undefined)
-        .map(([column, cell]) => [column, splitTargets(cell)])
-    ),
+    routingCells: routingCells(row),
     toolSource: cellValue(row, "Tool_Source"),
     availableTools: cellValue(row, "Available_Tools"),
     file: row.file,
     line: row.line,
-    columns
+    columns: row.columns
   }
 }
 

@@ -2,17 +2,14 @@ import type { Column } from "./Columns.js"
 import type { Diagnostic } from "./Diagnostic.js"
 import type { JsonObject } from "./Json.js"
 
-/** A cell as read from the file: its trimmed text and its 1-based field position in the row. */
-export interface Cell {
-  readonly value: string
-  readonly column: number
-}
-
 /** One data row of a workflow CSV, with the line it starts on (header = line 1). */
 export interface WorkflowRow {
   readonly file: string
   readonly line: number
-  readonly cells: Partial<Record<Column, Cell>>
+  /** Trimmed cell text by column; columns the file lacks are absent. */
+  readonly values: Partial<Record<Column, string>>
+  /** 1-based field position of each column (one object shared by every row of a file). */
+  readonly columns: Partial<Record<Column, number>>
   /** The Context cell, already parsed (JSON, Python-style dict, YAML flow mapping, or `{ context: text }`). */
   readonly context: JsonObject
 }
@@ -26,6 +23,6 @@ export interface ParsedCsv {
   readonly headerColumns: Partial<Record<Column, number>>
 }
 
-export const cellValue = (row: WorkflowRow, column: Column): string => row.cells[column]?.value ?? ""
+export const cellValue = (row: WorkflowRow, column: Column): string => row.values[column] ?? ""
 
-export const cellColumn = (row: WorkflowRow, column: Column): number => row.cells[column]?.column ?? 1
+export const cellColumn = (row: WorkflowRow, column: Column): number => row.columns[column] ?? 1

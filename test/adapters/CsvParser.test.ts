@@ -16,7 +16,7 @@ describe("CSV reading", () => {
     ].join("\n")
     const csv = parseWorkflowCsv("f.csv", text)
     expect(csv.diagnostics).toEqual([])
-    expect(csv.rows.map((r) => [r.line, r.cells.Node?.value, r.cells.Prompt?.value])).toEqual([
+    expect(csv.rows.map((r) => [r.line, r.values.Node, r.values.Prompt])).toEqual([
       [4, "A", "line one\nline two"],
       [7, "B", 'say "hi"'],
       [8, "C", "##NOLLM inside a cell is not a comment"]
@@ -25,7 +25,7 @@ describe("CSV reading", () => {
 
   it("trims cells and reports short and long rows", () => {
     const csv = parseWorkflowCsv("f.csv", "GraphName,Node,Prompt\n G , A \nG,B,p,extra\n")
-    expect(csv.rows[0]!.cells.Node).toEqual({ value: "A", column: 2 })
+    expect([csv.rows[0]!.values.Node, csv.rows[0]!.columns.Node]).toEqual(["A", 2])
     expect(csv.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(["2:3 short-row", "3:4 long-row"])
   })
 

@@ -2,10 +2,10 @@ import { type Options, parse } from "csv-parse/sync"
 import type { Column } from "../../domain/Columns.js"
 import { type Diagnostic, error, warning } from "../../domain/Diagnostic.js"
 import { analyzeHeader } from "../../domain/Header.js"
-import type { Cell, ParsedCsv, WorkflowRow } from "../../domain/WorkflowRow.js"
+import type { ParsedCsv, WorkflowRow } from "../../domain/WorkflowRow.js"
 import { parseContext } from "./ContextParser.js"
 
-interface Record {
+interface ParsedRecord {
   readonly record: ReadonlyArray<string>
   /** The line the record ends on (csv-parse counts from 1). */
   readonly lines: number
@@ -24,7 +24,7 @@ const newlines = (cells: ReadonlyArray<string>) => cells.reduce((n, c) => n + (c
  * rows whose first cell starts with `#` are comments, short rows padded (and reported).
  */
 export const parseWorkflowCsv = (file: string, text: string): ParsedCsv => {
-  let records: ReadonlyArray<Record>
+  let records: ReadonlyArray<ParsedRecord>
   try {
     const options = {
       bom: true,
@@ -38,7 +38,7 @@ export const parseWorkflowCsv = (file: string, text: string): ParsedCsv => {
       trim: true
     }
     // csv-parse's typings do not allow on_record to return a non-array; at run time it may
-    records = parse(text, options as unknown as Options) as unknown as ReadonlyArray<Record>
+    records = parse(text, options as unknown as Options) as unknown as ReadonlyArray<ParsedRecord>
   } catch (e) {
     const err = e as CsvError
     const line = typeof err.lines === "number" ? err.lines : 1
@@ -58,6 +58,7 @@ export const parseWorkflowCsv = (file: string, text: string): ParsedCsv => {
   const layout = analyzeHeader(file, header.record)
   diagnostics.push(...layout.diagnostics)
   const rows: Array<WorkflowRow> = []
+  const fields = [...layout.fields].sort(([a], [b]) => a - b)
   for (const r of data.slice(1)) {
     const line = r.lines - newlines(r.record)
     if (r.record.length !== header.record.length) {
@@ -72,13 +73,12 @@ export const parseWorkflowCsv = (file: string, text: string): ParsedCsv => {
         )
       )
     }
-    const cells: Partial<{ [K in Column]: Cell }> = {}
-    for (const [index, column] of layout.fields) cells[column] = { value: (r.record[index] ?? "").trim(), column: index + 1 }
-    const contextCell = cells.Context
-    const context = parseContext(contextCell?.value ?? "")
-    if (context.problem !== undefined && contextCell !== undefined)
-      diagnostics.push(warning({ file, line, column: contextCell.column }, "context-text", context.problem))
-    rows.push({ file, line, cells, context: context.value })
+    const values: Partial<Record<Column, string>> = {}
+    for (const [index, column] of fields) values[column] = (r.record[index] ?? "").trim()
+    const context = parseContext(values.Context ?? "")
+    if (context.problem !== undefined)
+      diagnostics.push(warning({ file, line, column: layout.positions.Context ?? 1 }, "context-text", context.problem))
+    rows.push({ file, line, values, columns: layout.positions, context: context.value })
   }
   return { file, rows, diagnostics, headerColumns: layout.positions }
 }

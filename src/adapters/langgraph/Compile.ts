@@ -1,7 +1,7 @@
 import { END, type LangGraphRunnableConfig, START, StateGraph } from "@langchain/langgraph"
 import { type Effect, Exit, Runtime, Cause, Option } from "effect"
-import { adjacency } from "../../domain/GraphAnalysis.js"
-import { canFanOut } from "../../domain/Routing.js"
+import { joinCandidates } from "../../domain/GraphAnalysis.js"
+import { canFanOut, nextTargets } from "../../domain/Routing.js"
 import type { NodeHost, RunPlan } from "../../ports/WorkflowEngine.js"
 import { DATA, ERRORS, EXECUTIONS, FLAG, type GraphState, type GraphUpdate, State, view } from "./StateChannels.js"
 
@@ -32,8 +32,7 @@ export const runInside = async <A, E>(runtime: Runtime.Runtime<never>, effect: E
  */
 const joinNodes = (plan: RunPlan): ReadonlySet<string> => {
   if (!plan.graph.nodes.some((n) => canFanOut(n.routing))) return new Set()
-  const { predecessors } = adjacency(plan.graph)
-  return new Set([...predecessors].filter(([, from]) => from.length > 1).map(([name]) => name))
+  return joinCandidates(plan.graph)
 }
 
 /** CSV graph → LangGraph StateGraph. `host` gives nodes the engine's capabilities (subgraphs) for their own config. */
@@ -62,10 +61,27 @@ export const compile = (
   }
   graph.addEdge(START, plan.graph.entry)
   for (const node of plan.graph.nodes) {
-    graph.addConditionalEdges(node.name, async (state: GraphState) => {
-      const targets = await runInside(runtime, plan.nextNodes(node, view(state), state[FLAG]?.ok ?? true), (f) => new RoutingError(f.message))
-      return targets.length === 0 ? [END] : [...targets]
-    })
+    const routing = node.routing
+    switch (routing._tag) {
+      // static edges where the CSV says so: conditional edges re-read the whole state on every step
+      case "End":
+        graph.addEdge(node.name, END)
+        break
+      case "Edge":
+        for (const target of routing.targets) graph.addEdge(node.name, target)
+        break
+      case "Branch":
+        graph.addConditionalEdges(node.name, (state: GraphState) => {
+          const targets = nextTargets(routing, state[FLAG]?.ok ?? true)
+          return targets.length === 0 ? [END] : [...targets]
+        })
+        break
+      case "Function":
+        graph.addConditionalEdges(node.name, async (state: GraphState) => {
+          const targets = await runInside(runtime, plan.nextNodes(node, view(state), state[FLAG]?.ok ?? true), (f) => new RoutingError(f.message))
+          return targets.length === 0 ? [END] : [...targets]
+        })
+    }
   }
   return graph.compile()
 }
