@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { refused, run, workspace } from "../support/workspace.js"
+import { refused, run, withApp, workspace } from "../support/workspace.js"
 
 const HEADER = "GraphName,Node,AgentType,Edge,Success_Next,Failure_Next,Input_Fields,Output_Field,Prompt,Context"
 
@@ -104,5 +104,15 @@ describe("prompt references", () => {
     const error = await refused(dir, { workflow: "p.csv" })
     expect(error._tag).toBe("InvalidWorkflow")
     expect(JSON.stringify(error)).toContain("prompt:nope")
+  })
+})
+
+describe("agent type suggestions", () => {
+  it("suggests the built-in type a near-miss meant", async () => {
+    const dir = workspace({ "t.csv": "GraphName,Node,AgentType\nG,A,ecoh\n" })
+    const report = await withApp(dir, (s) => s.validate({ workflow: "t.csv" }))
+    if (report._tag === "Left") throw new Error(report.left.message)
+    expect(report.right.diagnostics.map((d) => d.message)).toEqual([expect.stringContaining("unknown agent type 'ecoh' for node 'A' (did you mean 'echo'?)")])
+    expect(report.right.valid).toBe(true)
   })
 })

@@ -1,7 +1,7 @@
 import * as Command from "@effect/cli/Command"
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import { Effect } from "effect"
+import { Console, Effect } from "effect"
 import { initCommand, initConfigCommand } from "./commands/InitCommand.js"
 import { runCommand } from "./commands/RunCommand.js"
 import { validateCommand } from "./commands/ValidateCommand.js"
@@ -13,11 +13,26 @@ const root = Command.make("agentmap").pipe(
   Command.withSubcommands([runCommand, validateCommand, initCommand, initConfigCommand])
 )
 
+const ANSI = /\x1b\[[0-9;]*m/g
+const strip = (value: unknown) => (typeof value === "string" ? value.replace(ANSI, "") : value)
+
+/** Help and usage text without colour codes when it is not going to a terminal (or NO_COLOR is set). */
+const plainWhenPiped = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  process.stdout.isTTY === true && process.env["NO_COLOR"] === undefined
+    ? effect
+    : Console.consoleWith((console) =>
+        Effect.withConsole(effect, {
+          ...console,
+          log: (...args) => console.log(...args.map(strip)),
+          error: (...args) => console.error(...args.map(strip))
+        })
+      )
+
 /** The `agentmap` command line. Usage errors exit 2 (the contract), not @effect/cli's 1. */
 export const main = (argv: ReadonlyArray<string>, version: string): Promise<void> => {
   const cli = Command.run(root, { name: "agentmap", version })
   return Effect.runPromise(
-    cli(argv).pipe(
+    plainWhenPiped(cli(argv)).pipe(
       Effect.catchIf(ValidationError.isValidationError, (e) =>
         Effect.sync(() => {
           if (argv.includes("--json")) printJson({ json: true, indent: false }, { error: "UsageError", message: usageMessage(e) })

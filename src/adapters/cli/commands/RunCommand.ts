@@ -33,7 +33,9 @@ export const pickWorkflow = (positional: Option.Option<string>, flag: Option.Opt
   Option.match(Option.orElse(positional, () => flag), {
     onNone: () => Effect.fail(new InvalidRequest({ message: "missing WORKFLOW: give a CSV file or a repository workflow name" })),
     onSome: (w) =>
-      Option.isSome(positional) && Option.isSome(flag) && positional.value !== flag.value
+      w.startsWith("-")
+        ? Effect.fail(new InvalidRequest({ message: `unknown option '${w}' (see --help)` }))
+        : Option.isSome(positional) && Option.isSome(flag) && positional.value !== flag.value
         ? Effect.fail(new InvalidRequest({ message: `two workflows given: '${positional.value}' and --csv '${flag.value}'` }))
         : Effect.succeed(w)
   })

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest"
+import { ROOT, agentmap, json } from "../support/cli.js"
+
+/** The examples the README shows, run from the checkout the way the README says. */
+describe("README examples in workflows/", () => {
+  const run = (args: ReadonlyArray<string>) => {
+    const r = agentmap(["run", ...args, "--json"], { cwd: ROOT })
+    expect(r.status).toBe(0)
+    return json(r) as { outputs: Record<string, unknown>; execution_summary: { node_executions: Array<{ node: string }> } }
+  }
+
+  it("hello_world greets by name", () => {
+    expect(run(["workflows/hello_world.csv", "--state", '{"name":"Ada"}']).outputs["greeting"]).toBe("Hello Ada, welcome to AgentMap!")
+  })
+  it("branching escalates urgent tickets and queues the rest", () => {
+    expect(run(["branching", "--state", '{"urgent":"yes","ticket":"DB down"}']).outputs["action"]).toBe("Paging the on-call engineer about: DB down")
+    expect(run(["branching", "--state", '{"urgent":"no","ticket":"typo"}']).outputs["action"]).toBe("Queued for the next business day: typo")
+  })
+  it("fan_out runs three branches and reports once", () => {
+    const result = run(["fan_out", "--state", '{"topic":"bees"}'])
+    expect(result.execution_summary.node_executions.filter((e) => e.node === "Report")).toHaveLength(1)
+    expect(result.outputs["report"]).toBe("- facts: Facts about bees\n- quotes: Quotes about bees\n- numbers_checked: Checked: Numbers about bees")
+  })
+  it("subgraph routes the parent by the review's verdict", () => {
+    expect(run(["subgraph", "--state", '{"text":"hi","approved":true}']).outputs["published"]).toBe("Published DRAFT: hi")
+    expect(run(["subgraph", "--state", '{"text":"hi","approved":false}']).outputs["published"]).toContain("Needs work")
+  })
+  it("routing_function grades with a TypeScript routing function", () => {
+    expect(run(["routing_function", "--state", '{"score":72}']).outputs["grade"]).toBe("72: pass")
+    expect(run(["routing_function", "--state", '{"score":95}']).outputs["grade"]).toBe("95: excellent")
+  })
+  it("every example validates without errors", () => {
+    for (const name of ["hello_world", "branching", "fan_out", "subgraph", "review", "routing_function"]) {
+      expect(agentmap(["validate", name], { cwd: ROOT }).status).toBe(0)
+    }
+  })
+})
