@@ -31,6 +31,7 @@ export const splitTargets = (cell: string): ReadonlyArray<string> => {
 }
 
 export const functionName = (cell: string): string | undefined => {
+  if (cell.length < FUNC_PREFIX.length || !/^\s*func:/i.test(cell)) return undefined
   const trimmed = cell.trim()
   return trimmed.toLowerCase().startsWith(FUNC_PREFIX) ? trimmed.slice(FUNC_PREFIX.length).trim() : undefined
 }

@@ -17,15 +17,19 @@ export interface Validated {
 
 const RESERVED_NODE_NAMES = new Set(["__start__", "__end__"])
 
+const ROUTING_COLUMNS = ["Edge", "Success_Next", "Failure_Next"] as const
+
 const at = (row: WorkflowRow, column: Column) => ({ file: row.file, line: row.line, column: cellColumn(row, column) })
 
 const decodeRouting = (row: WorkflowRow, diagnostics: Array<Diagnostic>): Routing => {
   const edge = cellValue(row, "Edge")
   const success = cellValue(row, "Success_Next")
   const failure = cellValue(row, "Failure_Next")
-  const funcs = (["Edge", "Success_Next", "Failure_Next"] as const)
-    .map((column) => ({ column, name: functionName(cellValue(row, column)) }))
-    .filter((f): f is { column: Column & ("Edge" | "Success_Next" | "Failure_Next"); name: string } => f.name !== undefined)
+  const funcs: Array<{ column: (typeof ROUTING_COLUMNS)[number]; name: string }> = []
+  for (const column of ROUTING_COLUMNS) {
+    const name = functionName(cellValue(row, column))
+    if (name !== undefined) funcs.push({ column, name })
+  }
   for (const f of funcs) {
     if (!/^[A-Za-z_$][\w$-]*$/.test(f.name))
       diagnostics.push(error(at(row, f.column), "invalid-function", `'func:${f.name}' is not a valid routing function name`))
@@ -53,7 +57,6 @@ const decodeRouting = (row: WorkflowRow, diagnostics: Array<Diagnostic>): Routin
   return { _tag: "End" }
 }
 
-const ROUTING_COLUMNS = ["Edge", "Success_Next", "Failure_Next"] as const
 const NO_ROUTING_CELLS = {}
 
 const routingCells = (row: WorkflowRow): NodeSpec["routingCells"] => {
