@@ -1,6 +1,7 @@
 import { Layer } from "effect"
 import * as AgentRegistry from "../application/agents/AgentRegistry.js"
 import * as PlanBuilder from "../application/PlanBuilder.js"
+import * as ThreadService from "../application/ThreadService.js"
 import * as WorkflowService from "../application/WorkflowService.js"
 import { Settings } from "../ports/Settings.js"
 import type { Terminal } from "../ports/Terminal.js"
@@ -8,6 +9,9 @@ import type { AppConfig } from "./config/AppConfig.js"
 import * as ModuleUserFunctions from "./functions/ModuleUserFunctions.js"
 import * as RandomThreadIds from "./ids/RandomThreadIds.js"
 import * as LazyEngine from "./langgraph/LazyEngine.js"
+import * as MemoryPersistence from "./persistence/MemoryPersistence.js"
+import * as PostgresPersistence from "./persistence/PostgresPersistence.js"
+import * as SqlitePersistence from "./persistence/SqlitePersistence.js"
 import * as FilePromptLibrary from "./prompts/FilePromptLibrary.js"
 import * as FileWorkflowRepository from "./repository/FileWorkflowRepository.js"
 
@@ -18,9 +22,23 @@ export interface AppOptions {
   readonly terminal: Layer.Layer<Terminal>
 }
 
-/** The composition root: configuration picks the adapters; every door runs the same WorkflowService on top. */
+/** `persistence.backend` picks where checkpoints, threads and execution logs live. */
+export const persistence = (config: AppConfig) => {
+  const p = config.persistence
+  switch (p.backend) {
+    case "memory":
+      return MemoryPersistence.layer
+    case "postgres":
+      return PostgresPersistence.layer({ url: p.postgresUrl ?? "", schema: p.postgresSchema, connectTimeoutMillis: p.connectTimeoutMillis })
+    case "sqlite":
+      return SqlitePersistence.layer({ path: p.sqlitePath })
+  }
+}
+
+/** The composition root: configuration picks the adapters; every door runs the same services on top. */
 export const layer = (options: AppOptions) => {
   const { config } = options
+  const stores = persistence(config)
   const infrastructure = Layer.mergeAll(
     FileWorkflowRepository.layer({ root: config.paths.csvRepository, cwd: options.cwd }),
     FilePromptLibrary.layer({ directory: config.paths.promptsDirectory, registryFile: config.paths.promptRegistry }),
@@ -28,13 +46,16 @@ export const layer = (options: AppOptions) => {
     Layer.succeed(Settings, {
       successPolicy: config.execution.successPolicy,
       maxSteps: config.execution.maxSteps,
-      trackExecutions: config.execution.trackExecutions
+      trackExecutions: config.execution.trackExecutions,
+      durability: config.execution.durability,
+      leaseMillis: config.persistence.leaseMillis
     }),
     RandomThreadIds.layer,
-    LazyEngine.layer,
+    LazyEngine.layer.pipe(Layer.provide(stores)),
+    stores,
     options.terminal
   )
-  return WorkflowService.layer.pipe(
+  return Layer.mergeAll(WorkflowService.layer, ThreadService.layer).pipe(
     Layer.provideMerge(PlanBuilder.layer),
     Layer.provideMerge(AgentRegistry.layer),
     Layer.provideMerge(infrastructure)

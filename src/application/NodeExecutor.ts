@@ -1,8 +1,8 @@
 import { Clock, DateTime, Effect, Either } from "effect"
 import type { JsonObject } from "../domain/Json.js"
 import type { NodeSpec } from "../domain/Workflow.js"
-import type { NodeHost, NodeStep, RoutingFailure, RunAbort, RunPlan } from "../ports/WorkflowEngine.js"
-import { AgentFailure, type Agent, type AgentCall } from "./agents/Agent.js"
+import type { NodeHost, NodeStep, NodeTask, RoutingFailure, RunAbort, RunPlan } from "../ports/WorkflowEngine.js"
+import { AgentFailure, type Agent, type AgentCall, type ChildRun } from "./agents/Agent.js"
 import { readInputs, writeOutputs } from "./Outputs.js"
 
 /** A node with everything resolved before the run starts: its agent, prompt text, routing and subgraph. */
@@ -11,19 +11,33 @@ export interface PreparedNode {
   readonly agent: Agent
   readonly prompt: string
   readonly subgraph: ((state: JsonObject) => Effect.Effect<RunPlan, AgentFailure>) | undefined
+  /** Next nodes given the state after this node (with its outputs) and its outcome. */
   readonly route: (state: JsonObject, success: boolean) => Effect.Effect<ReadonlyArray<string>, RoutingFailure>
 }
 
-const noSubgraph = (node: NodeSpec) => () =>
-  Effect.fail(new AgentFailure({ type: "NoSubgraph", message: `node '${node.name}' is not a graph node` }))
-
 const defectMessage = (defect: unknown): string => (defect instanceof Error ? defect.message : String(defect))
 
+/** A subgraph runs in a thread named after its parent's thread, node and run number: stable across crashes and resumes. */
+const childRun = (prepared: PreparedNode, state: JsonObject, task: NodeTask, host: NodeHost): ChildRun => {
+  const threadId = `${task.threadId}/${prepared.spec.name}#${task.seq}`
+  const plan = () =>
+    prepared.subgraph === undefined
+      ? Effect.fail(new AgentFailure({ type: "NoSubgraph", message: `node '${prepared.spec.name}' is not a graph node` }))
+      : prepared.subgraph(state)
+  return {
+    threadId,
+    run: (input) => plan().pipe(Effect.flatMap((p) => host.runSubgraph(p, threadId, input))),
+    resume: (resume) => plan().pipe(Effect.flatMap((p) => host.resumeSubgraph(p, threadId, resume)))
+  }
+}
+
 /**
- * Runs one node: reads its inputs, calls its agent, maps the value onto its outputs and records
- * the execution. A raising agent writes no outputs; its error goes to `error` and `errors`.
+ * Runs one node: reads its inputs, calls its agent, maps the value onto its outputs, decides
+ * where to go next and records the execution. A raising agent writes no outputs; its error goes
+ * to `error` and `errors` and the failure route is taken. A suspending agent ends the step
+ * waiting for a resume.
  */
-export const executeNode = (prepared: PreparedNode, state: JsonObject, host: NodeHost): Effect.Effect<NodeStep, RunAbort> =>
+export const executeNode = (prepared: PreparedNode, state: JsonObject, task: NodeTask, host: NodeHost): Effect.Effect<NodeStep, RunAbort> =>
   Effect.gen(function* () {
     const spec = prepared.spec
     const startedAt = DateTime.formatIso(yield* DateTime.now)
@@ -33,32 +47,41 @@ export const executeNode = (prepared: PreparedNode, state: JsonObject, host: Nod
       inputs: readInputs(spec.inputs, state),
       prompt: prepared.prompt,
       state,
-      runSubgraph: (input) =>
-        (prepared.subgraph ?? noSubgraph(spec))(state).pipe(Effect.flatMap((plan) => host.runSubgraph(plan, input)))
+      resume: task.resume,
+      child: childRun(prepared, state, task, host)
     }
     const outcome = yield* prepared.agent(call).pipe(
       Effect.catchAllDefect((defect) => Effect.fail(new AgentFailure({ type: "AgentCrashed", message: defectMessage(defect) }))),
-      Effect.flatMap((o) =>
-        Either.match(writeOutputs(spec.outputs, o.value), {
-          onLeft: (message) => Effect.fail(new AgentFailure({ type: "OutputMismatch", message })),
-          onRight: (updates) => Effect.succeed({ updates, success: o.success })
-        })
-      ),
       Effect.either
     )
-    const durationMs = Number((yield* Clock.currentTimeNanos) - t0) / 1e6
-    const base = { node: spec.name, agent_type: spec.declaredType, started_at: startedAt, duration_ms: Math.round(durationMs * 1000) / 1000 }
-    if (Either.isRight(outcome)) {
-      return { updates: outcome.right.updates, success: outcome.right.success, error: undefined, execution: { ...base, success: true } }
+    if (Either.isLeft(outcome) && outcome.left._tag !== "AgentFailure") return yield* Effect.fail(outcome.left)
+    if (Either.isRight(outcome) && outcome.right._tag === "Suspend")
+      return { _tag: "Suspended", type: outcome.right.type, payload: outcome.right.payload, token: null } satisfies NodeStep
+    let failure: AgentFailure | undefined = Either.isLeft(outcome) && outcome.left._tag === "AgentFailure" ? outcome.left : undefined
+    let updates: JsonObject = {}
+    let success = false
+    if (Either.isRight(outcome) && outcome.right._tag === "Done") {
+      const written = writeOutputs(spec.outputs, outcome.right.value)
+      if (Either.isLeft(written)) failure = new AgentFailure({ type: "OutputMismatch", message: written.left })
+      else {
+        updates = written.right
+        success = outcome.right.success
+      }
     }
-    const failure = outcome.left
-    if (failure._tag !== "AgentFailure") return yield* Effect.fail(failure)
-    const message = `${spec.name}: ${failure.message}`
-    yield* Effect.logWarning(message).pipe(Effect.annotateLogs({ node: spec.name }))
+    if (failure !== undefined) {
+      updates = { error: failure.message }
+      success = false
+    }
+    const durationMs = Math.round((Number((yield* Clock.currentTimeNanos) - t0) / 1e6) * 1000) / 1000
+    const base = { node: spec.name, agent_type: spec.declaredType, started_at: startedAt, duration_ms: durationMs }
+    if (failure !== undefined) yield* Effect.logInfo(`${spec.name}: ${failure.message}`).pipe(Effect.annotateLogs({ node: spec.name }))
+    const next = yield* prepared.route({ ...state, ...updates, last_action_success: success }, success)
     return {
-      updates: { error: failure.message },
-      success: false,
-      error: { node: spec.name, type: failure.type ?? "AgentError", message: failure.message },
-      execution: { ...base, success: false, error: failure.message }
-    }
+      _tag: "Completed",
+      updates,
+      success,
+      error: failure === undefined ? undefined : { node: spec.name, type: failure.type ?? "AgentError", message: failure.message },
+      execution: failure === undefined ? { ...base, success: true } : { ...base, success: false, error: failure.message },
+      next
+    } satisfies NodeStep
   })

@@ -1,18 +1,19 @@
 import { Context, Effect, Layer } from "effect"
-import { isBuiltinAgentType, BuiltinAgentTypes } from "../domain/AgentType.js"
+import { BuiltinAgentTypes, isBuiltinAgentType } from "../domain/AgentType.js"
 import { type Diagnostic, error, format, hasErrors, sortByPosition, warning } from "../domain/Diagnostic.js"
 import { GraphNotFound, InvalidRequest, InvalidWorkflow, type WorkflowNotFound } from "../domain/Errors.js"
 import type { JsonObject } from "../domain/Json.js"
 import { nextTargets } from "../domain/Routing.js"
 import { type AddressRef, describeRef, parseAddress, subgraphRef } from "../domain/Subgraph.js"
 import { didYouMean } from "../domain/Suggest.js"
+import type { Snapshot } from "../domain/Thread.js"
 import { type Validated, validateRows } from "../domain/Validation.js"
 import { type GraphSpec, type NodeSpec, findGraph, nodeAt } from "../domain/Workflow.js"
 import { PromptLibrary, isPromptReference } from "../ports/PromptLibrary.js"
 import { Settings } from "../ports/Settings.js"
 import { UserFunctions } from "../ports/UserFunctions.js"
-import { type WorkflowLocation, WorkflowRepository } from "../ports/WorkflowRepository.js"
 import type { RunPlan } from "../ports/WorkflowEngine.js"
+import { type WorkflowLocation, WorkflowRepository } from "../ports/WorkflowRepository.js"
 import { AgentFailure } from "./agents/Agent.js"
 import { AgentRegistry } from "./agents/AgentRegistry.js"
 import { executeNode, type PreparedNode } from "./NodeExecutor.js"
@@ -24,12 +25,19 @@ export type Mode = "run" | "validate"
 export interface Loaded {
   readonly location: WorkflowLocation
   readonly validated: Validated
+  readonly hash: string
 }
 
+/** A plan, the file it came from, its warnings, and what a thread keeps to resume it exactly. */
 export interface PlanResult {
   readonly plan: RunPlan
   readonly location: WorkflowLocation
   readonly warnings: ReadonlyArray<Diagnostic>
+  readonly snapshot: Omit<Snapshot, "functions">
+  /** sha256 of the CSV the graph is in. */
+  readonly hash: string
+  /** User functions the plan calls (routing functions), for fingerprints. */
+  readonly functions: ReadonlyArray<string>
 }
 
 export interface ValidationReport {
@@ -38,6 +46,12 @@ export interface ValidationReport {
   readonly graphs: ReadonlyArray<string>
   readonly diagnostics: ReadonlyArray<Diagnostic>
 }
+
+type Resolve = (address: string) => Effect.Effect<WorkflowLocation, WorkflowNotFound | InvalidRequest>
+type ResolveFrom = (referencingFile: string, workflow: string) => Effect.Effect<WorkflowLocation, WorkflowNotFound | InvalidRequest>
+
+const ROOT_KEY = "<root>"
+const resolutionKey = (referencingFile: string, workflow: string) => `${referencingFile}\u0000${workflow}`
 
 /** Diagnostics that concern `graph`: its own rows plus file-level findings (header, syntax). */
 const diagnosticsOf = (validated: Validated, graph: GraphSpec | undefined): ReadonlyArray<Diagnostic> => {
@@ -52,9 +66,11 @@ const defaultMaxSteps = (graph: GraphSpec) => Math.max(100, graph.nodes.length *
 export class PlanBuilder extends Context.Tag("agentmap/PlanBuilder")<
   PlanBuilder,
   {
+    /** Plans a run from the files on disk, or (with a snapshot) from exactly what a thread started with. */
     readonly plan: (
       address: string,
-      graph: string | undefined
+      graph: string | undefined,
+      snapshot?: Snapshot
     ) => Effect.Effect<PlanResult, WorkflowNotFound | GraphNotFound | InvalidWorkflow | InvalidRequest>
     readonly validate: (address: string, graph: string | undefined) => Effect.Effect<ValidationReport, WorkflowNotFound | GraphNotFound | InvalidRequest>
   }
@@ -69,26 +85,55 @@ export const layer = Layer.effect(
     const agents = yield* AgentRegistry
     const settings = yield* Settings
 
+    /**
+     * Where files come from: the repository, or a thread's snapshot (recording what was used
+     * either way). Subgraphs named by state (`workflow_field`) may not be in a snapshot; those
+     * come from the repository.
+     */
+    const sources = (snapshot: Snapshot | undefined) => {
+      const files: Record<string, string> = {}
+      const resolutions: Record<string, string> = {}
+      const snapshotted = (key: string, graph: string | undefined): WorkflowLocation | undefined => {
+        const path = snapshot?.resolutions[key]
+        return path === undefined ? undefined : { path, display: path, graph }
+      }
+      const record = (key: string) => (location: WorkflowLocation) => Effect.sync(() => void (resolutions[key] = location.path))
+      const resolve: Resolve = (address) => {
+        const kept = snapshotted(ROOT_KEY, undefined)
+        return (kept !== undefined ? Effect.succeed(kept) : repo.resolve(address)).pipe(Effect.tap(record(ROOT_KEY)))
+      }
+      const resolveFrom: ResolveFrom = (referencing, workflow) => {
+        const key = resolutionKey(referencing, workflow)
+        const graph = workflow.includes("::") ? workflow.slice(workflow.lastIndexOf("::") + 2).trim() || undefined : undefined
+        const kept = snapshotted(key, graph)
+        return (kept !== undefined ? Effect.succeed(kept) : repo.resolveFrom(referencing, workflow)).pipe(Effect.tap(record(key)))
+      }
+      const load = (location: WorkflowLocation) => {
+        const text = snapshot?.files[location.path]
+        return (text !== undefined ? Effect.succeed(repo.parse(location, text)) : repo.load(location)).pipe(
+          Effect.tap((csv) => Effect.sync(() => void (files[location.path] = csv.text)))
+        )
+      }
+      return { resolve, resolveFrom, load, recorded: () => ({ files, resolutions }) }
+    }
+
     /** One build (a `plan` or `validate` call) reads each file once and prepares each graph once. */
-    const session = () => {
+    const session = (source: ReturnType<typeof sources>) => {
       const files = new Map<string, Loaded>()
       const plans = new Map<string, { diagnostics: ReadonlyArray<Diagnostic>; plan: RunPlan | undefined }>()
+      const usedFunctions = new Set<string>()
 
       const load = (location: WorkflowLocation): Effect.Effect<Loaded, WorkflowNotFound> => {
         const cached = files.get(location.path)
         if (cached !== undefined) return Effect.succeed(cached)
-        return repo.load(location).pipe(
-          Effect.map((csv) => ({ location, validated: validateRows(csv) })),
+        return source.load(location).pipe(
+          Effect.map((csv) => ({ location, validated: validateRows(csv), hash: csv.hash })),
           Effect.tap((loaded) => Effect.sync(() => files.set(location.path, loaded)))
         )
       }
 
       /** The graph a subgraph reference names, or a diagnostic on the referencing node's line. */
-      const resolveRef = (
-        owner: Loaded,
-        node: NodeSpec,
-        ref: AddressRef
-      ): Effect.Effect<{ loaded: Loaded; graph: GraphSpec } | Diagnostic> => {
+      const resolveRef = (owner: Loaded, node: NodeSpec, ref: AddressRef): Effect.Effect<{ loaded: Loaded; graph: GraphSpec } | Diagnostic> => {
         const at = nodeAt(node, "Context")
         const pick = (loaded: Loaded, name: string | undefined) => {
           const graphs = loaded.validated.workflow.graphs
@@ -102,21 +147,13 @@ export const layer = Layer.effect(
                 `node '${node.name}' runs graph '${name}', which ${loaded === owner ? "this file does not define" : `'${loaded.location.display}' does not define`}${didYouMean(name, graphs.map((g) => g.name))} (graphs: ${graphs.map((g) => g.name).join(", ") || "none"})`
               )
         }
-        switch (ref._tag) {
-          case "Local":
-            return Effect.succeed(pick(owner, ref.graph))
-          case "External":
-            return repo.resolveFrom(owner.location.path, ref.workflow).pipe(
-              Effect.flatMap(load),
-              Effect.map((loaded) => pick(loaded, ref.graph)),
-              Effect.catchAll((e) =>
-                Effect.succeed(error(at, "missing-subgraph", `node '${node.name}' runs ${describeRef(ref)}: ${e.message}`))
-              )
-            )
-        }
+        if (ref._tag === "Local") return Effect.succeed(pick(owner, ref.graph))
+        return source.resolveFrom(owner.location.path, ref.workflow).pipe(
+          Effect.flatMap(load),
+          Effect.map((loaded) => pick(loaded, ref.graph)),
+          Effect.catchAll((e) => Effect.succeed(error(at, "missing-subgraph", `node '${node.name}' runs ${describeRef(ref)}: ${e.message}`)))
+        )
       }
-
-      const envSeverity = (mode: Mode) => (mode === "run" ? error : warning)
 
       /** Checks what the rows cannot show (agent types, prompt files, functions, subgraphs) and, to run, prepares every node. */
       const prepare = (
@@ -132,7 +169,7 @@ export const layer = Layer.effect(
           const diagnostics: Array<Diagnostic> = [...diagnosticsOf(owner.validated, graph)]
           const prepared = new Map<string, PreparedNode>()
           const names = new Set(graph.nodes.map((n) => n.name))
-          const report = envSeverity(mode)
+          const report = mode === "run" ? error : warning
           for (const node of graph.nodes) {
             const agent = isBuiltinAgentType(node.agentType) ? agents[node.agentType] : undefined
             if (agent === undefined)
@@ -149,9 +186,11 @@ export const layer = Layer.effect(
               if (resolved._tag === "Right") prompt = resolved.right
               else diagnostics.push(report(nodeAt(node, "Prompt"), "missing-prompt", resolved.left.message))
             }
-            let route: PreparedNode["route"] = (_state, success) => Effect.succeed(nextTargets(node.routing, success))
-            if (node.routing._tag === "Function") {
-              const fn = yield* functions.load(node.routing.name).pipe(Effect.either)
+            const routing = node.routing
+            let route: PreparedNode["route"] = (_state, success) => Effect.succeed(nextTargets(routing, success))
+            if (routing._tag === "Function") {
+              usedFunctions.add(routing.name)
+              const fn = yield* functions.load(routing.name).pipe(Effect.either)
               if (fn._tag === "Right") route = routeWithFunction(node, fn.right, names)
               else diagnostics.push(report(nodeAt(node, node.columns["Edge"] !== undefined ? "Edge" : "Success_Next"), "missing-function", fn.left.message))
             }
@@ -164,7 +203,9 @@ export const layer = Layer.effect(
               else if (mode === "run") {
                 const childKey = `${target.loaded.location.path}::${target.graph.name}`
                 if (stack.includes(childKey) || childKey === key)
-                  diagnostics.push(error(nodeAt(node, "Context"), "recursive-subgraph", `node '${node.name}' runs ${describeRef(ref)}, which is already running above it (subgraphs cannot recurse)`))
+                  diagnostics.push(
+                    error(nodeAt(node, "Context"), "recursive-subgraph", `node '${node.name}' runs ${describeRef(ref)}, which is already running above it (subgraphs cannot recurse)`)
+                  )
                 else {
                   const child = yield* prepare(target.loaded, target.graph, mode, [...stack, key])
                   diagnostics.push(...child.diagnostics)
@@ -180,8 +221,7 @@ export const layer = Layer.effect(
               ? {
                   graph,
                   maxSteps: settings.maxSteps ?? defaultMaxSteps(graph),
-                  executeNode: (node, state, host) => executeNode(prepared.get(node.name)!, state, host),
-                  nextNodes: (node, state, success) => prepared.get(node.name)!.route(state, success)
+                  executeNode: (node, state, task, host) => executeNode(prepared.get(node.name)!, state, task, host)
                 }
               : undefined
           const result = { diagnostics, plan }
@@ -217,11 +257,11 @@ export const layer = Layer.effect(
           )
         }
 
-      return { load, prepare }
+      return { load, prepare, usedFunctions }
     }
 
-    const locate = (address: string, graph: string | undefined) =>
-      repo.resolve(address).pipe(
+    const locate = (source: ReturnType<typeof sources>, address: string, graph: string | undefined) =>
+      source.resolve(address).pipe(
         Effect.filterOrFail(
           (location) => location.graph === undefined || graph === undefined || location.graph === graph,
           (location) => new InvalidRequest({ message: `'${address}' names graph '${location.graph}' but --graph names '${graph}': give one` })
@@ -257,10 +297,11 @@ export const layer = Layer.effect(
           )
     }
 
-    const plan = (address: string, requested: string | undefined) =>
+    const plan = (address: string, requested: string | undefined, snapshot?: Snapshot) =>
       Effect.gen(function* () {
-        const s = session()
-        const location = yield* locate(address, requested)
+        const source = sources(snapshot)
+        const s = session(source)
+        const location = yield* locate(source, address, requested)
         const loaded = yield* s.load(location)
         const { graph, warnings } = yield* selectGraph(loaded, requested ?? location.graph)
         const invalid = (diagnostics: ReadonlyArray<Diagnostic>) =>
@@ -272,17 +313,24 @@ export const layer = Layer.effect(
         if (graph === undefined) return yield* Effect.fail(invalid(loaded.validated.diagnostics))
         const { diagnostics, plan } = yield* s.prepare(loaded, graph, "run", [])
         if (plan === undefined) return yield* Effect.fail(invalid(diagnostics))
-        return { plan, location, warnings: sortByPosition([...warnings, ...diagnostics]) }
+        return {
+          plan,
+          location,
+          warnings: snapshot === undefined ? sortByPosition([...warnings, ...diagnostics]) : [],
+          snapshot: source.recorded(),
+          hash: loaded.hash,
+          functions: [...s.usedFunctions]
+        }
       })
 
     const validate = (address: string, requested: string | undefined) =>
       Effect.gen(function* () {
-        const s = session()
-        const location = yield* locate(address, requested)
+        const source = sources(undefined)
+        const s = session(source)
+        const location = yield* locate(source, address, requested)
         const loaded = yield* s.load(location)
         const name = requested ?? location.graph
-        const graphs =
-          name === undefined ? loaded.validated.workflow.graphs : [(yield* selectGraph(loaded, name)).graph!]
+        const graphs = name === undefined ? loaded.validated.workflow.graphs : [(yield* selectGraph(loaded, name)).graph!]
         const diagnostics = new Map<string, Diagnostic>()
         const add = (d: Diagnostic) => diagnostics.set(`${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`, d)
         if (name === undefined) loaded.validated.diagnostics.forEach(add)

@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import type { NodeSpec } from "../domain/Workflow.js"
-import type { RoutingFailure } from "../ports/WorkflowEngine.js"
+import { RoutingFailure } from "../ports/WorkflowEngine.js"
 
 const END_NAMES = new Set(["", "END", "__end__", "end"])
 
@@ -15,7 +15,7 @@ export const routeWithFunction =
   (state: Readonly<Record<string, unknown>>, _success: boolean): Effect.Effect<ReadonlyArray<string>, RoutingFailure> => {
     if (node.routing._tag !== "Function") return Effect.succeed([])
     const routing = node.routing
-    const fail = (message: string): RoutingFailure => ({ _tag: "RoutingFailure", node: node.name, message })
+    const fail = (message: string) => new RoutingFailure({ node: node.name, message })
     return Effect.try({
       try: () => fn(state, targetArg(routing.success), targetArg(routing.failure)),
       catch: (e) => fail(`routing function '${routing.name}' of node '${node.name}' threw: ${e instanceof Error ? e.message : String(e)}`)

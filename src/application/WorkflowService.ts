@@ -1,15 +1,19 @@
-import { Clock, Context, DateTime, Effect, Layer } from "effect"
+import { Clock, Context, DateTime, Effect, Either, Layer, Option } from "effect"
 import type { Diagnostic } from "../domain/Diagnostic.js"
-import { InvalidRequest, type RequestError } from "../domain/Errors.js"
+import { FunctionChanged, InvalidRequest, type RequestError, ThreadBusy, ThreadFinished, ThreadNotFound } from "../domain/Errors.js"
 import type { JsonObject } from "../domain/Json.js"
+import { checkAgainstInterrupt, checkResumeRequest } from "../domain/Resume.js"
 import type { NodeExecution, RunResult } from "../domain/RunResult.js"
 import { evaluate } from "../domain/SuccessPolicy.js"
+import type { Snapshot, ThreadRecord } from "../domain/Thread.js"
 import { Settings } from "../ports/Settings.js"
 import { ThreadIds } from "../ports/ThreadIds.js"
+import { ThreadRegistry } from "../ports/ThreadRegistry.js"
 import { UserFunctions } from "../ports/UserFunctions.js"
-import { WorkflowEngine } from "../ports/WorkflowEngine.js"
+import { type EngineOutcome, type RunOptions, type RunPlan, WorkflowEngine } from "../ports/WorkflowEngine.js"
+import { withLease } from "./Lease.js"
 import { PlanBuilder, type ValidationReport } from "./PlanBuilder.js"
-import type { ExecuteRequest, ValidateRequest } from "./Requests.js"
+import type { ExecuteRequest, ResumeRequest, ValidateRequest } from "./Requests.js"
 
 export interface ExecuteOutcome {
   readonly result: RunResult
@@ -22,6 +26,7 @@ export class WorkflowService extends Context.Tag("agentmap/WorkflowService")<
   WorkflowService,
   {
     readonly execute: (request: ExecuteRequest) => Effect.Effect<ExecuteOutcome, RequestError>
+    readonly resume: (request: ResumeRequest) => Effect.Effect<ExecuteOutcome, RequestError>
     readonly validate: (request: ValidateRequest) => Effect.Effect<ValidationReport, RequestError>
   }
 >() {}
@@ -32,56 +37,142 @@ export const layer = Layer.effect(
     const builder = yield* PlanBuilder
     const engine = yield* WorkflowEngine
     const settings = yield* Settings
-    const threadIds = yield* ThreadIds
+    const ids = yield* ThreadIds
     const functions = yield* UserFunctions
+    const registry = yield* ThreadRegistry
 
     const customPolicy = Effect.gen(function* () {
       const policy = settings.successPolicy
       if (policy._tag !== "Custom") return undefined
       const fn = yield* functions.load(policy.functionName).pipe(
-        Effect.mapError(
-          (e) => new InvalidRequest({ message: `execution.success_policy: custom function '${policy.functionName}' cannot be used: ${e.message}` })
-        )
+        Effect.mapError((e) => new InvalidRequest({ message: `execution.success_policy: custom function '${policy.functionName}' cannot be used: ${e.message}` }))
       )
       return (executions: ReadonlyArray<NodeExecution>) => fn(executions) === true
     })
 
-    const execute = Effect.fn("WorkflowService.execute")(function* (request: ExecuteRequest) {
-      const { plan, warnings } = yield* builder.plan(request.workflow, request.graph)
-      const custom = yield* customPolicy
-      const threadId = request.thread_id ?? (yield* threadIds.next)
-      const startedAt = yield* DateTime.now
-      const t0 = yield* Clock.currentTimeNanos
-      const outcome = yield* engine
-        .run(plan, threadId, (request.state ?? {}) as JsonObject)
-        .pipe(Effect.annotateLogs({ graph: plan.graph.name, threadId }))
-      const durationMs = Number((yield* Clock.currentTimeNanos) - t0) / 1e6
-      const endedAt = yield* DateTime.now
-      const verdict = evaluate(settings.successPolicy, outcome.executions, custom)
-      const status = outcome.status === "failed" || !verdict.ok ? "failed" : "completed"
-      const error = outcome.error ?? (verdict.ok ? undefined : { tag: "SuccessPolicyFailed", message: verdict.message })
-      const result: RunResult = {
-        success: status !== "failed",
-        status,
-        graph_name: plan.graph.name,
-        thread_id: threadId,
-        outputs: outcome.state,
-        execution_summary: {
+    const fingerprints = (names: ReadonlyArray<string>) =>
+      Effect.forEach(names, (name) => functions.fingerprint(name).pipe(Effect.map((hash) => [name, hash ?? "missing"] as const))).pipe(
+        Effect.map((entries) => Object.fromEntries(entries) as Record<string, string>)
+      )
+
+    const runOptions = (threadId: string): RunOptions => ({
+      durability: settings.durability,
+      observer: ({ seq, execution }) => registry.recordExecution(threadId, seq, execution)
+    })
+
+    /** Runs one leg of a thread (a start or a resume) under its lease, then records how it ended. */
+    const drive = (record: ThreadRecord, owner: string, plan: RunPlan, leg: Effect.Effect<EngineOutcome, RequestError>) =>
+      Effect.gen(function* () {
+        const custom = yield* customPolicy
+        const t0 = yield* Clock.currentTimeMillis
+        const outcome = yield* withLease(registry, record.thread_id, owner, settings.leaseMillis, leg).pipe(
+          Effect.annotateLogs({ graph: plan.graph.name, threadId: record.thread_id })
+        )
+        const executions = yield* registry.executions(record.thread_id)
+        const now = yield* Clock.currentTimeMillis
+        const verdict = outcome.status === "completed" ? evaluate(settings.successPolicy, executions, custom) : undefined
+        const status = outcome.status === "failed" || (verdict !== undefined && !verdict.ok) ? "failed" : outcome.status
+        const error = outcome.error ?? (verdict !== undefined && !verdict.ok ? { tag: "SuccessPolicyFailed", message: verdict.message } : undefined)
+        const startedAt = Date.parse(record.created_at)
+        const result: RunResult = {
+          success: status !== "failed",
           status,
-          started_at: DateTime.formatIso(startedAt),
-          ended_at: DateTime.formatIso(endedAt),
-          duration_ms: Math.round(durationMs * 1000) / 1000,
-          node_executions: settings.trackExecutions ? outcome.executions : []
-        },
-        ...(error !== undefined && status === "failed" ? { error } : {})
+          graph_name: plan.graph.name,
+          thread_id: record.thread_id,
+          outputs: outcome.state,
+          execution_summary: {
+            status,
+            started_at: record.created_at,
+            ended_at: DateTime.formatIso(DateTime.unsafeMake(now)),
+            duration_ms: Number.isFinite(startedAt) ? Math.max(0, now - startedAt) : now - t0,
+            node_executions: settings.trackExecutions ? executions : []
+          },
+          ...(outcome.interrupt !== undefined && status === "suspended"
+            ? { interrupt: { node: outcome.interrupt.node, type: outcome.interrupt.type, payload: outcome.interrupt.payload } }
+            : {}),
+          ...(error !== undefined && status === "failed" ? { error } : {})
+        }
+        yield* registry.finish(record.thread_id, owner, {
+          status,
+          interrupt: status === "suspended" ? (outcome.interrupt ?? null) : null,
+          result
+        })
+        return result
+      })
+
+    const execute = Effect.fn("WorkflowService.execute")(function* (request: ExecuteRequest) {
+      const { plan, warnings, snapshot, hash, functions: used } = yield* builder.plan(request.workflow, request.graph)
+      yield* customPolicy
+      const threadId = request.thread_id ?? (yield* ids.next)
+      const owner = yield* ids.next
+      const now = yield* Clock.currentTimeMillis
+      const iso = DateTime.formatIso(DateTime.unsafeMake(now))
+      const fullSnapshot: Snapshot = { ...snapshot, functions: yield* fingerprints(used) }
+      const record: ThreadRecord = {
+        thread_id: threadId,
+        workflow: request.workflow,
+        graph: plan.graph.name,
+        csv_hash: hash,
+        snapshot: fullSnapshot,
+        status: "running",
+        interrupt: null,
+        principal: request.principal ?? null,
+        created_at: iso,
+        updated_at: iso,
+        lease_owner: owner,
+        lease_expires_at: now + settings.leaseMillis,
+        result: null
       }
+      yield* registry.create(record)
+      const result = yield* drive(record, owner, plan, engine.run(plan, threadId, (request.state ?? {}) as JsonObject, runOptions(threadId)))
       return { result, warnings }
     })
 
-    const validate = Effect.fn("WorkflowService.validate")((request: ValidateRequest) =>
-      builder.validate(request.workflow, request.graph)
-    )
+    const resume = Effect.fn("WorkflowService.resume")(function* (request: ResumeRequest) {
+      const action = request.action ?? "continue"
+      const checked = checkResumeRequest(action, request.data)
+      if (Either.isLeft(checked)) return yield* Effect.fail(new InvalidRequest({ message: checked.left }))
+      const found = yield* registry.get(request.thread_id)
+      if (Option.isNone(found)) return yield* Effect.fail(new ThreadNotFound({ thread_id: request.thread_id, message: `thread '${request.thread_id}' not found` }))
+      const record = found.value
+      const now = yield* Clock.currentTimeMillis
+      if (record.status === "completed" || record.status === "failed")
+        return yield* Effect.fail(
+          new ThreadFinished({ thread_id: record.thread_id, status: record.status, message: `thread '${record.thread_id}' already ${record.status}; there is nothing to resume` })
+        )
+      if (record.status === "running" && (record.lease_expires_at ?? 0) > now)
+        return yield* Effect.fail(new ThreadBusy({ thread_id: record.thread_id, message: `thread '${record.thread_id}' is running in another process (or was just resumed)` }))
+      if (record.status === "suspended" && record.interrupt !== null) {
+        const fits = checkAgainstInterrupt(record.interrupt.type, record.interrupt.payload, action, request.data)
+        if (Either.isLeft(fits)) return yield* Effect.fail(new InvalidRequest({ message: `${fits.left}; the thread still waits at '${record.interrupt.node}'` }))
+      }
+      const { plan, functions: used } = yield* builder.plan(record.workflow, record.graph, record.snapshot)
+      const current = yield* fingerprints(used)
+      const changed = used.filter((name) => current[name] !== record.snapshot.functions[name])
+      if (changed.length > 0 && request.force !== true)
+        return yield* Effect.fail(
+          new FunctionChanged({
+            functions: changed,
+            message: `routing function${changed.length === 1 ? "" : "s"} ${changed.join(", ")} changed since thread '${record.thread_id}' started; resume with --force to run it with the new code`
+          })
+        )
+      const owner = yield* ids.next
+      const claimed = yield* registry.claim({
+        thread_id: record.thread_id,
+        interrupt_id: record.status === "suspended" ? (record.interrupt?.id ?? undefined) : undefined,
+        owner,
+        lease_until: now + settings.leaseMillis,
+        now
+      })
+      if (!claimed)
+        return yield* Effect.fail(new ThreadBusy({ thread_id: record.thread_id, message: `thread '${record.thread_id}' was already resumed (its interrupt is taken) or is running` }))
+      const answer = record.status === "suspended" ? { action, data: request.data ?? null } : undefined
+      const result = yield* drive(record, owner, plan, engine.resume(plan, record.thread_id, answer, runOptions(record.thread_id)))
+      return { result, warnings: [] }
+    })
 
-    return { execute, validate }
+    const validate = Effect.fn("WorkflowService.validate")((request: ValidateRequest) => builder.validate(request.workflow, request.graph))
+
+    return { execute, resume, validate }
   })
 )

@@ -2,7 +2,7 @@
  * The closed set of built-in agent kinds. Adding one means adding it here, which makes the
  * agent registry (a mapped type over this union) fail to compile until it is registered.
  */
-export const BuiltinAgentTypes = ["default", "echo", "success", "failure", "branching", "input", "summary", "graph"] as const
+export const BuiltinAgentTypes = ["default", "echo", "success", "failure", "branching", "input", "summary", "graph", "suspend", "human"] as const
 
 export type BuiltinAgentType = (typeof BuiltinAgentTypes)[number]
 

@@ -47,10 +47,60 @@ export class AlreadyExists extends Schema.TaggedError<AlreadyExists>()("AlreadyE
   message: Schema.String
 }) {}
 
-export type RequestError = WorkflowNotFound | GraphNotFound | InvalidWorkflow | InvalidRequest | InputRequired | InvalidConfig
 
 /** A file the user named explicitly (a config file) does not exist. */
 export class FileNotFound extends Schema.TaggedError<FileNotFound>()("FileNotFound", {
   path: Schema.String,
   message: Schema.String
 }) {}
+
+/** No thread with that id (or not one this principal may see). */
+export class ThreadNotFound extends Schema.TaggedError<ThreadNotFound>()("ThreadNotFound", {
+  thread_id: Schema.String,
+  message: Schema.String
+}) {}
+
+/** The thread already completed or failed: there is nothing to resume. */
+export class ThreadFinished extends Schema.TaggedError<ThreadFinished>()("ThreadFinished", {
+  thread_id: Schema.String,
+  status: Schema.String,
+  message: Schema.String
+}) {}
+
+/** The thread is running (its lease is live), or its interrupt was just claimed by another resume. */
+export class ThreadBusy extends Schema.TaggedError<ThreadBusy>()("ThreadBusy", {
+  thread_id: Schema.String,
+  message: Schema.String
+}) {}
+
+/** A caller-chosen thread id that is already taken. */
+export class ThreadExists extends Schema.TaggedError<ThreadExists>()("ThreadExists", {
+  thread_id: Schema.String,
+  message: Schema.String
+}) {}
+
+/** A routing function changed since the thread started; resuming would mix two versions. */
+export class FunctionChanged extends Schema.TaggedError<FunctionChanged>()("FunctionChanged", {
+  functions: Schema.Array(Schema.String),
+  message: Schema.String
+}) {}
+
+/** The persistence store (SQLite file, PostgreSQL) cannot be used. */
+export class StoreUnavailable extends Schema.TaggedError<StoreUnavailable>()("StoreUnavailable", {
+  store: Schema.String,
+  message: Schema.String
+}) {}
+
+export type RequestError =
+  | WorkflowNotFound
+  | GraphNotFound
+  | InvalidWorkflow
+  | InvalidRequest
+  | InputRequired
+  | InvalidConfig
+  | ThreadNotFound
+  | ThreadFinished
+  | ThreadBusy
+  | ThreadExists
+  | FunctionChanged
+  | StoreUnavailable

@@ -17,6 +17,10 @@ export interface WorkflowRow {
 /** What reading a CSV file produced: the rows, and what was wrong with the file as a table. */
 export interface ParsedCsv {
   readonly file: string
+  /** The text the rows were read from (kept in thread snapshots). */
+  readonly text: string
+  /** sha256 of the text, hex. */
+  readonly hash: string
   readonly rows: ReadonlyArray<WorkflowRow>
   readonly diagnostics: ReadonlyArray<Diagnostic>
   /** Columns the header provides, with their field positions (for diagnostics about missing ones). */

@@ -17,5 +17,7 @@ export class UserFunctions extends Context.Tag("agentmap/UserFunctions")<
   UserFunctions,
   {
     readonly load: (name: string) => Effect.Effect<(...args: ReadonlyArray<unknown>) => unknown, FunctionNotFound>
+    /** A hash of the function's source file (undefined when there is none), to notice changes between runs. */
+    readonly fingerprint: (name: string) => Effect.Effect<string | undefined>
   }
 >() {}

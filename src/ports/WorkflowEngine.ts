@@ -1,7 +1,9 @@
-import { Context, type Effect } from "effect"
-import type { InputRequired } from "../domain/Errors.js"
+import { Context, Data, type Effect } from "effect"
+import type { StoreUnavailable } from "../domain/Errors.js"
 import type { JsonObject } from "../domain/Json.js"
+import type { ResumeInput } from "../domain/Resume.js"
 import type { NodeExecution, RunError } from "../domain/RunResult.js"
+import type { PendingInterrupt } from "../domain/Thread.js"
 import type { GraphSpec, NodeSpec } from "../domain/Workflow.js"
 
 /** An error a node raised, as recorded in the state's `errors` list. */
@@ -11,53 +13,85 @@ export interface NodeError {
   readonly message: string
 }
 
-/** What one node did: the state keys it writes, its routing outcome, and its tracking record. */
-export interface NodeStep {
-  readonly updates: JsonObject
-  /** Routing flag: false when the node raised or chose its failure route. */
-  readonly success: boolean
-  readonly error: NodeError | undefined
-  readonly execution: NodeExecution
+/**
+ * What one node run did. Completed: the keys it writes, its routing flag (false when it raised or
+ * chose its failure route), its record, and where to go next. Suspended: it waits for a resume;
+ * `token` comes back to it with the resume (a subgraph keeps its child thread there).
+ */
+export type NodeStep =
+  | {
+      readonly _tag: "Completed"
+      readonly updates: JsonObject
+      readonly success: boolean
+      readonly error: NodeError | undefined
+      readonly execution: NodeExecution
+      readonly next: ReadonlyArray<string>
+    }
+  | {
+      readonly _tag: "Suspended"
+      readonly type: string
+      readonly payload: unknown
+      readonly token: unknown
+    }
+
+/** One scheduled node run: `seq` numbers runs within a thread; `resume` is set when it re-runs after a resume. */
+export interface NodeTask {
+  readonly seq: number
+  readonly threadId: string
+  readonly resume: (ResumeInput & { readonly token: unknown }) | undefined
 }
 
-/** Errors that stop the whole run instead of taking a failure route. */
-export type RunAbort = InputRequired
+/** A routing function misbehaved (threw, or named a node that does not exist): the run fails. */
+export class RoutingFailure extends Data.TaggedError("RoutingFailure")<{ readonly node: string; readonly message: string }> {}
 
-/** How a graph ended, before success policies are applied. */
+/** Errors that stop the whole run instead of taking a failure route. */
+export type RunAbort = RoutingFailure | StoreUnavailable
+
+/** How a run (or one leg of it, between suspensions) ended, before success policies. */
 export interface EngineOutcome {
-  readonly status: "completed" | "failed"
-  /** The final state as nodes see it: data keys plus `errors` and `last_action_success`. */
+  readonly status: "completed" | "failed" | "suspended"
+  /** The state as nodes see it: data keys plus `errors` and `last_action_success`. */
   readonly state: JsonObject
-  readonly executions: ReadonlyArray<NodeExecution>
   readonly error: RunError | undefined
+  readonly interrupt: PendingInterrupt | undefined
 }
 
 /** What the engine offers a node while it runs (capabilities that need the engine's own context). */
 export interface NodeHost {
-  readonly runSubgraph: (plan: RunPlan, input: JsonObject) => Effect.Effect<EngineOutcome, RunAbort>
+  /** Runs a subgraph as its own thread; continues it instead if that thread already has checkpoints. */
+  readonly runSubgraph: (plan: RunPlan, threadId: string, input: JsonObject) => Effect.Effect<EngineOutcome, StoreUnavailable>
+  readonly resumeSubgraph: (plan: RunPlan, threadId: string, resume: ResumeInput) => Effect.Effect<EngineOutcome, StoreUnavailable>
 }
+
+/** Told about every node run as it finishes (execution log, streaming). */
+export type StepObserver = (event: { readonly seq: number; readonly execution: NodeExecution; readonly updates: JsonObject }) => Effect.Effect<void, StoreUnavailable>
 
 /**
  * A graph ready to run: the application decides what each node does and where it goes next;
- * the engine decides how steps are scheduled, joined and stored.
+ * the engine decides how steps are scheduled, joined, checkpointed and resumed.
  */
 export interface RunPlan {
   readonly graph: GraphSpec
   readonly maxSteps: number
-  readonly executeNode: (node: NodeSpec, state: JsonObject, host: NodeHost) => Effect.Effect<NodeStep, RunAbort>
-  /** Next nodes after `node`; an empty list ends the branch. Fails with a message when a routing function misbehaves. */
-  readonly nextNodes: (node: NodeSpec, state: JsonObject, success: boolean) => Effect.Effect<ReadonlyArray<string>, RoutingFailure>
+  readonly executeNode: (node: NodeSpec, state: JsonObject, task: NodeTask, host: NodeHost) => Effect.Effect<NodeStep, RunAbort>
 }
 
-export interface RoutingFailure {
-  readonly _tag: "RoutingFailure"
-  readonly node: string
-  readonly message: string
+export interface RunOptions {
+  readonly observer: StepObserver
+  readonly durability: "sync" | "async" | "exit"
 }
 
 export class WorkflowEngine extends Context.Tag("agentmap/WorkflowEngine")<
   WorkflowEngine,
   {
-    readonly run: (plan: RunPlan, threadId: string, input: JsonObject) => Effect.Effect<EngineOutcome, RunAbort>
+    /** A routing failure ends the run as `failed`; only a store outage fails the effect. */
+    readonly run: (plan: RunPlan, threadId: string, input: JsonObject, options: RunOptions) => Effect.Effect<EngineOutcome, StoreUnavailable>
+    /** Answers the pending interrupt, or (resume undefined) continues from the last checkpoint after a crash. */
+    readonly resume: (
+      plan: RunPlan,
+      threadId: string,
+      resume: ResumeInput | undefined,
+      options: RunOptions
+    ) => Effect.Effect<EngineOutcome, StoreUnavailable>
   }
 >() {}

@@ -30,6 +30,8 @@ export class WorkflowRepository extends Context.Tag("agentmap/WorkflowRepository
     ) => Effect.Effect<WorkflowLocation, WorkflowNotFound | InvalidRequest>
     /** Read and parse one CSV file. */
     readonly load: (location: WorkflowLocation) => Effect.Effect<ParsedCsv, WorkflowNotFound>
+    /** Parse CSV text kept elsewhere (a thread's snapshot) as if it were the file at `location`. */
+    readonly parse: (location: WorkflowLocation, text: string) => ParsedCsv
     /** Every CSV in the repository. */
     readonly list: Effect.Effect<ReadonlyArray<WorkflowSummary>>
   }

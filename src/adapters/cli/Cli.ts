@@ -3,14 +3,16 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { Console, Effect } from "effect"
 import { initCommand, initConfigCommand } from "./commands/InitCommand.js"
+import { resumeCommand } from "./commands/ResumeCommand.js"
 import { runCommand } from "./commands/RunCommand.js"
+import { threadsCommand } from "./commands/ThreadsCommand.js"
 import { validateCommand } from "./commands/ValidateCommand.js"
 import { ExitCode } from "./ExitCodes.js"
 import { printJson } from "./Output.js"
 
 const root = Command.make("agentmap").pipe(
   Command.withDescription("Define agent workflows as CSV files and run them anywhere"),
-  Command.withSubcommands([runCommand, validateCommand, initCommand, initConfigCommand])
+  Command.withSubcommands([runCommand, resumeCommand, validateCommand, threadsCommand, initCommand, initConfigCommand])
 )
 
 const ANSI = /\x1b\[[0-9;]*m/g

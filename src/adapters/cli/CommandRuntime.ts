@@ -1,4 +1,5 @@
 import { Effect, Option } from "effect"
+import type { ThreadService } from "../../application/ThreadService.js"
 import type { WorkflowService } from "../../application/WorkflowService.js"
 import * as AppLayer from "../AppLayer.js"
 import { loadConfig } from "../config/ConfigLoader.js"
@@ -31,7 +32,7 @@ export const runStandalone = (mode: OutputMode, body: Effect.Effect<number, Comm
 export const runWithApp = (
   configFlag: Option.Option<string>,
   mode: OutputMode,
-  body: Effect.Effect<number, CommandError, WorkflowService>
+  body: Effect.Effect<number, CommandError, WorkflowService | ThreadService>
 ) =>
   runStandalone(
     mode,

@@ -12,5 +12,9 @@ export const ExitCode = {
 
 const NOT_FOUND = new Set(["WorkflowNotFound", "GraphNotFound", "FileNotFound", "ThreadNotFound"])
 
+/** Faults the user cannot fix by changing input: a store that cannot be reached. */
+const FAULTS = new Set(["StoreUnavailable", "InternalError"])
+
 /** Every tagged error a command can end with maps to one exit code. */
-export const exitCodeFor = (tag: string): number => (NOT_FOUND.has(tag) ? ExitCode.NotFound : ExitCode.UserError)
+export const exitCodeFor = (tag: string): number =>
+  NOT_FOUND.has(tag) ? ExitCode.NotFound : FAULTS.has(tag) ? ExitCode.Failed : ExitCode.UserError

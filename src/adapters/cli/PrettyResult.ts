@@ -1,4 +1,6 @@
 import type { RunResult } from "../../domain/RunResult.js"
+import { ExitCode } from "./ExitCodes.js"
+import { type OutputMode, printJson } from "./Output.js"
 
 const useColor = () => process.stdout.isTTY === true && process.env["NO_COLOR"] === undefined
 const paint = (code: string, text: string) => (useColor() ? `\x1b[${code}m${text}\x1b[0m` : text)
@@ -27,7 +29,10 @@ export const renderResult = (result: RunResult): string => {
     result.status === "completed" ? paint("32", "✔ completed") : result.status === "suspended" ? paint("33", "⏸ suspended") : paint("31", "✘ failed")
   const lines = [`${mark}  graph ${result.graph_name}  thread ${result.thread_id}  (${ms(summary.duration_ms)})`]
   if (result.error !== undefined) lines.push(`${paint("31", "error")}: ${result.error.message}`)
-  if (result.interrupt !== undefined) lines.push(`waiting at node ${result.interrupt.node} (${result.interrupt.type}): ${oneLine(result.interrupt.payload)}`)
+  if (result.interrupt !== undefined) {
+    lines.push(`waiting at node ${result.interrupt.node} (${result.interrupt.type}): ${oneLine(result.interrupt.payload)}`)
+    lines.push(`resume with: agentmap resume ${result.thread_id} ${resumeHint(result.interrupt.type, result.interrupt.payload)}`)
+  }
   const state = Object.entries(result.outputs)
   lines.push("", "Final state", state.length === 0 ? "  (empty)" : table(["key", "value"], state.map(([k, v]) => [k, oneLine(v)])))
   if (summary.node_executions.length > 0)
@@ -40,4 +45,21 @@ export const renderResult = (result: RunResult): string => {
       )
     )
   return `${lines.join("\n")}\n`
+}
+
+const resumeHint = (type: string, payload: unknown): string => {
+  const interaction = typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>)["interaction_type"] : undefined
+  if (type === "input") return `--data '{"text": "..."}'`
+  if (interaction === "approval") return "approve   (or: reject)"
+  if (interaction === "choice") return `choose --data '{"choice": 1}'`
+  if (interaction === "text_input") return `respond --data '{"text": "..."}'`
+  if (interaction === "edit") return `edit --data '{"edited": "..."}'`
+  return "continue --data '{...}'"
+}
+
+/** Prints a result document as the mode asks; the exit code follows its status (§6). */
+export const printResult = (mode: OutputMode, result: RunResult): number => {
+  if (mode.json) printJson(mode, result)
+  else process.stdout.write(renderResult(result))
+  return result.status === "failed" ? ExitCode.Failed : ExitCode.Ok
 }

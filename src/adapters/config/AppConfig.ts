@@ -16,6 +16,15 @@ export interface AppConfig {
     readonly successPolicy: SuccessPolicy
     readonly maxSteps: number | undefined
     readonly trackExecutions: boolean
+    readonly durability: "sync" | "async" | "exit"
+  }
+  readonly persistence: {
+    readonly backend: "sqlite" | "postgres" | "memory"
+    readonly sqlitePath: string
+    readonly postgresUrl: string | undefined
+    readonly postgresSchema: string
+    readonly connectTimeoutMillis: number
+    readonly leaseMillis: number
   }
   readonly logging: { readonly level: string }
   /** The whole checked document, for sections read by later features. */

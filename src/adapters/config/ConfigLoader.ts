@@ -104,20 +104,44 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
   const base = file === undefined ? cwd : path.dirname(file)
   const abs = (p: string) => path.resolve(base, p.startsWith("~/") ? path.join(os.homedir(), p.slice(2)) : p)
   const promptsDirectory = abs(text(raw, "prompts", "directory") ?? text(raw, "paths", "prompts") ?? "prompts")
+  const cache = abs(text(raw, "paths", "cache") ?? text(raw, "storage", "cache_folder") ?? ".agentmap")
+  const backend = (text(raw, "persistence", "backend") ?? "sqlite") as AppConfig["persistence"]["backend"]
+  const postgresUrl = text(raw, "persistence", "postgres_url")
+  if (backend === "postgres" && postgresUrl === undefined)
+    diagnostics.push(
+      error(
+        { file: file ?? "(environment)", line: 1, column: 1 },
+        "config-value",
+        "persistence.backend is postgres but persistence.postgres_url is not set (or set AGENTMAP_POSTGRES_URL)"
+      )
+    )
+  const seconds = (key: string, fallback: number) => {
+    const v = get(raw, "persistence", key)
+    return (typeof v === "number" ? v : fallback) * 1000
+  }
   return {
     file,
     paths: {
       csvRepository: abs(text(raw, "paths", "csv_repository") ?? text(raw, "storage", "csv_repository_path") ?? "workflows"),
       functions: abs(text(raw, "paths", "functions") ?? "functions"),
       customAgents: abs(text(raw, "paths", "custom_agents") ?? "custom_agents"),
-      cache: abs(text(raw, "paths", "cache") ?? text(raw, "storage", "cache_folder") ?? ".agentmap"),
+      cache,
       promptsDirectory,
       promptRegistry: text(raw, "prompts", "registry_file") !== undefined ? abs(text(raw, "prompts", "registry_file")!) : path.join(promptsDirectory, "registry.yaml")
     },
     execution: {
       successPolicy: decodePolicy(raw, diagnostics, file ?? "(environment)"),
       maxSteps: typeof get(raw, "execution", "max_steps") === "number" ? (get(raw, "execution", "max_steps") as number) : undefined,
-      trackExecutions: get(raw, "execution", "tracking", "enabled") !== false
+      trackExecutions: get(raw, "execution", "tracking", "enabled") !== false,
+      durability: (text(raw, "execution", "durability") ?? "sync") as AppConfig["execution"]["durability"]
+    },
+    persistence: {
+      backend,
+      sqlitePath: text(raw, "persistence", "sqlite_path") !== undefined ? abs(text(raw, "persistence", "sqlite_path")!) : path.join(cache, "agentmap.db"),
+      postgresUrl,
+      postgresSchema: text(raw, "persistence", "postgres_schema") ?? "public",
+      connectTimeoutMillis: seconds("connect_timeout_seconds", 5),
+      leaseMillis: seconds("lease_seconds", 30)
     },
     logging: { level: text(raw, "logging", "level") ?? "warning" },
     raw

@@ -59,7 +59,14 @@ export const ConfigSpec: Spec = obj({
       enable_checkpoints: bool
     }
   ),
-  persistence: open,
+  persistence: obj({
+    backend: oneOf("sqlite", "postgres", "memory"),
+    sqlite_path: str,
+    postgres_url: str,
+    postgres_schema: str,
+    connect_timeout_seconds: num(0.1),
+    lease_seconds: num(0.5)
+  }),
   llm: open,
   routing: open,
   auth: open,

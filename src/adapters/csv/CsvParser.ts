@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto"
 import { type Options, parse } from "csv-parse/sync"
 import type { Column } from "../../domain/Columns.js"
 import { type Diagnostic, error, warning } from "../../domain/Diagnostic.js"
@@ -24,6 +25,7 @@ const newlines = (cells: ReadonlyArray<string>) => cells.reduce((n, c) => n + (c
  * rows whose first cell starts with `#` are comments, short rows padded (and reported).
  */
 export const parseWorkflowCsv = (file: string, text: string): ParsedCsv => {
+  const hash = createHash("sha256").update(text).digest("hex")
   let records: ReadonlyArray<ParsedRecord>
   try {
     const options = {
@@ -45,6 +47,8 @@ export const parseWorkflowCsv = (file: string, text: string): ParsedCsv => {
     const message = (err.message ?? String(e)).replace(/^Invalid [^:]*:\s*/, "")
     return {
       file,
+      text,
+      hash,
       rows: [],
       headerColumns: {},
       diagnostics: [error({ file, line, column: 1 }, "csv-syntax", `the file is not valid CSV: ${message}`)]
@@ -54,7 +58,7 @@ export const parseWorkflowCsv = (file: string, text: string): ParsedCsv => {
   const data = records.filter((r) => !(r.record[0] ?? "").startsWith("#"))
   const header = data[0]
   if (header === undefined)
-    return { file, rows: [], headerColumns: {}, diagnostics: [error({ file, line: 1, column: 1 }, "empty-file", "the file is empty: it needs a header row and one row per node")] }
+    return { file, text, hash, rows: [], headerColumns: {}, diagnostics: [error({ file, line: 1, column: 1 }, "empty-file", "the file is empty: it needs a header row and one row per node")] }
   const layout = analyzeHeader(file, header.record)
   diagnostics.push(...layout.diagnostics)
   const rows: Array<WorkflowRow> = []
@@ -80,5 +84,5 @@ export const parseWorkflowCsv = (file: string, text: string): ParsedCsv => {
       diagnostics.push(warning({ file, line, column: layout.positions.Context ?? 1 }, "context-text", context.problem))
     rows.push({ file, line, values, columns: layout.positions, context: context.value })
   }
-  return { file, rows, diagnostics, headerColumns: layout.positions }
+  return { file, text, hash, rows, diagnostics, headerColumns: layout.positions }
 }

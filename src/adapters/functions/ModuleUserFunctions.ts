@@ -69,7 +69,13 @@ export const make = (options: FunctionOptions) => {
     }).pipe(Effect.tap((fn) => Effect.sync(() => loaded.set(name, fn))))
   }
 
-  return UserFunctions.of({ load })
+  const fingerprint = (name: string) =>
+    Effect.sync(() => {
+      const file = EXTENSIONS.map((ext) => path.join(options.directory, `${name}${ext}`)).find((f) => fs.existsSync(f))
+      return file === undefined ? undefined : createHash("sha256").update(fs.readFileSync(file)).digest("hex")
+    })
+
+  return UserFunctions.of({ load, fingerprint })
 }
 
 export const layer = (options: FunctionOptions) => Layer.succeed(UserFunctions, make(options))

@@ -1,70 +1,124 @@
-import { GraphRecursionError, type LangGraphRunnableConfig } from "@langchain/langgraph"
+import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons"
+import { type BaseCheckpointSaver, Command, GraphRecursionError } from "@langchain/langgraph"
 import { Effect, Layer, type Runtime } from "effect"
+import { StoreUnavailable } from "../../domain/Errors.js"
 import type { JsonObject } from "../../domain/Json.js"
-import { type EngineOutcome, type NodeHost, type RunAbort, type RunPlan, WorkflowEngine } from "../../ports/WorkflowEngine.js"
-import { AbortSignalError, RoutingError, compile } from "./Compile.js"
-import { DATA, EXECUTIONS, type GraphState, view } from "./StateChannels.js"
+import type { ResumeInput } from "../../domain/Resume.js"
+import type { RunError } from "../../domain/RunResult.js"
+import {
+  type EngineOutcome,
+  type NodeHost,
+  RoutingFailure,
+  type RunOptions,
+  type RunPlan,
+  type StepObserver,
+  WorkflowEngine
+} from "../../ports/WorkflowEngine.js"
+import { LangGraphSaver } from "../persistence/LangGraphSaver.js"
+import { AbortSignalError, type InterruptValue, compile, startInput } from "./Compile.js"
+import { DATA, type GraphState, view } from "./StateChannels.js"
 
-type Compiled = ReturnType<typeof compile>
+type Input = ReturnType<typeof startInput> | Command | null
 
-const outcome = (state: GraphState | undefined, failure?: { tag: string; message: string }): EngineOutcome => ({
-  status: failure === undefined ? "completed" : "failed",
-  state: state === undefined ? {} : view(state),
-  executions: state?.[EXECUTIONS] ?? [],
-  error: failure
-})
+const noObserver: StepObserver = () => Effect.void
 
-/** Runs CSV graphs on LangGraph. Each run streams full-state values so a failed run still reports how far it got. */
+/** Runs CSV graphs on LangGraph with the configured checkpointer; each run streams full-state values. */
 export const make = Effect.gen(function* () {
   const runtime: Runtime.Runtime<never> = yield* Effect.runtime<never>()
-  const compiled = new WeakMap<RunPlan, Compiled>()
+  const saverHandle = yield* LangGraphSaver
 
-  const host = (config: LangGraphRunnableConfig): NodeHost => ({
-    runSubgraph: (plan, input) => runGraph(plan, input, config)
+  const outcome = (state: GraphState | undefined, extra: Partial<EngineOutcome>): EngineOutcome => ({
+    status: "completed",
+    state: state === undefined ? {} : view(state),
+    error: undefined,
+    interrupt: undefined,
+    ...extra
   })
 
-  const graphFor = (plan: RunPlan): Compiled => {
-    let graph = compiled.get(plan)
-    if (graph === undefined) {
-      graph = compile(plan, runtime, host)
-      compiled.set(plan, graph)
-    }
-    return graph
-  }
+  const failed = (state: GraphState | undefined, error: RunError) => outcome(state, { status: "failed", error })
 
-  const runGraph = (plan: RunPlan, input: JsonObject, parent: LangGraphRunnableConfig | undefined): Effect.Effect<EngineOutcome, RunAbort> =>
-    Effect.async<EngineOutcome, RunAbort>((resume, signal) => {
-      let last: GraphState | undefined
-      const graph = graphFor(plan)
-      const run = async () => {
-        const stream = await graph.stream({ [DATA]: input } as never, {
-          ...(parent ?? {}),
-          recursionLimit: plan.maxSteps,
-          streamMode: "values",
-          signal
-        })
-        for await (const values of stream) last = values as GraphState
-      }
-      run().then(
-        () => resume(Effect.succeed(outcome(last))),
-        (e: unknown) => {
-          if (e instanceof AbortSignalError) return resume(Effect.fail(e.abort as RunAbort))
-          if (e instanceof RoutingError) return resume(Effect.succeed(outcome(last, { tag: "RoutingError", message: e.message })))
-          if (e instanceof GraphRecursionError)
-            return resume(
-              Effect.succeed(
-                outcome(last, {
-                  tag: "StepLimitExceeded",
-                  message: `graph '${plan.graph.name}' did not finish within ${plan.maxSteps} steps; if it loops on purpose, raise execution.max_steps`
-                })
-              )
-            )
-          return resume(Effect.die(e))
+  const execute = (
+    plan: RunPlan,
+    threadId: string,
+    input: Input,
+    observer: StepObserver,
+    durability: RunOptions["durability"]
+  ): Effect.Effect<EngineOutcome, StoreUnavailable> =>
+    Effect.flatMap(saverHandle.get, (saver: BaseCheckpointSaver) =>
+      Effect.async<EngineOutcome, StoreUnavailable>((resume, signal) => {
+        let last: GraphState | undefined
+        let interrupts: ReadonlyArray<{ id?: string; value?: unknown }> = []
+        const graph = compile(plan, runtime, host(durability), observer).compile({ checkpointer: saver })
+        const run = async () => {
+          const stream = await graph.stream(input as never, {
+            configurable: { thread_id: threadId },
+            recursionLimit: plan.maxSteps * 2 + 10,
+            streamMode: "values",
+            durability,
+            signal
+          })
+          for await (const chunk of stream as AsyncIterable<Record<string, unknown>>) {
+            if ("__interrupt__" in chunk) interrupts = chunk["__interrupt__"] as typeof interrupts
+            else if (DATA in chunk) last = chunk as unknown as GraphState
+          }
         }
-      )
-    })
+        // a subgraph runs as its own thread: detach from the parent's LangGraph context so it is not nested in it
+        AsyncLocalStorageProviderSingleton.getInstance()
+          .run(undefined, run)
+          .then(
+            () => {
+              const first = interrupts[0]
+              if (first === undefined) return resume(Effect.succeed(outcome(last, {})))
+              const value = first.value as InterruptValue
+              resume(
+                Effect.succeed(
+                  outcome(last, {
+                    status: "suspended",
+                    interrupt: { id: first.id ?? `${threadId}:${value.seq}`, node: value.node, type: value.type, payload: value.payload }
+                  })
+                )
+              )
+            },
+            (e: unknown) => {
+              if (e instanceof AbortSignalError) {
+                const abort = e.abort
+                if (abort instanceof RoutingFailure) return resume(Effect.succeed(failed(last, { tag: "RoutingError", message: abort.message })))
+                if (abort instanceof StoreUnavailable) return resume(Effect.fail(abort))
+                return resume(Effect.die(abort))
+              }
+              if (e instanceof GraphRecursionError)
+                return resume(
+                  Effect.succeed(
+                    failed(last, {
+                      tag: "StepLimitExceeded",
+                      message: `graph '${plan.graph.name}' did not finish within ${plan.maxSteps} steps; if it loops on purpose, raise execution.max_steps`
+                    })
+                  )
+                )
+              return resume(Effect.die(e))
+            }
+          )
+      })
+    )
 
-  return WorkflowEngine.of({ run: (plan, _threadId, input) => runGraph(plan, input, undefined) })
+  /** Subgraphs run as threads of their own on the same checkpointer; a crashed one continues where it stopped. */
+  const host = (durability: RunOptions["durability"]): NodeHost => ({
+    runSubgraph: (plan, threadId, input) =>
+      Effect.flatMap(saverHandle.get, (saver) =>
+        Effect.promise(() => saver.getTuple({ configurable: { thread_id: threadId } })).pipe(
+          Effect.flatMap((existing) =>
+            execute(plan, threadId, existing === undefined ? startInput(plan, input) : null, noObserver, durability)
+          )
+        )
+      ),
+    resumeSubgraph: (plan, threadId, answer) => execute(plan, threadId, new Command({ resume: answer }), noObserver, durability)
+  })
+
+  return WorkflowEngine.of({
+    run: (plan, threadId, input: JsonObject, options) => execute(plan, threadId, startInput(plan, input), options.observer, options.durability),
+    resume: (plan, threadId, answer: ResumeInput | undefined, options) =>
+      execute(plan, threadId, answer === undefined ? null : new Command({ resume: answer }), options.observer, options.durability)
+  })
 })
 
 export const layer = Layer.effect(WorkflowEngine, make)

@@ -1,22 +1,24 @@
 import { Effect, Layer } from "effect"
 import { WorkflowEngine } from "../../ports/WorkflowEngine.js"
+import { LangGraphSaver } from "../persistence/LangGraphSaver.js"
 
 /**
  * The engine, loaded on first use: LangGraph and its dependencies are most of the bundle, and
- * commands that never run a graph (validate, init, list) should not pay for loading them.
+ * commands that never run a graph (validate, init, threads) should not pay for loading them.
  */
 export const layer = Layer.effect(
   WorkflowEngine,
   Effect.gen(function* () {
-    const context = yield* Effect.context<never>()
-    const engine = Effect.promise(() => import("./LangGraphEngine.js")).pipe(
-      Effect.flatMap((m) => m.make),
-      Effect.provide(context),
-      Effect.cached
+    const context = yield* Effect.context<LangGraphSaver>()
+    const engine = yield* Effect.cached(
+      Effect.promise(() => import("./LangGraphEngine.js")).pipe(
+        Effect.flatMap((m) => m.make),
+        Effect.provide(context)
+      )
     )
-    const cached = yield* engine
     return WorkflowEngine.of({
-      run: (plan, threadId, input) => cached.pipe(Effect.flatMap((e) => e.run(plan, threadId, input)))
+      run: (plan, threadId, input, options) => Effect.flatMap(engine, (e) => e.run(plan, threadId, input, options)),
+      resume: (plan, threadId, answer, options) => Effect.flatMap(engine, (e) => e.resume(plan, threadId, answer, options))
     })
   })
 )

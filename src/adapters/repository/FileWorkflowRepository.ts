@@ -131,7 +131,9 @@ export const make = (options: RepositoryOptions) => {
     })
   )
 
-  return WorkflowRepository.of({ resolve, resolveFrom, load, list })
+  const parse = (location: WorkflowLocation, text: string) => parseWorkflowCsv(location.display, text)
+
+  return WorkflowRepository.of({ resolve, resolveFrom, load, parse, list })
 }
 
 export const layer = (options: RepositoryOptions) => Layer.succeed(WorkflowRepository, make(options))

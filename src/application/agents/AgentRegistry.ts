@@ -4,9 +4,11 @@ import { Terminal } from "../../ports/Terminal.js"
 import type { Agent } from "./Agent.js"
 import { branchingAgent } from "./BranchingAgent.js"
 import { graphAgent } from "./GraphAgent.js"
+import { humanAgent } from "./HumanAgent.js"
 import { inputAgent } from "./InputAgent.js"
 import { defaultAgent, echoAgent, failureAgent, successAgent } from "./SimpleAgents.js"
 import { summaryAgent } from "./SummaryAgent.js"
+import { suspendAgent } from "./SuspendAgent.js"
 
 /** One agent per built-in kind: a mapped type, so a kind added to the domain union fails the build until registered here. */
 export type Agents = { readonly [K in BuiltinAgentType]: Agent }
@@ -25,7 +27,9 @@ export const layer = Layer.effect(
       branching: branchingAgent,
       input: inputAgent(terminal),
       summary: summaryAgent,
-      graph: graphAgent
+      graph: graphAgent,
+      suspend: suspendAgent,
+      human: humanAgent
     }
     return agents
   })

@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import { toText } from "../../domain/Json.js"
-import type { Agent } from "./Agent.js"
+import { type Agent, done } from "./Agent.js"
 
 const TRUTHY = new Set(["yes", "true", "success", "1", "y", "ok", "pass", "passed"])
 const CONVENTIONAL_FIELDS = ["success", "should_succeed", "succeed", "branch"]
@@ -34,8 +34,5 @@ export const branchingAgent: Agent = (call) => {
               ? false
               : TRUTHY.has(text)
   const shown = field === undefined ? "no input" : `${field} = ${value === undefined ? "missing" : JSON.stringify(value)}`
-  return Effect.succeed({
-    value: `[${call.node.name}] BranchingAgent chose the ${success ? "success" : "failure"} route (${shown})`,
-    success
-  })
+  return Effect.succeed(done(`[${call.node.name}] BranchingAgent chose the ${success ? "success" : "failure"} route (${shown})`, success))
 }

@@ -1,25 +1,31 @@
 import { Effect } from "effect"
-import { isJsonObject, type Json, type JsonObject } from "../../domain/Json.js"
-import { AgentFailure, type Agent } from "./Agent.js"
+import type { Json } from "../../domain/Json.js"
+import type { EngineOutcome } from "../../ports/WorkflowEngine.js"
+import { AgentFailure, type Agent, type AgentOutcome, done, suspend } from "./Agent.js"
 
 /**
- * Runs another graph as a subgraph. The child gets the listed inputs (`child=parent` renames),
- * or the whole parent state when none are listed; its final state is the node's value, so
- * Output_Field `key` keeps all of it and `parent=child` copies one field back.
+ * Runs another graph as a subgraph, in a thread of its own. The child gets the listed inputs
+ * (`child=parent` renames), or the whole parent state when none are listed; its final state is
+ * the node's value, so Output_Field `key` keeps all of it and `parent=child` copies one field
+ * back. When the child suspends, the parent suspends with the child's interrupt, and the
+ * resume goes through the parent to the child.
  */
 export const graphAgent: Agent = (call) => {
-  const input: Record<string, Json> = {}
-  if (call.node.inputs.length === 0) Object.assign(input, call.state)
-  else for (const [param, value] of Object.entries(call.inputs)) input[param] = value as Json
-  return call.runSubgraph(input).pipe(
-    Effect.flatMap((outcome) => {
-      if (outcome.status === "failed")
+  const settle = (outcome: EngineOutcome): Effect.Effect<AgentOutcome, AgentFailure> => {
+    switch (outcome.status) {
+      case "failed":
         return Effect.fail(
           new AgentFailure({ type: "SubgraphFailed", message: `subgraph of '${call.node.name}' failed: ${outcome.error?.message ?? "see its errors"}` })
         )
-      const state: JsonObject = outcome.state
-      const flag = state["last_action_success"]
-      return Effect.succeed({ value: isJsonObject(state) ? state : {}, success: flag !== false })
-    })
-  )
+      case "suspended":
+        return Effect.succeed(suspend(outcome.interrupt!.type, outcome.interrupt!.payload))
+      case "completed":
+        return Effect.succeed(done(outcome.state, outcome.state["last_action_success"] !== false))
+    }
+  }
+  if (call.resume !== undefined) return call.child.resume(call.resume).pipe(Effect.flatMap(settle))
+  const input: Record<string, Json> = {}
+  if (call.node.inputs.length === 0) Object.assign(input, call.state)
+  else for (const [param, value] of Object.entries(call.inputs)) input[param] = value as Json
+  return call.child.run(input).pipe(Effect.flatMap(settle))
 }

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { toText } from "../../domain/Json.js"
 import { fill } from "../../domain/Template.js"
-import { AgentFailure, type Agent } from "./Agent.js"
+import { AgentFailure, type Agent, done } from "./Agent.js"
 
 /** Joins the inputs in Input_Fields order as `format` (default `{key}: {value}`) with `separator` (default a blank line). */
 export const summaryAgent: Agent = (call) => {
@@ -18,5 +18,5 @@ export const summaryAgent: Agent = (call) => {
   const parts = call.node.inputs
     .filter((b) => call.inputs[b.param] !== undefined && call.inputs[b.param] !== null)
     .map((b) => fill(format, { key: b.param, value: toText(call.inputs[b.param]) }))
-  return Effect.succeed({ value: parts.join(separator), success: true })
+  return Effect.succeed(done(parts.join(separator)))
 }

@@ -4,9 +4,8 @@ import { InvalidRequest } from "../../../domain/Errors.js"
 import { isJsonObject } from "../../../domain/Json.js"
 import { WorkflowService } from "../../../application/WorkflowService.js"
 import { runWithApp } from "../CommandRuntime.js"
-import { ExitCode } from "../ExitCodes.js"
-import { type OutputMode, printDiagnostics, printJson } from "../Output.js"
-import { renderResult } from "../PrettyResult.js"
+import { type OutputMode, printDiagnostics } from "../Output.js"
+import { printResult } from "../PrettyResult.js"
 import { configOption, jsonOption, prettyOption } from "./SharedOptions.js"
 
 const workflow = Args.text({ name: "workflow" }).pipe(
@@ -16,6 +15,7 @@ const workflow = Args.text({ name: "workflow" }).pipe(
 const graph = Options.text("graph").pipe(Options.withAlias("g"), Options.withDescription("the graph to run (default: the file's only or first graph)"), Options.optional)
 const csv = Options.text("csv").pipe(Options.withDescription("the CSV file (same as the positional WORKFLOW)"), Options.optional)
 const state = Options.text("state").pipe(Options.withAlias("s"), Options.withDescription("initial state as a JSON object"), Options.optional)
+const threadId = Options.text("thread-id").pipe(Options.withDescription("choose the thread id (it must not exist yet)"), Options.optional)
 
 export const decodeState = (text: Option.Option<string>) =>
   Option.match(text, {
@@ -42,7 +42,7 @@ export const pickWorkflow = (positional: Option.Option<string>, flag: Option.Opt
 
 export const runCommand = Command.make(
   "run",
-  { workflow, csv, graph, state, config: configOption, json: jsonOption, pretty: prettyOption },
+  { workflow, csv, graph, state, threadId, config: configOption, json: jsonOption, pretty: prettyOption },
   (a) => {
     const mode: OutputMode = { json: a.json, indent: a.pretty }
     return runWithApp(
@@ -55,12 +55,11 @@ export const runCommand = Command.make(
         const { result, warnings } = yield* service.execute({
           workflow: address,
           ...(Option.isSome(a.graph) ? { graph: a.graph.value } : {}),
+          ...(Option.isSome(a.threadId) ? { thread_id: a.threadId.value } : {}),
           state: initial
         })
         printDiagnostics(warnings)
-        if (mode.json) printJson(mode, result)
-        else process.stdout.write(renderResult(result))
-        return result.status === "failed" ? ExitCode.Failed : ExitCode.Ok
+        return printResult(mode, result)
       })
     )
   }

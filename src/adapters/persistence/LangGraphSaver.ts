@@ -1,0 +1,12 @@
+import type { BaseCheckpointSaver } from "@langchain/langgraph"
+import { Context, type Effect } from "effect"
+import type { StoreUnavailable } from "../../domain/Errors.js"
+
+/**
+ * LangGraph's own checkpoint saver for the configured backend, opened on first use
+ * (adapter-internal: only the engine uses it; the application sees CheckpointStore).
+ */
+export class LangGraphSaver extends Context.Tag("agentmap/adapters/LangGraphSaver")<
+  LangGraphSaver,
+  { readonly get: Effect.Effect<BaseCheckpointSaver, StoreUnavailable> }
+>() {}

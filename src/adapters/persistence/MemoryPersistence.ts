@@ -1,0 +1,75 @@
+import type { MemorySaver } from "@langchain/langgraph"
+import { Context, Effect, Layer, Option } from "effect"
+import { ThreadExists } from "../../domain/Errors.js"
+import type { NodeExecution } from "../../domain/RunResult.js"
+import type { ThreadRecord } from "../../domain/Thread.js"
+import { CheckpointStore } from "../../ports/CheckpointStore.js"
+import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
+import { LangGraphSaver } from "./LangGraphSaver.js"
+
+/** Everything in this process's memory: for tests and stateless functions (suspended runs die with the process). */
+export const layer = Layer.effect(
+  LangGraphSaver,
+  Effect.cached(Effect.promise(async () => new (await import("@langchain/langgraph")).MemorySaver())).pipe(Effect.map((get) => ({ get })))
+).pipe(Layer.flatMap((context) => Layer.succeedContext(build(Context.get(context, LangGraphSaver)))))
+
+const build = (handle: LangGraphSaver["Type"]) => {
+  let saver: MemorySaver | undefined
+  const withSaver = Effect.map(handle.get, (s) => (saver = s as MemorySaver))
+  const threads = new Map<string, ThreadRecord>()
+  const executions = new Map<string, Map<number, NodeExecution>>()
+  const update = (threadId: string, guard: (r: ThreadRecord) => boolean, change: (r: ThreadRecord) => Partial<ThreadRecord>) =>
+    Effect.sync(() => {
+      const record = threads.get(threadId)
+      if (record === undefined || !guard(record)) return false
+      threads.set(threadId, { ...record, ...change(record), updated_at: new Date().toISOString() })
+      return true
+    })
+  const registry = ThreadRegistry.of({
+    create: (record) =>
+      threads.has(record.thread_id)
+        ? Effect.fail(new ThreadExists({ thread_id: record.thread_id, message: `thread id '${record.thread_id}' is already taken; choose another or leave it out` }))
+        : Effect.sync(() => void threads.set(record.thread_id, record)),
+    get: (threadId) => Effect.sync(() => Option.fromNullable(threads.get(threadId))),
+    list: (filter) => Effect.sync(() => [...threads.values()].filter((r) => filter.status === undefined || r.status === filter.status).reverse()),
+    claim: (c) =>
+      update(
+        c.thread_id,
+        (r) => (r.status === "suspended" && r.interrupt?.id === c.interrupt_id) || (r.status === "running" && (r.lease_expires_at ?? 0) < c.now),
+        () => ({ status: "running", lease_owner: c.owner, lease_expires_at: c.lease_until })
+      ),
+    renew: (threadId, owner, leaseUntil) => update(threadId, (r) => r.lease_owner === owner && r.status === "running", () => ({ lease_expires_at: leaseUntil })),
+    finish: (threadId, owner, f) =>
+      update(threadId, (r) => r.lease_owner === owner, () => ({ status: f.status, interrupt: f.interrupt, result: f.result, lease_owner: null, lease_expires_at: null })),
+    recordExecution: (threadId, seq, execution) =>
+      Effect.sync(() => {
+        const log = executions.get(threadId) ?? new Map<number, NodeExecution>()
+        log.set(seq, execution)
+        executions.set(threadId, log)
+      }),
+    executions: (threadId) => Effect.sync(() => [...(executions.get(threadId) ?? new Map<number, NodeExecution>())].sort(([a], [b]) => a - b).map(([, e]) => e)),
+    prunable: (before, includeSuspended) =>
+      Effect.sync(() =>
+        [...threads.values()]
+          .filter((r) => Date.parse(r.updated_at) < before && (r.status === "completed" || r.status === "failed" || (includeSuspended && r.status === "suspended")))
+          .map((r) => r.thread_id)
+      ),
+    remove: (threadId) =>
+      Effect.sync(() => {
+        threads.delete(threadId)
+        executions.delete(threadId)
+      })
+  })
+  const checkpoints = CheckpointStore.of({
+    describe: "memory",
+    has: (threadId) => Effect.map(withSaver, (s) => s.storage[threadId] !== undefined),
+    deleteThread: (threadId) =>
+      Effect.flatMap(withSaver, (s) =>
+        Effect.promise(async () => {
+          for (const id of Object.keys(s.storage)) if (id === threadId || id.startsWith(`${threadId}/`)) await s.deleteThread(id)
+        })
+      )
+  })
+  void saver
+  return Context.make(ThreadRegistry, registry).pipe(Context.add(CheckpointStore, checkpoints)).pipe(Context.add(LangGraphSaver, handle))
+}

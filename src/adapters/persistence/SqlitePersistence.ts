@@ -1,0 +1,90 @@
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { createRequire } from "node:module"
+import type { Database as SqliteDatabase } from "better-sqlite3"
+import { Context, Effect, Layer } from "effect"
+import { StoreUnavailable } from "../../domain/Errors.js"
+import { CheckpointStore } from "../../ports/CheckpointStore.js"
+import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
+import { LangGraphSaver } from "./LangGraphSaver.js"
+import { lazyResource } from "./LazyResource.js"
+import type { SqlClient } from "./SqlClient.js"
+import * as SqlThreadRegistry from "./SqlThreadRegistry.js"
+import { REGISTRY_SCHEMA } from "./SqlThreadRegistry.js"
+
+export interface SqliteOptions {
+  /** The database file (default `<paths.cache>/agentmap.db`). */
+  readonly path: string
+}
+
+const placeholders = (sql: string) => sql.replace(/\$\d+/g, "?")
+const bind = (params: ReadonlyArray<unknown> = []) => params.map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p))
+
+const clientOf = (db: SqliteDatabase): SqlClient => ({
+  query: async (sql, params) => db.prepare(placeholders(sql)).all(...bind(params)) as ReadonlyArray<Record<string, unknown>>,
+  execute: async (sql, params) => db.prepare(placeholders(sql)).run(...bind(params)).changes,
+  // one connection per process and SQLite's own file locking: statements do not interleave
+  exclusive: (work) => work()
+})
+
+/**
+ * Checkpoints (LangGraph's SqliteSaver), the thread registry and the execution log in one SQLite
+ * file, one connection per process. WAL mode lets several processes share it; a process killed
+ * mid-run loses nothing that was committed.
+ */
+export const layer = (options: SqliteOptions) =>
+  Layer.scopedContext(
+    Effect.gen(function* () {
+      const store = `sqlite:${options.path}`
+      const unavailable = (e: unknown) => new StoreUnavailable({ store, message: `${store}: ${e instanceof Error ? e.message : String(e)}` })
+      const connection = yield* lazyResource(
+        async () => {
+          fs.mkdirSync(path.dirname(options.path), { recursive: true })
+          const Database = createRequire(import.meta.url)("better-sqlite3") as typeof import("better-sqlite3")
+          const db = new Database(options.path, { timeout: 5000 })
+          db.pragma("journal_mode = WAL")
+          db.pragma("synchronous = NORMAL")
+          const client = clientOf(db)
+          for (const statement of REGISTRY_SCHEMA) await client.execute(statement)
+          const { SqliteSaver } = await import("@langchain/langgraph-checkpoint-sqlite")
+          return { db, client, saver: new SqliteSaver(db) }
+        },
+        async ({ db }) => void db.close(),
+        unavailable
+      )
+      const registry = SqlThreadRegistry.make(Effect.map(connection, (c) => c.client), store)
+      const checkpoints = CheckpointStore.of({
+        describe: store,
+        has: (threadId) =>
+          connection.pipe(
+            Effect.flatMap((c) =>
+              Effect.try({
+                try: () => {
+                  const exists = c.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'").get()
+                  return exists !== undefined && c.db.prepare("SELECT 1 FROM checkpoints WHERE thread_id = ? LIMIT 1").get(threadId) !== undefined
+                },
+                catch: unavailable
+              })
+            )
+          ),
+        deleteThread: (threadId) =>
+          connection.pipe(
+            Effect.flatMap((c) =>
+              Effect.tryPromise({
+                try: async () => {
+                  await c.saver.deleteThread(threadId)
+                  const children = c.db
+                    .prepare("SELECT DISTINCT thread_id FROM checkpoints WHERE substr(thread_id, 1, ?) = ?")
+                    .all(threadId.length + 1, `${threadId}/`) as ReadonlyArray<{ thread_id: string }>
+                  for (const child of children) await c.saver.deleteThread(child.thread_id)
+                },
+                catch: unavailable
+              })
+            )
+          )
+      })
+      return Context.make(ThreadRegistry, registry)
+        .pipe(Context.add(CheckpointStore, checkpoints))
+        .pipe(Context.add(LangGraphSaver, { get: connection.pipe(Effect.map((c) => c.saver)) }))
+    })
+  )

@@ -1,0 +1,49 @@
+import { Clock, Context, Effect, Layer, Option } from "effect"
+import { type StoreUnavailable, ThreadNotFound } from "../domain/Errors.js"
+import type { NodeExecution } from "../domain/RunResult.js"
+import type { ThreadRecord, ThreadStatus } from "../domain/Thread.js"
+import { CheckpointStore } from "../ports/CheckpointStore.js"
+import { ThreadRegistry } from "../ports/ThreadRegistry.js"
+
+export interface ThreadDetail {
+  readonly thread: ThreadRecord
+  readonly executions: ReadonlyArray<NodeExecution>
+}
+
+/** Inspecting and cleaning up threads (`agentmap threads ...`, the HTTP thread routes). */
+export class ThreadService extends Context.Tag("agentmap/ThreadService")<
+  ThreadService,
+  {
+    readonly list: (filter: { readonly status?: ThreadStatus }) => Effect.Effect<ReadonlyArray<ThreadRecord>, StoreUnavailable>
+    readonly show: (threadId: string) => Effect.Effect<ThreadDetail, ThreadNotFound | StoreUnavailable>
+    /** Deletes threads (and their checkpoints) last touched more than `olderThanMillis` ago. */
+    readonly prune: (olderThanMillis: number, includeSuspended: boolean) => Effect.Effect<ReadonlyArray<string>, StoreUnavailable>
+  }
+>() {}
+
+export const layer = Layer.effect(
+  ThreadService,
+  Effect.gen(function* () {
+    const registry = yield* ThreadRegistry
+    const checkpoints = yield* CheckpointStore
+    return {
+      list: (filter) => registry.list(filter),
+      show: (threadId) =>
+        Effect.gen(function* () {
+          const found = yield* registry.get(threadId)
+          if (Option.isNone(found)) return yield* Effect.fail(new ThreadNotFound({ thread_id: threadId, message: `thread '${threadId}' not found` }))
+          return { thread: found.value, executions: yield* registry.executions(threadId) }
+        }),
+      prune: (olderThanMillis, includeSuspended) =>
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const ids = yield* registry.prunable(now - olderThanMillis, includeSuspended)
+          for (const id of ids) {
+            yield* checkpoints.deleteThread(id)
+            yield* registry.remove(id)
+          }
+          return ids
+        })
+    }
+  })
+)
