@@ -55,8 +55,12 @@ describe("configuration values", () => {
     expect(config.execution.maxSteps).toBe(500)
     expect(config.paths.cache).toBe(path.join(dir, "cachedir"))
     expect(config.execution.successPolicy).toEqual({ _tag: "FinalNode" })
-    const { config: aliased } = await ok(dir, { AGENTMAP_PERSISTENCE_BACKEND: "postgres", AGENTMAP_LOG_LEVEL: "debug" })
-    expect(aliased.raw["persistence"]).toEqual({ backend: "postgres" })
+    const { config: aliased } = await ok(dir, {
+      AGENTMAP_PERSISTENCE_BACKEND: "postgres",
+      AGENTMAP_POSTGRES_URL: "postgres://u:secret@db.example:5432/agentmap",
+      AGENTMAP_LOG_LEVEL: "debug"
+    })
+    expect(aliased.persistence).toMatchObject({ backend: "postgres", postgresUrl: "postgres://u:secret@db.example:5432/agentmap" })
     expect(aliased.logging.level).toBe("debug")
   })
 
@@ -71,6 +75,15 @@ describe("configuration values", () => {
       `${path.join(dir, "agentmap_config.yaml")}:4:14: error: execution.max_steps: expected an integer >= 1, got 'many'`,
       `${path.join(dir, "agentmap_config.yaml")}:6:11: error: execution.success_policy.type: expected one of all_nodes, final_node, critical_nodes, custom, got 'everything'`
     ])
+  })
+
+  it("requires a PostgreSQL URL for the postgres backend and defaults to SQLite under the cache folder", async () => {
+    const r = await load(workspace({}), { AGENTMAP_PERSISTENCE__BACKEND: "postgres" })
+    expect(Either.isLeft(r) && r.left._tag === "InvalidConfig" && r.left.diagnostics[0]!.message).toContain("persistence.postgres_url")
+    const dir = workspace({ "agentmap_config.yaml": "paths:\n  cache: state\nexecution:\n  durability: exit\n" })
+    const { config } = await ok(dir)
+    expect(config.persistence).toMatchObject({ backend: "sqlite", sqlitePath: path.join(dir, "state", "agentmap.db"), leaseMillis: 30_000 })
+    expect(config.execution.durability).toBe("exit")
   })
 
   it("names a bad override by its variable", async () => {

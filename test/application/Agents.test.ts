@@ -16,11 +16,14 @@ describe("input agent", () => {
     expect(result.outputs["greeting"]).toBe("Hello Grace")
   })
 
-  it("stops the run with a message naming the field when nobody can answer", async () => {
-    const error = await refused(workspace(files), { workflow: "i.csv" })
-    expect(error._tag).toBe("InputRequired")
-    expect(error.message).toContain("'name'")
-    expect(error.message).toContain("--state")
+  it("suspends the run when nobody can answer, and takes the value from the resume", async () => {
+    const dir = workspace(files)
+    const first = await run(dir, { workflow: "i.csv" })
+    expect(first.status).toBe("suspended")
+    expect(first.interrupt).toEqual({ node: "Ask", type: "input", payload: { prompt: "What is your name?", field: "name" } })
+    const resumed = await withApp(dir, (s) => s.resume({ thread_id: first.thread_id, data: { text: "Lin" } }))
+    if (resumed._tag === "Left") throw new Error(resumed.left.message)
+    expect(resumed.right.result.outputs["greeting"]).toBe("Hello Lin")
   })
 })
 

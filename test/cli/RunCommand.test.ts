@@ -52,14 +52,15 @@ describe("agentmap run", () => {
     ])
   })
 
-  it("exits 2 for bad --state JSON and when an input node cannot be answered", () => {
+  it("exits 2 for bad --state JSON, and suspends (exit 0) when an input node cannot be answered", () => {
     const dir = workspace({ "flow.csv": flow, "ask.csv": `${HEADER}\nG,Ask,input,,,,,name,Name?\n` })
     const bad = agentmap(["run", "flow.csv", "--state", "{nope", "--json"], { cwd: dir })
     expect(bad.status).toBe(2)
     expect(json(bad)).toMatchObject({ error: "InvalidRequest", message: expect.stringContaining("--state is not valid JSON") })
     const ask = agentmap(["run", "ask.csv"], { cwd: dir })
-    expect(ask.status).toBe(2)
-    expect(ask.stderr).toContain("input node 'Ask' needs a value for 'name'")
+    expect(ask.status).toBe(0)
+    expect(ask.stdout).toContain("⏸ suspended")
+    expect(ask.stdout).toMatch(/resume with: agentmap resume [0-9a-f-]{36} --data '\{"text": "\.\.\."\}'/)
   })
 
   it("exits 3 for a missing file or graph, listing the graphs there are", () => {

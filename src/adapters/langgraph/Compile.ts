@@ -72,7 +72,7 @@ export const compile = (plan: RunPlan, runtime: Runtime.Runtime<never>, host: No
     const errors: Array<NodeError> = []
     const suspended: Array<Suspension> = [...state[SUSPENDED]]
     const next: Array<string> = []
-    const held = new Map(state[WAITING].map((t) => [t.node, t]))
+    const held = new Set(state[WAITING])
     let flag: boolean | undefined
     for (const [i, s] of steps.entries()) {
       const task = tasks[i]!
@@ -89,13 +89,12 @@ export const compile = (plan: RunPlan, runtime: Runtime.Runtime<never>, host: No
     let seq = state[SEQ]
     const frontier: Array<Task> = []
     for (const target of next) {
-      if (joins.has(target)) {
-        if (!held.has(target)) held.set(target, { node: target, seq: ++seq })
-      } else frontier.push({ node: target, seq: ++seq })
+      if (joins.has(target)) held.add(target)
+      else frontier.push({ node: target, seq: ++seq })
     }
-    let waiting = [...held.values()]
+    let waiting = [...held]
     if (frontier.length === 0 && suspended.length === 0 && waiting.length > 0) {
-      frontier.push(...waiting)
+      for (const node of waiting) frontier.push({ node, seq: ++seq })
       waiting = []
     }
     return {

@@ -39,8 +39,8 @@ export const State = Annotation.Root({
   [FLAG]: Annotation<boolean | null>({ reducer: replace, default: () => null }),
   /** Nodes the next step runs. */
   [FRONTIER]: Annotation<ReadonlyArray<Task>>({ reducer: replace, default: () => [] }),
-  /** Join nodes held back until every branch in flight has reached them. */
-  [WAITING]: Annotation<ReadonlyArray<Task>>({ reducer: replace, default: () => [] }),
+  /** Join nodes held back until every branch in flight has reached them (numbered when released). */
+  [WAITING]: Annotation<ReadonlyArray<string>>({ reducer: replace, default: () => [] }),
   [SEQ]: Annotation<number>({ reducer: replace, default: () => 0 }),
   [SUSPENDED]: Annotation<ReadonlyArray<Suspension>>({ reducer: replace, default: () => [] }),
   /** Answers for suspended node runs, by seq, consumed by the next step. */
