@@ -39,7 +39,8 @@ for (const file of csvFiles(corpus)) {
     const base = { ...(graph ? { graph } : {}), state, exit: r.exit }
     if (r.doc?.status !== undefined) {
       const { errors, last_action_success, ...outputs } = r.doc.outputs
-      return { ...base, status: r.doc.status, nodes: r.doc.execution_summary.node_executions.map((e) => e.node), outputs }
+      const interrupt = r.doc.interrupt === undefined ? {} : { interrupt: { node: r.doc.interrupt.node, type: r.doc.interrupt.type } }
+      return { ...base, status: r.doc.status, nodes: r.doc.execution_summary.node_executions.map((e) => e.node), ...interrupt, outputs }
     }
     const codes = [...new Set((r.doc?.diagnostics ?? []).filter((d) => d.severity === "error").map((d) => d.code))]
     return { ...base, error: r.doc?.error ?? null, ...(codes.length > 0 ? { codes } : {}) }

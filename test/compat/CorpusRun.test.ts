@@ -19,6 +19,8 @@ describe("compatibility corpus: agentmap run", () => {
       const { errors: _errors, last_action_success: _flag, ...outputs } = doc["outputs"] as Record<string, unknown>
       expect(doc["status"]).toBe(run.status)
       expect(summary.node_executions.map((e) => e.node)).toEqual(run.nodes)
+      const interrupt = doc["interrupt"] as { node: string; type: string } | undefined
+      expect(interrupt === undefined ? undefined : { node: interrupt.node, type: interrupt.type }).toEqual(run.interrupt)
       expect(outputs).toEqual(run.outputs)
     } else {
       expect(doc["error"]).toBe(run.error)

@@ -11,6 +11,7 @@ export interface RunExpectation {
   readonly exit: number
   readonly status?: string
   readonly nodes?: ReadonlyArray<string>
+  readonly interrupt?: { readonly node: string; readonly type: string }
   readonly outputs?: Record<string, unknown>
   readonly error?: string
   readonly codes?: ReadonlyArray<string>
