@@ -1,9 +1,10 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Either } from "effect"
+import { Effect, Either } from "effect"
 import { describe, expect, it } from "vitest"
 import type { ResumeRequest } from "../../src/application/Requests.js"
-import { run, withApp, workspace } from "../support/workspace.js"
+import { ThreadService } from "../../src/application/ThreadService.js"
+import { inApp, run, withApp, workspace } from "../support/workspace.js"
 
 const resume = async (dir: string, request: ResumeRequest) => {
   const r = await withApp(dir, (s) => s.resume(request))
@@ -16,9 +17,7 @@ const refusedResume = async (dir: string, request: ResumeRequest) => {
   return r.left
 }
 const show = async (dir: string, id: string) => {
-  const { ThreadService } = await import("../../src/application/ThreadService.js")
-  const { Effect } = await import("effect")
-  const r = await withApp(dir, () => Effect.flatMap(ThreadService, (t) => t.show(id)))
+  const r = await inApp(dir, Effect.flatMap(ThreadService, (t) => t.show(id)))
   if (Either.isLeft(r)) throw new Error(r.left.message)
   return r.right
 }

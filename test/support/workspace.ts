@@ -3,6 +3,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { Effect, Either, Layer } from "effect"
 import type { ExecuteRequest } from "../../src/application/Requests.js"
+import type { ThreadService } from "../../src/application/ThreadService.js"
 import { WorkflowService } from "../../src/application/WorkflowService.js"
 import * as AppLayer from "../../src/adapters/AppLayer.js"
 import { loadConfig } from "../../src/adapters/config/ConfigLoader.js"
@@ -39,6 +40,10 @@ export const appLayer = (dir: string, options: AppOptions = {}) =>
       Effect.orDie
     )
   )
+
+/** Runs an effect that needs the application's services against the real application in `dir`. */
+export const inApp = <A, E>(dir: string, effect: Effect.Effect<A, E, WorkflowService | ThreadService>, options: AppOptions = {}) =>
+  Effect.runPromise(effect.pipe(Effect.provide(appLayer(dir, options)), Effect.either))
 
 export const withApp = <A, E>(dir: string, use: (service: WorkflowService["Type"]) => Effect.Effect<A, E>, options: AppOptions = {}) =>
   Effect.runPromise(Effect.flatMap(WorkflowService, use).pipe(Effect.provide(appLayer(dir, options)), Effect.either))
