@@ -3,12 +3,15 @@ import * as AgentRegistry from "../application/agents/AgentRegistry.js"
 import * as PlanBuilder from "../application/PlanBuilder.js"
 import * as ThreadService from "../application/ThreadService.js"
 import * as WorkflowService from "../application/WorkflowService.js"
+import type { CheckpointStore } from "../ports/CheckpointStore.js"
 import { Settings } from "../ports/Settings.js"
 import type { Terminal } from "../ports/Terminal.js"
+import type { ThreadRegistry } from "../ports/ThreadRegistry.js"
 import type { AppConfig } from "./config/AppConfig.js"
 import * as ModuleUserFunctions from "./functions/ModuleUserFunctions.js"
 import * as RandomThreadIds from "./ids/RandomThreadIds.js"
 import * as LazyEngine from "./langgraph/LazyEngine.js"
+import type { LangGraphSaver } from "./persistence/LangGraphSaver.js"
 import * as MemoryPersistence from "./persistence/MemoryPersistence.js"
 import * as PostgresPersistence from "./persistence/PostgresPersistence.js"
 import * as SqlitePersistence from "./persistence/SqlitePersistence.js"
@@ -36,9 +39,11 @@ export const persistence = (config: AppConfig) => {
 }
 
 /** The composition root: configuration picks the adapters; every door runs the same services on top. */
-export const layer = (options: AppOptions) => {
+export const layer = (options: AppOptions) => layerWithStores(options, persistence(options.config))
+
+/** The same composition over given stores (benchmarks compare backends, including none). */
+export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadRegistry | CheckpointStore | LangGraphSaver>) => {
   const { config } = options
-  const stores = persistence(config)
   const infrastructure = Layer.mergeAll(
     FileWorkflowRepository.layer({ root: config.paths.csvRepository, cwd: options.cwd }),
     FilePromptLibrary.layer({ directory: config.paths.promptsDirectory, registryFile: config.paths.promptRegistry }),

@@ -1,4 +1,4 @@
-import { Clock, DateTime, Effect, Either } from "effect"
+import { Clock, Effect, Either } from "effect"
 import type { JsonObject } from "../domain/Json.js"
 import type { NodeSpec } from "../domain/Workflow.js"
 import type { NodeHost, NodeStep, NodeTask, RoutingFailure, RunAbort, RunPlan } from "../ports/WorkflowEngine.js"
@@ -11,8 +11,8 @@ export interface PreparedNode {
   readonly agent: Agent
   readonly prompt: string
   readonly subgraph: ((state: JsonObject) => Effect.Effect<RunPlan, AgentFailure>) | undefined
-  /** Next nodes given the state after this node (with its outputs) and its outcome. */
-  readonly route: (state: JsonObject, success: boolean) => Effect.Effect<ReadonlyArray<string>, RoutingFailure>
+  /** Next nodes given the state after this node (built only when a routing function needs it) and its outcome. */
+  readonly route: (state: () => JsonObject, success: boolean) => Effect.Effect<ReadonlyArray<string>, RoutingFailure>
 }
 
 const defectMessage = (defect: unknown): string => (defect instanceof Error ? defect.message : String(defect))
@@ -40,7 +40,7 @@ const childRun = (prepared: PreparedNode, state: JsonObject, task: NodeTask, hos
 export const executeNode = (prepared: PreparedNode, state: JsonObject, task: NodeTask, host: NodeHost): Effect.Effect<NodeStep, RunAbort> =>
   Effect.gen(function* () {
     const spec = prepared.spec
-    const startedAt = DateTime.formatIso(yield* DateTime.now)
+    const startedAt = new Date(yield* Clock.currentTimeMillis).toISOString()
     const t0 = yield* Clock.currentTimeNanos
     const call: AgentCall = {
       node: spec,
@@ -75,7 +75,7 @@ export const executeNode = (prepared: PreparedNode, state: JsonObject, task: Nod
     const durationMs = Math.round((Number((yield* Clock.currentTimeNanos) - t0) / 1e6) * 1000) / 1000
     const base = { node: spec.name, agent_type: spec.declaredType, started_at: startedAt, duration_ms: durationMs }
     if (failure !== undefined) yield* Effect.logInfo(`${spec.name}: ${failure.message}`).pipe(Effect.annotateLogs({ node: spec.name }))
-    const next = yield* prepared.route({ ...state, ...updates, last_action_success: success }, success)
+    const next = yield* prepared.route(() => ({ ...state, ...updates, last_action_success: success }), success)
     return {
       _tag: "Completed",
       updates,

@@ -12,12 +12,12 @@ const targetArg = (targets: ReadonlyArray<string>) => (targets.length === 0 ? nu
  */
 export const routeWithFunction =
   (node: NodeSpec, fn: (...args: ReadonlyArray<unknown>) => unknown, names: ReadonlySet<string>) =>
-  (state: Readonly<Record<string, unknown>>, _success: boolean): Effect.Effect<ReadonlyArray<string>, RoutingFailure> => {
+  (state: () => Readonly<Record<string, unknown>>, _success: boolean): Effect.Effect<ReadonlyArray<string>, RoutingFailure> => {
     if (node.routing._tag !== "Function") return Effect.succeed([])
     const routing = node.routing
     const fail = (message: string) => new RoutingFailure({ node: node.name, message })
     return Effect.try({
-      try: () => fn(state, targetArg(routing.success), targetArg(routing.failure)),
+      try: () => fn(state(), targetArg(routing.success), targetArg(routing.failure)),
       catch: (e) => fail(`routing function '${routing.name}' of node '${node.name}' threw: ${e instanceof Error ? e.message : String(e)}`)
     }).pipe(
       Effect.flatMap((result) => {

@@ -32,7 +32,7 @@ export const layer = Layer.effect(
         Effect.gen(function* () {
           const found = yield* registry.get(threadId)
           if (Option.isNone(found)) return yield* Effect.fail(new ThreadNotFound({ thread_id: threadId, message: `thread '${threadId}' not found` }))
-          return { thread: found.value, executions: yield* registry.executions(threadId) }
+          return { thread: found.value, executions: found.value.result?.execution_summary.node_executions ?? [] }
         }),
       prune: (olderThanMillis, includeSuspended) =>
         Effect.gen(function* () {

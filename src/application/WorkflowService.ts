@@ -55,10 +55,7 @@ export const layer = Layer.effect(
         Effect.map((entries) => Object.fromEntries(entries) as Record<string, string>)
       )
 
-    const runOptions = (threadId: string): RunOptions => ({
-      durability: settings.durability,
-      observer: ({ seq, execution }) => registry.recordExecution(threadId, seq, execution)
-    })
+    const runOptions: RunOptions = { durability: settings.durability, observer: () => Effect.void }
 
     /** Runs one leg of a thread (a start or a resume) under its lease, then records how it ended. */
     const drive = (record: ThreadRecord, owner: string, plan: RunPlan, leg: Effect.Effect<EngineOutcome, RequestError>) =>
@@ -68,7 +65,7 @@ export const layer = Layer.effect(
         const outcome = yield* withLease(registry, record.thread_id, owner, settings.leaseMillis, leg).pipe(
           Effect.annotateLogs({ graph: plan.graph.name, threadId: record.thread_id })
         )
-        const executions = yield* registry.executions(record.thread_id)
+        const executions = outcome.executions
         const now = yield* Clock.currentTimeMillis
         const verdict = outcome.status === "completed" ? evaluate(settings.successPolicy, executions, custom) : undefined
         const status = outcome.status === "failed" || (verdict !== undefined && !verdict.ok) ? "failed" : outcome.status
@@ -124,7 +121,7 @@ export const layer = Layer.effect(
         result: null
       }
       yield* registry.create(record)
-      const result = yield* drive(record, owner, plan, engine.run(plan, threadId, (request.state ?? {}) as JsonObject, runOptions(threadId)))
+      const result = yield* drive(record, owner, plan, engine.run(plan, threadId, (request.state ?? {}) as JsonObject, runOptions))
       return { result, warnings }
     })
 
@@ -167,7 +164,7 @@ export const layer = Layer.effect(
       if (!claimed)
         return yield* Effect.fail(new ThreadBusy({ thread_id: record.thread_id, message: `thread '${record.thread_id}' was already resumed (its interrupt is taken) or is running` }))
       const answer = record.status === "suspended" ? { action, data: request.data ?? null } : undefined
-      const result = yield* drive(record, owner, plan, engine.resume(plan, record.thread_id, answer, runOptions(record.thread_id)))
+      const result = yield* drive(record, owner, plan, engine.resume(plan, record.thread_id, answer, runOptions))
       return { result, warnings: [] }
     })
 

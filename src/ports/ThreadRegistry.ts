@@ -1,6 +1,6 @@
 import { Context, type Effect, type Option } from "effect"
 import type { StoreUnavailable, ThreadExists } from "../domain/Errors.js"
-import type { NodeExecution, RunResult } from "../domain/RunResult.js"
+import type { RunResult } from "../domain/RunResult.js"
 import type { PendingInterrupt, ThreadRecord, ThreadStatus } from "../domain/Thread.js"
 
 export interface Claim {
@@ -35,9 +35,6 @@ export class ThreadRegistry extends Context.Tag("agentmap/ThreadRegistry")<
     readonly renew: (threadId: string, owner: string, leaseUntil: number) => Effect.Effect<boolean, StoreUnavailable>
     /** Records how the run ended (only while `owner` holds the thread). */
     readonly finish: (threadId: string, owner: string, finish: Finish) => Effect.Effect<boolean, StoreUnavailable>
-    /** Node executions by sequence number; writing a sequence number again replaces it. */
-    readonly recordExecution: (threadId: string, seq: number, execution: NodeExecution) => Effect.Effect<void, StoreUnavailable>
-    readonly executions: (threadId: string) => Effect.Effect<ReadonlyArray<NodeExecution>, StoreUnavailable>
     /** Threads last updated before `before` (epoch ms): finished ones, and suspended ones when asked. */
     readonly prunable: (before: number, includeSuspended: boolean) => Effect.Effect<ReadonlyArray<string>, StoreUnavailable>
     readonly remove: (threadId: string) => Effect.Effect<void, StoreUnavailable>

@@ -52,6 +52,8 @@ export interface EngineOutcome {
   readonly status: "completed" | "failed" | "suspended"
   /** The state as nodes see it: data keys plus `errors` and `last_action_success`. */
   readonly state: JsonObject
+  /** Every node run of the thread so far (earlier legs included), in order. */
+  readonly executions: ReadonlyArray<NodeExecution>
   readonly error: RunError | undefined
   readonly interrupt: PendingInterrupt | undefined
 }
@@ -63,8 +65,8 @@ export interface NodeHost {
   readonly resumeSubgraph: (plan: RunPlan, threadId: string, resume: ResumeInput) => Effect.Effect<EngineOutcome, StoreUnavailable>
 }
 
-/** Told about every node run as it finishes (execution log, streaming). */
-export type StepObserver = (event: { readonly seq: number; readonly execution: NodeExecution; readonly updates: JsonObject }) => Effect.Effect<void, StoreUnavailable>
+/** Told about every node run as it finishes (streaming). */
+export type StepObserver = (event: { readonly seq: number; readonly execution: NodeExecution; readonly updates: JsonObject }) => Effect.Effect<void>
 
 /**
  * A graph ready to run: the application decides what each node does and where it goes next;

@@ -122,22 +122,6 @@ describe.each(backends)("persistence contract: $name", (backend) => {
     )
   })
 
-  it("keeps node executions in sequence order, a repeated sequence number replacing the first", async () => {
-    const id = unique()
-    const exec = (node: string, success = true) => ({ node, agent_type: "echo", success, started_at: "t", duration_ms: 1 })
-    await using(backend, (registry) =>
-      Effect.gen(function* () {
-        yield* registry.recordExecution(id, 2, exec("B"))
-        yield* registry.recordExecution(id, 1, exec("A"))
-        yield* registry.recordExecution(id, 2, exec("B", false))
-        expect((yield* registry.executions(id)).map((e) => [e.node, e.success])).toEqual([
-          ["A", true],
-          ["B", false]
-        ])
-      })
-    )
-  })
-
   it("prunes finished threads before a time, suspended ones only when asked", async () => {
     const done = unique()
     const waiting = unique()

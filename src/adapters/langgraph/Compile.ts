@@ -1,11 +1,12 @@
-import { END, type LangGraphRunnableConfig, START, StateGraph, interrupt } from "@langchain/langgraph"
+import { Command, END, type LangGraphRunnableConfig, START, StateGraph, interrupt } from "@langchain/langgraph"
 import { Cause, type Effect, Exit, Option, Runtime } from "effect"
 import { joinCandidates } from "../../domain/GraphAnalysis.js"
 import type { ResumeInput } from "../../domain/Resume.js"
 import { canFanOut } from "../../domain/Routing.js"
 import type { NodeSpec } from "../../domain/Workflow.js"
+import type { NodeExecution } from "../../domain/RunResult.js"
 import type { NodeError, NodeHost, NodeStep, RunPlan, StepObserver } from "../../ports/WorkflowEngine.js"
-import { DATA, ERRORS, FLAG, FRONTIER, type GraphState, type GraphUpdate, RESUME, SEQ, State, SUSPENDED, type Suspension, type Task, WAITING, view } from "./StateChannels.js"
+import { DATA, EXECUTIONS, type GraphState, type GraphUpdate, SCHEDULE, State, type Suspension, type Task, emptySchedule, view } from "./StateChannels.js"
 
 /** Carries a typed failure (store outage, routing failure) out through LangGraph. */
 export class AbortSignalError extends Error {
@@ -41,11 +42,13 @@ const WAIT = "wait"
  * CSV node due in this step (in parallel), a `wait` node raises LangGraph's interrupt for a node
  * that suspended, and a handful of channels carry the state and the schedule.
  *
- * Why not one LangGraph node per CSV row? LangGraph writes the version of every channel and
- * every node's `versions_seen` into every checkpoint, so a graph with a node (and trigger
- * channel) per row checkpoints in O(rows) per step and O(rows²) per run; measured: a
- * 1,000-node chain with checkpoints took ~6× the time without. With a fixed shape a checkpoint
- * holds the state and the schedule only, so long workflows stay linear (bench/checkpoint.mjs).
+ * Why this shape? LangGraph writes the version of every channel and every node's
+ * `versions_seen` into every checkpoint, so a graph with a node and trigger channel per CSV row
+ * (or a channel per state key) checkpoints in O(rows) per step and O(rows²) per run; the stack
+ * notes measured a 1,000-node chain at ~6× its uncheckpointed time. Here the graph has two
+ * nodes and two channels: the schedule (small) and the state as a DeltaChannel, whose
+ * checkpoints store each step's updates rather than the whole state. A step's checkpoint is
+ * the same size at step 10 and step 10,000 (bench/checkpoint.ts measures it).
  *
  * Joins: a node that several routes lead to, in a graph that can fan out, is held in WAITING
  * until nothing else is scheduled or suspended, then runs once (LangGraph's deferred nodes,
@@ -55,38 +58,36 @@ export const compile = (plan: RunPlan, runtime: Runtime.Runtime<never>, host: No
   const nodes = new Map<string, NodeSpec>(plan.graph.nodes.map((n) => [n.name, n]))
   const joins = plan.graph.nodes.some((n) => canFanOut(n.routing)) ? joinCandidates(plan.graph) : new Set<string>()
 
-  const step = async (state: GraphState, config: LangGraphRunnableConfig): Promise<GraphUpdate> => {
+  const step = async (state: GraphState, config: LangGraphRunnableConfig): Promise<Command> => {
     const threadId = String(config.configurable?.["thread_id"] ?? "")
+    const run = state[SCHEDULE]
     const current = view(state)
-    const tasks = state[FRONTIER]
-    const answers = state[RESUME]
     const steps: ReadonlyArray<NodeStep> = await Promise.all(
-      tasks.map((task) =>
-        runInside(
-          runtime,
-          plan.executeNode(nodes.get(task.node)!, current, { seq: task.seq, threadId, resume: resumeFor(answers, task) }, host)
-        )
+      run.frontier.map((task) =>
+        runInside(runtime, plan.executeNode(nodes.get(task.node)!, current, { seq: task.seq, threadId, resume: resumeFor(run.resume, task) }, host))
       )
     )
-    let data = {}
+    const updates: Record<string, unknown> = {}
+    const executions: Array<NodeExecution> = []
     const errors: Array<NodeError> = []
-    const suspended: Array<Suspension> = [...state[SUSPENDED]]
+    const suspended: Array<Suspension> = [...run.suspended]
     const next: Array<string> = []
-    const held = new Set(state[WAITING])
+    const held = new Set(run.waiting)
     let flag: boolean | undefined
     for (const [i, s] of steps.entries()) {
-      const task = tasks[i]!
+      const task = run.frontier[i]!
       if (s._tag === "Suspended") {
         suspended.push({ ...task, type: s.type, payload: s.payload })
         continue
       }
-      data = { ...data, ...s.updates }
+      Object.assign(updates, s.updates)
+      executions.push(s.execution)
       if (s.error !== undefined) errors.push(s.error)
       flag = (flag ?? true) && s.success
       await runInside(runtime, observer({ seq: task.seq, execution: s.execution, updates: s.updates }))
       for (const target of s.next) if (!next.includes(target)) next.push(target)
     }
-    let seq = state[SEQ]
+    let seq = run.seq
     const frontier: Array<Task> = []
     for (const target of next) {
       if (joins.has(target)) held.add(target)
@@ -97,35 +98,40 @@ export const compile = (plan: RunPlan, runtime: Runtime.Runtime<never>, host: No
       for (const node of waiting) frontier.push({ node, seq: ++seq })
       waiting = []
     }
-    return {
-      [DATA]: data,
-      [ERRORS]: errors,
-      ...(flag !== undefined ? { [FLAG]: flag } : {}),
-      [FRONTIER]: frontier,
-      [WAITING]: waiting,
-      [SEQ]: seq,
-      [SUSPENDED]: suspended,
-      [RESUME]: {}
-    }
+    // errors accumulate across nodes and branches; after a parallel step the flag is false if any branch's was
+    if (errors.length > 0) updates["errors"] = [...((current["errors"] as ReadonlyArray<unknown> | undefined) ?? []), ...errors]
+    if (flag !== undefined) updates["last_action_success"] = flag
+    // routed by Command: a conditional edge would run (and trace) one more runnable every step
+    return new Command({
+      update: {
+        [DATA]: updates as GraphState[typeof DATA],
+        [SCHEDULE]: { frontier, waiting, seq, suspended, resume: {} },
+        ...(executions.length > 0 ? { [EXECUTIONS]: executions } : {})
+      },
+      goto: suspended.length > 0 ? WAIT : frontier.length > 0 ? STEP : END
+    })
   }
 
   /** One suspension at a time: raise it, and when the answer comes, run that node again with it. */
   const wait = (state: GraphState): GraphUpdate => {
-    const [first, ...rest] = state[SUSPENDED]
+    const run = state[SCHEDULE]
+    const [first, ...rest] = run.suspended
     const value: InterruptValue = { seq: first!.seq, node: first!.node, type: first!.type, payload: first!.payload }
     const answer = interrupt<InterruptValue, ResumeInput | undefined>(value)
     return {
-      [SUSPENDED]: rest,
-      [FRONTIER]: [...state[FRONTIER], { node: first!.node, seq: first!.seq }],
-      [RESUME]: { ...state[RESUME], [String(first!.seq)]: answer ?? { action: "continue", data: null } }
+      [SCHEDULE]: {
+        ...run,
+        suspended: rest,
+        frontier: [...run.frontier, { node: first!.node, seq: first!.seq }],
+        resume: { ...run.resume, [String(first!.seq)]: answer ?? { action: "continue", data: null } }
+      }
     }
   }
 
   const graph = new StateGraph(State) as unknown as DynamicGraph
-  graph.addNode(STEP, step)
+  graph.addNode(STEP, step, { ends: [WAIT, STEP, END] })
   graph.addNode(WAIT, wait)
   graph.addEdge(START, STEP)
-  graph.addConditionalEdges(STEP, (state: GraphState) => (state[SUSPENDED].length > 0 ? WAIT : state[FRONTIER].length > 0 ? STEP : END), [WAIT, STEP, END])
   graph.addEdge(WAIT, STEP)
   return graph
 }
@@ -137,7 +143,6 @@ const resumeFor = (answers: Readonly<Record<string, ResumeInput>>, task: Task) =
 
 /** The input that starts a graph: its state, and its entry node as run number 1. */
 export const startInput = (plan: RunPlan, input: GraphState[typeof DATA]): GraphUpdate => ({
-  [DATA]: input,
-  [FRONTIER]: [{ node: plan.graph.entry, seq: 1 }],
-  [SEQ]: 1
+  [DATA]: { errors: [], ...input },
+  [SCHEDULE]: { ...emptySchedule, frontier: [{ node: plan.graph.entry, seq: 1 }], seq: 1 }
 })

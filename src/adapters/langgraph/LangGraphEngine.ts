@@ -16,7 +16,7 @@ import {
 } from "../../ports/WorkflowEngine.js"
 import { LangGraphSaver } from "../persistence/LangGraphSaver.js"
 import { AbortSignalError, type InterruptValue, compile, startInput } from "./Compile.js"
-import { DATA, type GraphState, view } from "./StateChannels.js"
+import { DATA, EXECUTIONS, type GraphState, view } from "./StateChannels.js"
 
 type Input = ReturnType<typeof startInput> | Command | null
 
@@ -30,6 +30,7 @@ export const make = Effect.gen(function* () {
   const outcome = (state: GraphState | undefined, extra: Partial<EngineOutcome>): EngineOutcome => ({
     status: "completed",
     state: state === undefined ? {} : view(state),
+    executions: state?.[EXECUTIONS] ?? [],
     error: undefined,
     interrupt: undefined,
     ...extra
@@ -44,11 +45,11 @@ export const make = Effect.gen(function* () {
     observer: StepObserver,
     durability: RunOptions["durability"]
   ): Effect.Effect<EngineOutcome, StoreUnavailable> =>
-    Effect.flatMap(saverHandle.get, (saver: BaseCheckpointSaver) =>
+    Effect.flatMap(saverHandle.get, (saver: BaseCheckpointSaver | undefined) =>
       Effect.async<EngineOutcome, StoreUnavailable>((resume, signal) => {
         let last: GraphState | undefined
         let interrupts: ReadonlyArray<{ id?: string; value?: unknown }> = []
-        const graph = compile(plan, runtime, host(durability), observer).compile({ checkpointer: saver })
+        const graph = compile(plan, runtime, host(durability), observer).compile(saver === undefined ? {} : { checkpointer: saver })
         const run = async () => {
           const stream = await graph.stream(input as never, {
             configurable: { thread_id: threadId },
@@ -105,7 +106,7 @@ export const make = Effect.gen(function* () {
   const host = (durability: RunOptions["durability"]): NodeHost => ({
     runSubgraph: (plan, threadId, input) =>
       Effect.flatMap(saverHandle.get, (saver) =>
-        Effect.promise(() => saver.getTuple({ configurable: { thread_id: threadId } })).pipe(
+        Effect.promise(async () => saver?.getTuple({ configurable: { thread_id: threadId } })).pipe(
           Effect.flatMap((existing) =>
             execute(plan, threadId, existing === undefined ? startInput(plan, input) : null, noObserver, durability)
           )

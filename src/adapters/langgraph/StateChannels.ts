@@ -1,7 +1,7 @@
-import { Annotation } from "@langchain/langgraph"
+import { Annotation, DeltaChannel } from "@langchain/langgraph"
 import type { JsonObject } from "../../domain/Json.js"
+import type { NodeExecution } from "../../domain/RunResult.js"
 import type { ResumeInput } from "../../domain/Resume.js"
-import type { NodeError } from "../../ports/WorkflowEngine.js"
 
 /** A CSV node scheduled to run; `seq` numbers node runs within a thread (stable across crashes and resumes). */
 export interface Task {
@@ -15,44 +15,55 @@ export interface Suspension extends Task {
   readonly payload: unknown
 }
 
-/*
- * Channel names contain ':' so they can never collide with anything a CSV names. The graph has
- * a fixed number of channels whatever the workflow's size: see Compile.ts for why.
- */
-export const DATA = "agentmap:data"
-export const ERRORS = "agentmap:errors"
-export const FLAG = "agentmap:flag"
-export const FRONTIER = "agentmap:frontier"
-export const WAITING = "agentmap:waiting"
-export const SEQ = "agentmap:seq"
-export const SUSPENDED = "agentmap:suspended"
-export const RESUME = "agentmap:resume"
+/** Where a run is: what runs next, what waits. Small, whatever the workflow's size. */
+export interface Schedule {
+  /** Nodes the next step runs. */
+  readonly frontier: ReadonlyArray<Task>
+  /** Join nodes held back until every branch in flight has reached them (numbered when released). */
+  readonly waiting: ReadonlyArray<string>
+  /** The last node-run number handed out. */
+  readonly seq: number
+  readonly suspended: ReadonlyArray<Suspension>
+  /** Answers for suspended node runs, by seq, consumed by the next step. */
+  readonly resume: Readonly<Record<string, ResumeInput>>
+}
 
-const replace = <A>(_a: A, b: A): A => b
-const concat = <A>(a: ReadonlyArray<A>, b: ReadonlyArray<A>): ReadonlyArray<A> => (b.length === 0 ? a : a.concat(b))
+/** Channel names contain ':' so nothing a CSV names can collide with them. */
+export const DATA = "agentmap:data"
+export const SCHEDULE = "agentmap:schedule"
+export const EXECUTIONS = "agentmap:executions"
+
+export const emptySchedule: Schedule = { frontier: [], waiting: [], seq: 0, suspended: [], resume: {} }
+
+/** Merges one step's updates after another: associative, as DeltaChannel requires. */
+const mergeWrites = (state: JsonObject, writes: ReadonlyArray<JsonObject>): JsonObject => Object.assign({}, state, ...writes)
+
+const appendWrites = (runs: ReadonlyArray<NodeExecution>, writes: ReadonlyArray<ReadonlyArray<NodeExecution>>): ReadonlyArray<NodeExecution> =>
+  writes.length === 0 ? runs : runs.concat(...writes)
+
+/** How many steps' updates a checkpoint may need replayed before a full copy of the state is stored again. */
+export const SNAPSHOT_EVERY = 100
 
 export const State = Annotation.Root({
-  /** The workflow state: every key nodes read and write. */
-  [DATA]: Annotation<JsonObject>({ reducer: (a, b) => ({ ...a, ...b }), default: () => ({}) }),
-  [ERRORS]: Annotation<ReadonlyArray<NodeError>>({ reducer: concat, default: () => [] }),
-  /** last_action_success: the AND of the last step's node outcomes. */
-  [FLAG]: Annotation<boolean | null>({ reducer: replace, default: () => null }),
-  /** Nodes the next step runs. */
-  [FRONTIER]: Annotation<ReadonlyArray<Task>>({ reducer: replace, default: () => [] }),
-  /** Join nodes held back until every branch in flight has reached them (numbered when released). */
-  [WAITING]: Annotation<ReadonlyArray<string>>({ reducer: replace, default: () => [] }),
-  [SEQ]: Annotation<number>({ reducer: replace, default: () => 0 }),
-  [SUSPENDED]: Annotation<ReadonlyArray<Suspension>>({ reducer: replace, default: () => [] }),
-  /** Answers for suspended node runs, by seq, consumed by the next step. */
-  [RESUME]: Annotation<Readonly<Record<string, ResumeInput>>>({ reducer: replace, default: () => ({}) })
+  /**
+   * The workflow state exactly as nodes see it (`errors` and `last_action_success` included, the
+   * step computes both), so handing it to nodes copies nothing. A DeltaChannel: a checkpoint
+   * stores the step's updates, not the whole state (a full snapshot every SNAPSHOT_EVERY steps).
+   */
+  [DATA]: new DeltaChannel<JsonObject, JsonObject>(mergeWrites, { snapshotFrequency: SNAPSHOT_EVERY, initialValueFactory: () => ({}) }),
+  [SCHEDULE]: Annotation<Schedule>({ reducer: (_a, b) => b, default: () => emptySchedule }),
+  /**
+   * Every node run's record, in order. Also a DeltaChannel: each step's records are stored with
+   * the step's checkpoint (no extra write), and a crash loses exactly the records of the step in flight.
+   */
+  [EXECUTIONS]: new DeltaChannel<ReadonlyArray<NodeExecution>, ReadonlyArray<NodeExecution>>(appendWrites, {
+    snapshotFrequency: SNAPSHOT_EVERY,
+    initialValueFactory: () => []
+  })
 })
 
 export type GraphState = typeof State.State
 export type GraphUpdate = typeof State.Update
 
 /** The state as nodes and results see it: data keys, the accumulated `errors`, and `last_action_success`. */
-export const view = (state: GraphState): JsonObject => ({
-  ...state[DATA],
-  errors: state[ERRORS] as unknown as JsonObject[keyof JsonObject],
-  ...(state[FLAG] !== null && state[FLAG] !== undefined ? { last_action_success: state[FLAG] } : {})
-})
+export const view = (state: GraphState): JsonObject => state[DATA]

@@ -8,5 +8,6 @@ import type { StoreUnavailable } from "../../domain/Errors.js"
  */
 export class LangGraphSaver extends Context.Tag("agentmap/adapters/LangGraphSaver")<
   LangGraphSaver,
-  { readonly get: Effect.Effect<BaseCheckpointSaver, StoreUnavailable> }
+  /** `undefined` runs without checkpoints (benchmark baseline only: suspending needs a saver). */
+  { readonly get: Effect.Effect<BaseCheckpointSaver | undefined, StoreUnavailable> }
 >() {}

@@ -1,7 +1,6 @@
 import type { MemorySaver } from "@langchain/langgraph"
 import { Context, Effect, Layer, Option } from "effect"
 import { ThreadExists } from "../../domain/Errors.js"
-import type { NodeExecution } from "../../domain/RunResult.js"
 import type { ThreadRecord } from "../../domain/Thread.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
 import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
@@ -17,7 +16,6 @@ const build = (handle: LangGraphSaver["Type"]) => {
   let saver: MemorySaver | undefined
   const withSaver = Effect.map(handle.get, (s) => (saver = s as MemorySaver))
   const threads = new Map<string, ThreadRecord>()
-  const executions = new Map<string, Map<number, NodeExecution>>()
   const update = (threadId: string, guard: (r: ThreadRecord) => boolean, change: (r: ThreadRecord) => Partial<ThreadRecord>) =>
     Effect.sync(() => {
       const record = threads.get(threadId)
@@ -41,13 +39,6 @@ const build = (handle: LangGraphSaver["Type"]) => {
     renew: (threadId, owner, leaseUntil) => update(threadId, (r) => r.lease_owner === owner && r.status === "running", () => ({ lease_expires_at: leaseUntil })),
     finish: (threadId, owner, f) =>
       update(threadId, (r) => r.lease_owner === owner, () => ({ status: f.status, interrupt: f.interrupt, result: f.result, lease_owner: null, lease_expires_at: null })),
-    recordExecution: (threadId, seq, execution) =>
-      Effect.sync(() => {
-        const log = executions.get(threadId) ?? new Map<number, NodeExecution>()
-        log.set(seq, execution)
-        executions.set(threadId, log)
-      }),
-    executions: (threadId) => Effect.sync(() => [...(executions.get(threadId) ?? new Map<number, NodeExecution>())].sort(([a], [b]) => a - b).map(([, e]) => e)),
     prunable: (before, includeSuspended) =>
       Effect.sync(() =>
         [...threads.values()]
@@ -57,7 +48,6 @@ const build = (handle: LangGraphSaver["Type"]) => {
     remove: (threadId) =>
       Effect.sync(() => {
         threads.delete(threadId)
-        executions.delete(threadId)
       })
   })
   const checkpoints = CheckpointStore.of({

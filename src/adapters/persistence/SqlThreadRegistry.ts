@@ -1,6 +1,6 @@
 import { Effect, Option, Schema } from "effect"
 import { StoreUnavailable, ThreadExists } from "../../domain/Errors.js"
-import { NodeExecution, RunResult } from "../../domain/RunResult.js"
+import { RunResult } from "../../domain/RunResult.js"
 import { PendingInterrupt, Snapshot, type ThreadRecord, ThreadStatus } from "../../domain/Thread.js"
 import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
 import type { SqlClient } from "./SqlClient.js"
@@ -23,19 +23,12 @@ export const REGISTRY_SCHEMA = [
     lease_expires_at BIGINT,
     result TEXT
   )`,
-  `CREATE INDEX IF NOT EXISTS agentmap_threads_status ON agentmap_threads (status, updated_ms)`,
-  `CREATE TABLE IF NOT EXISTS agentmap_executions (
-    thread_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    record TEXT NOT NULL,
-    PRIMARY KEY (thread_id, seq)
-  )`
+  `CREATE INDEX IF NOT EXISTS agentmap_threads_status ON agentmap_threads (status, updated_ms)`
 ]
 
 const decodeSnapshot = Schema.decodeUnknownSync(Schema.parseJson(Snapshot))
 const decodeInterrupt = Schema.decodeUnknownSync(Schema.parseJson(PendingInterrupt))
 const decodeResult = Schema.decodeUnknownSync(Schema.parseJson(RunResult))
-const decodeExecution = Schema.decodeUnknownSync(Schema.parseJson(NodeExecution))
 const decodeStatus = Schema.decodeUnknownSync(ThreadStatus)
 
 const text = (v: unknown) => (v === null || v === undefined ? null : String(v))
@@ -129,17 +122,6 @@ export const make = (client: Effect.Effect<SqlClient, StoreUnavailable>, store: 
           [f.status, f.interrupt?.id ?? null, f.interrupt === null ? null : JSON.stringify(f.interrupt), JSON.stringify(f.result), nowIso(), Date.now(), threadId, owner]
         )
       ).pipe(Effect.map((changed) => changed === 1)),
-    recordExecution: (threadId, seq, execution) =>
-      attempt("record a node execution", (sql) =>
-        sql.execute(
-          `INSERT INTO agentmap_executions (thread_id, seq, record) VALUES ($1, $2, $3) ON CONFLICT (thread_id, seq) DO UPDATE SET record = excluded.record`,
-          [threadId, seq, JSON.stringify(execution)]
-        )
-      ).pipe(Effect.asVoid),
-    executions: (threadId) =>
-      attempt("read node executions", (sql) => sql.query(`SELECT record FROM agentmap_executions WHERE thread_id = $1 ORDER BY seq`, [threadId])).pipe(
-        Effect.map((rows) => rows.map((r) => decodeExecution(r["record"])))
-      ),
     prunable: (before, includeSuspended) =>
       attempt("list prunable threads", (sql) =>
         sql.query(`SELECT thread_id FROM agentmap_threads WHERE updated_ms < $1 AND status IN ($2, $3, $4)`, [
@@ -151,7 +133,6 @@ export const make = (client: Effect.Effect<SqlClient, StoreUnavailable>, store: 
       ).pipe(Effect.map((rows) => rows.map((r) => String(r["thread_id"])))),
     remove: (threadId) =>
       attempt("delete the thread", async (sql) => {
-        await sql.execute(`DELETE FROM agentmap_executions WHERE thread_id = $1`, [threadId])
         await sql.execute(`DELETE FROM agentmap_threads WHERE thread_id = $1`, [threadId])
       })
   })

@@ -1,7 +1,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { createRequire } from "node:module"
-import type { Database as SqliteDatabase } from "better-sqlite3"
+import type { Database as SqliteDatabase, Statement } from "better-sqlite3"
 import { Context, Effect, Layer } from "effect"
 import { StoreUnavailable } from "../../domain/Errors.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
@@ -20,12 +20,24 @@ export interface SqliteOptions {
 const placeholders = (sql: string) => sql.replace(/\$\d+/g, "?")
 const bind = (params: ReadonlyArray<unknown> = []) => params.map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p))
 
-const clientOf = (db: SqliteDatabase): SqlClient => ({
-  query: async (sql, params) => db.prepare(placeholders(sql)).all(...bind(params)) as ReadonlyArray<Record<string, unknown>>,
-  execute: async (sql, params) => db.prepare(placeholders(sql)).run(...bind(params)).changes,
-  // one connection per process and SQLite's own file locking: statements do not interleave
-  exclusive: (work) => work()
-})
+const clientOf = (db: SqliteDatabase): SqlClient => {
+  // preparing a statement costs more than running it: prepare each text once per connection
+  const statements = new Map<string, Statement<Array<unknown>>>()
+  const statement = (sql: string) => {
+    let prepared = statements.get(sql)
+    if (prepared === undefined) {
+      prepared = db.prepare<Array<unknown>>(placeholders(sql))
+      statements.set(sql, prepared)
+    }
+    return prepared
+  }
+  return {
+    query: async (sql, params) => statement(sql).all(...bind(params)) as ReadonlyArray<Record<string, unknown>>,
+    execute: async (sql, params) => statement(sql).run(...bind(params)).changes,
+    // one connection per process and SQLite's own file locking: statements do not interleave
+    exclusive: (work) => work()
+  }
+}
 
 /**
  * Checkpoints (LangGraph's SqliteSaver), the thread registry and the execution log in one SQLite
