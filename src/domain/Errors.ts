@@ -27,13 +27,6 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("Invali
   message: Schema.String
 }) {}
 
-/** An input node needs a value that nobody can type and the state does not hold. */
-export class InputRequired extends Schema.TaggedError<InputRequired>()("InputRequired", {
-  node: Schema.String,
-  field: Schema.String,
-  message: Schema.String
-}) {}
-
 /** The configuration file has errors. */
 export class InvalidConfig extends Schema.TaggedError<InvalidConfig>()("InvalidConfig", {
   file: Schema.String,
@@ -96,7 +89,6 @@ export type RequestError =
   | GraphNotFound
   | InvalidWorkflow
   | InvalidRequest
-  | InputRequired
   | InvalidConfig
   | ThreadNotFound
   | ThreadFinished

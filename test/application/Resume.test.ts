@@ -176,3 +176,18 @@ Child,Ask,human,,,,doc,approved,Approve {doc}?,"{""interaction_type"": ""approva
     expect(nodes(done)).toEqual(["Call", "Bad"])
   })
 })
+
+describe("thread snapshots", () => {
+  it("cover subgraph files too: a resume runs the subgraph the thread started with", async () => {
+    const dir = workspace({
+      "main.csv": "GraphName,Node,AgentType,Edge,Output_Field,Context\nM,Call,graph,,child,{workflow=lib/child.csv::C}\n",
+      "lib/child.csv": "GraphName,Node,AgentType,Edge,Output_Field,Prompt\nC,Wait,suspend,After,answer,\nC,After,default,,version,child one\n"
+    })
+    const first = await run(dir, { workflow: "main.csv" })
+    expect(first.status).toBe("suspended")
+    fs.writeFileSync(path.join(dir, "lib/child.csv"), "GraphName,Node,AgentType,Edge,Output_Field,Prompt\nC,Wait,suspend,After,answer,\nC,After,default,,version,child two\n")
+    const done = await resume(dir, { thread_id: first.thread_id })
+    expect((done.outputs["child"] as Record<string, unknown>)["version"]).toBe("[After] DefaultAgent executed with prompt: 'child one'")
+    expect(Object.keys((await show(dir, first.thread_id)).thread.snapshot.files).map((f) => path.basename(f)).sort()).toEqual(["child.csv", "main.csv"])
+  })
+})
