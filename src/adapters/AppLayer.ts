@@ -1,12 +1,16 @@
 import { Layer } from "effect"
 import * as AgentRegistry from "../application/agents/AgentRegistry.js"
+import * as AuthService from "../application/AuthService.js"
 import * as PlanBuilder from "../application/PlanBuilder.js"
 import * as ThreadService from "../application/ThreadService.js"
+import * as WorkflowCatalog from "../application/WorkflowCatalog.js"
 import * as WorkflowService from "../application/WorkflowService.js"
 import type { CheckpointStore } from "../ports/CheckpointStore.js"
+import type { KeyStore } from "../ports/KeyStore.js"
 import { Settings } from "../ports/Settings.js"
 import type { Terminal } from "../ports/Terminal.js"
 import type { ThreadRegistry } from "../ports/ThreadRegistry.js"
+import * as NodeCredentials from "./auth/NodeCredentials.js"
 import type { AppConfig } from "./config/AppConfig.js"
 import * as ModuleUserFunctions from "./functions/ModuleUserFunctions.js"
 import * as RandomThreadIds from "./ids/RandomThreadIds.js"
@@ -42,7 +46,7 @@ export const persistence = (config: AppConfig) => {
 export const layer = (options: AppOptions) => layerWithStores(options, persistence(options.config))
 
 /** The same composition over given stores (benchmarks compare backends, including none). */
-export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadRegistry | CheckpointStore | LangGraphSaver>) => {
+export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadRegistry | CheckpointStore | LangGraphSaver | KeyStore>) => {
   const { config } = options
   const infrastructure = Layer.mergeAll(
     FileWorkflowRepository.layer({ root: config.paths.csvRepository, cwd: options.cwd }),
@@ -58,9 +62,10 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     RandomThreadIds.layer,
     LazyEngine.layer.pipe(Layer.provide(stores)),
     stores,
+    NodeCredentials.layer(config.auth.jwt),
     options.terminal
   )
-  return Layer.mergeAll(WorkflowService.layer, ThreadService.layer).pipe(
+  return Layer.mergeAll(WorkflowService.layer, ThreadService.layer, WorkflowCatalog.layer, AuthService.layer).pipe(
     Layer.provideMerge(PlanBuilder.layer),
     Layer.provideMerge(AgentRegistry.layer),
     Layer.provideMerge(infrastructure)

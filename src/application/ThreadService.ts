@@ -1,5 +1,6 @@
 import { Clock, Context, Effect, Layer, Option } from "effect"
 import { type StoreUnavailable, ThreadNotFound } from "../domain/Errors.js"
+import { type Principal, ownsThread } from "../domain/Auth.js"
 import type { NodeExecution } from "../domain/RunResult.js"
 import type { ThreadRecord, ThreadStatus } from "../domain/Thread.js"
 import { CheckpointStore } from "../ports/CheckpointStore.js"
@@ -15,7 +16,8 @@ export class ThreadService extends Context.Tag("agentmap/ThreadService")<
   ThreadService,
   {
     readonly list: (filter: { readonly status?: ThreadStatus }) => Effect.Effect<ReadonlyArray<ThreadRecord>, StoreUnavailable>
-    readonly show: (threadId: string) => Effect.Effect<ThreadDetail, ThreadNotFound | StoreUnavailable>
+    /** With a caller, a thread another principal started is not found. */
+    readonly show: (threadId: string, caller?: Principal) => Effect.Effect<ThreadDetail, ThreadNotFound | StoreUnavailable>
     /** Deletes threads (and their checkpoints) last touched more than `olderThanMillis` ago. */
     readonly prune: (olderThanMillis: number, includeSuspended: boolean) => Effect.Effect<ReadonlyArray<string>, StoreUnavailable>
   }
@@ -28,10 +30,10 @@ export const layer = Layer.effect(
     const checkpoints = yield* CheckpointStore
     return {
       list: (filter) => registry.list(filter),
-      show: (threadId) =>
+      show: (threadId, caller) =>
         Effect.gen(function* () {
           const found = yield* registry.get(threadId)
-          if (Option.isNone(found)) return yield* Effect.fail(new ThreadNotFound({ thread_id: threadId, message: `thread '${threadId}' not found` }))
+          if (Option.isNone(found) || (caller !== undefined && !ownsThread(caller, found.value.principal))) return yield* Effect.fail(new ThreadNotFound({ thread_id: threadId, message: `thread '${threadId}' not found` }))
           return { thread: found.value, executions: found.value.result?.execution_summary.node_executions ?? [] }
         }),
       prune: (olderThanMillis, includeSuspended) =>

@@ -6,14 +6,22 @@ import { checkAgainstInterrupt, checkResumeRequest } from "../domain/Resume.js"
 import type { NodeExecution, RunResult } from "../domain/RunResult.js"
 import { evaluate } from "../domain/SuccessPolicy.js"
 import type { Snapshot, ThreadRecord } from "../domain/Thread.js"
+import { type Principal, ownsThread } from "../domain/Auth.js"
 import { Settings } from "../ports/Settings.js"
 import { ThreadIds } from "../ports/ThreadIds.js"
 import { ThreadRegistry } from "../ports/ThreadRegistry.js"
 import { UserFunctions } from "../ports/UserFunctions.js"
-import { type EngineOutcome, type RunOptions, type RunPlan, WorkflowEngine } from "../ports/WorkflowEngine.js"
+import { type EngineOutcome, type RunOptions, type RunPlan, type StepObserver, WorkflowEngine } from "../ports/WorkflowEngine.js"
 import { withLease } from "./Lease.js"
 import { PlanBuilder, type ValidationReport } from "./PlanBuilder.js"
 import type { ExecuteRequest, ResumeRequest, ValidateRequest } from "./Requests.js"
+
+/** Per-call options: who to tell about every finished node, and when the run was accepted (streaming). */
+export interface LegOptions {
+  readonly observer?: StepObserver
+  /** Runs once the thread exists (or was claimed) and before any node runs. */
+  readonly onStart?: Effect.Effect<void>
+}
 
 export interface ExecuteOutcome {
   readonly result: RunResult
@@ -25,8 +33,9 @@ export interface ExecuteOutcome {
 export class WorkflowService extends Context.Tag("agentmap/WorkflowService")<
   WorkflowService,
   {
-    readonly execute: (request: ExecuteRequest) => Effect.Effect<ExecuteOutcome, RequestError>
-    readonly resume: (request: ResumeRequest) => Effect.Effect<ExecuteOutcome, RequestError>
+    readonly execute: (request: ExecuteRequest, options?: LegOptions) => Effect.Effect<ExecuteOutcome, RequestError>
+    /** With a caller, only the principal that started the thread (or an admin) may resume it. */
+    readonly resume: (request: ResumeRequest, options?: LegOptions & { readonly caller?: Principal }) => Effect.Effect<ExecuteOutcome, RequestError>
     readonly validate: (request: ValidateRequest) => Effect.Effect<ValidationReport, RequestError>
   }
 >() {}
@@ -55,12 +64,13 @@ export const layer = Layer.effect(
         Effect.map((entries) => Object.fromEntries(entries) as Record<string, string>)
       )
 
-    const runOptions: RunOptions = { durability: settings.durability, observer: () => Effect.void }
+    const runOptions = (options: LegOptions | undefined): RunOptions => ({ durability: settings.durability, observer: options?.observer ?? (() => Effect.void) })
 
     /** Runs one leg of a thread (a start or a resume) under its lease, then records how it ended. */
-    const drive = (record: ThreadRecord, owner: string, plan: RunPlan, leg: Effect.Effect<EngineOutcome, RequestError>) =>
+    const drive = (record: ThreadRecord, owner: string, plan: RunPlan, leg: Effect.Effect<EngineOutcome, RequestError>, options: LegOptions | undefined) =>
       Effect.gen(function* () {
         const custom = yield* customPolicy
+        if (options?.onStart !== undefined) yield* options.onStart
         const t0 = yield* Clock.currentTimeMillis
         const outcome = yield* withLease(registry, record.thread_id, owner, settings.leaseMillis, leg).pipe(
           Effect.annotateLogs({ graph: plan.graph.name, threadId: record.thread_id })
@@ -97,7 +107,7 @@ export const layer = Layer.effect(
         return result
       })
 
-    const execute = Effect.fn("WorkflowService.execute")(function* (request: ExecuteRequest) {
+    const execute = Effect.fn("WorkflowService.execute")(function* (request: ExecuteRequest, options?: LegOptions) {
       const { plan, warnings, snapshot, hash, functions: used } = yield* builder.plan(request.workflow, request.graph)
       yield* customPolicy
       const threadId = request.thread_id ?? (yield* ids.next)
@@ -121,16 +131,17 @@ export const layer = Layer.effect(
         result: null
       }
       yield* registry.create(record)
-      const result = yield* drive(record, owner, plan, engine.run(plan, threadId, (request.state ?? {}) as JsonObject, runOptions))
+      const result = yield* drive(record, owner, plan, engine.run(plan, threadId, (request.state ?? {}) as JsonObject, runOptions(options)), options)
       return { result, warnings }
     })
 
-    const resume = Effect.fn("WorkflowService.resume")(function* (request: ResumeRequest) {
+    const resume = Effect.fn("WorkflowService.resume")(function* (request: ResumeRequest, options?: LegOptions & { readonly caller?: Principal }) {
       const action = request.action ?? "continue"
       const checked = checkResumeRequest(action, request.data)
       if (Either.isLeft(checked)) return yield* Effect.fail(new InvalidRequest({ message: checked.left }))
       const found = yield* registry.get(request.thread_id)
-      if (Option.isNone(found)) return yield* Effect.fail(new ThreadNotFound({ thread_id: request.thread_id, message: `thread '${request.thread_id}' not found` }))
+      if (Option.isNone(found) || (options?.caller !== undefined && !ownsThread(options.caller, found.value.principal)))
+        return yield* Effect.fail(new ThreadNotFound({ thread_id: request.thread_id, message: `thread '${request.thread_id}' not found` }))
       const record = found.value
       const now = yield* Clock.currentTimeMillis
       if (record.status === "completed" || record.status === "failed")
@@ -164,7 +175,7 @@ export const layer = Layer.effect(
       if (!claimed)
         return yield* Effect.fail(new ThreadBusy({ thread_id: record.thread_id, message: `thread '${record.thread_id}' was already resumed (its interrupt is taken) or is running` }))
       const answer = record.status === "suspended" ? { action, data: request.data ?? null } : undefined
-      const result = yield* drive(record, owner, plan, engine.resume(plan, record.thread_id, answer, runOptions))
+      const result = yield* drive(record, owner, plan, engine.resume(plan, record.thread_id, answer, runOptions(options)), options)
       return { result, warnings: [] }
     })
 

@@ -96,3 +96,25 @@ export type RequestError =
   | ThreadExists
   | FunctionChanged
   | StoreUnavailable
+
+/** No credentials, or credentials that do not check out. */
+export class Unauthenticated extends Schema.TaggedError<Unauthenticated>()("Unauthenticated", {
+  message: Schema.String
+}) {}
+
+/** Valid credentials without the permission the request needs. */
+export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
+  message: Schema.String
+}) {}
+
+/** An API key name that is already taken. */
+export class KeyNameTaken extends Schema.TaggedError<KeyNameTaken>()("KeyNameTaken", {
+  name: Schema.String,
+  message: Schema.String
+}) {}
+
+/** No API key with that name or value. */
+export class KeyNotFound extends Schema.TaggedError<KeyNotFound>()("KeyNotFound", {
+  key: Schema.String,
+  message: Schema.String
+}) {}

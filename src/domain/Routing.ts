@@ -68,3 +68,17 @@ export const canFanOut = (routing: Routing): boolean =>
   routing._tag === "Function" ||
   (routing._tag === "Edge" && routing.targets.length > 1) ||
   (routing._tag === "Branch" && (routing.success.length > 1 || routing.failure.length > 1))
+
+/** Routing in words for listings: `{ edge: [...] }`, `{ success: [...], failure: [...] }`, `{ function: name, ... }`. */
+export const describeRoutingTargets = (routing: Routing): Readonly<Record<string, ReadonlyArray<string> | string>> => {
+  switch (routing._tag) {
+    case "End":
+      return {}
+    case "Edge":
+      return { edge: routing.targets }
+    case "Branch":
+      return { success: routing.success, failure: routing.failure }
+    case "Function":
+      return { function: routing.name, success: routing.success, failure: routing.failure }
+  }
+}

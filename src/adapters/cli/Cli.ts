@@ -2,9 +2,11 @@ import * as Command from "@effect/cli/Command"
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { Console, Effect } from "effect"
+import { authCommand } from "./commands/AuthCommand.js"
 import { initCommand, initConfigCommand } from "./commands/InitCommand.js"
 import { resumeCommand } from "./commands/ResumeCommand.js"
 import { runCommand } from "./commands/RunCommand.js"
+import { serveCommand } from "./commands/ServeCommand.js"
 import { threadsCommand } from "./commands/ThreadsCommand.js"
 import { validateCommand } from "./commands/ValidateCommand.js"
 import { ExitCode } from "./ExitCodes.js"
@@ -12,7 +14,7 @@ import { printJson } from "./Output.js"
 
 const root = Command.make("agentmap").pipe(
   Command.withDescription("Define agent workflows as CSV files and run them anywhere"),
-  Command.withSubcommands([runCommand, resumeCommand, validateCommand, threadsCommand, initCommand, initConfigCommand])
+  Command.withSubcommands([runCommand, resumeCommand, validateCommand, threadsCommand, serveCommand, authCommand, initCommand, initConfigCommand])
 )
 
 const ANSI = /\x1b\[[0-9;]*m/g

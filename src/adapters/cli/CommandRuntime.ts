@@ -1,4 +1,5 @@
 import { Effect, Option } from "effect"
+import type { AuthService } from "../../application/AuthService.js"
 import type { ThreadService } from "../../application/ThreadService.js"
 import type { WorkflowService } from "../../application/WorkflowService.js"
 import * as AppLayer from "../AppLayer.js"
@@ -32,7 +33,7 @@ export const runStandalone = (mode: OutputMode, body: Effect.Effect<number, Comm
 export const runWithApp = (
   configFlag: Option.Option<string>,
   mode: OutputMode,
-  body: Effect.Effect<number, CommandError, WorkflowService | ThreadService>
+  body: Effect.Effect<number, CommandError, WorkflowService | ThreadService | AuthService>
 ) =>
   runStandalone(
     mode,

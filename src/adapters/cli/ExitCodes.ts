@@ -10,7 +10,7 @@ export const ExitCode = {
   NotFound: 3
 } as const
 
-const NOT_FOUND = new Set(["WorkflowNotFound", "GraphNotFound", "FileNotFound", "ThreadNotFound"])
+const NOT_FOUND = new Set(["WorkflowNotFound", "GraphNotFound", "FileNotFound", "ThreadNotFound", "KeyNotFound"])
 
 /** Faults the user cannot fix by changing input: a store that cannot be reached. */
 const FAULTS = new Set(["StoreUnavailable", "InternalError"])

@@ -1,3 +1,4 @@
+import type { Redacted } from "effect"
 import type { SuccessPolicy } from "../../domain/SuccessPolicy.js"
 
 /** Decoded configuration with every path absolute. */
@@ -25,6 +26,25 @@ export interface AppConfig {
     readonly postgresSchema: string
     readonly connectTimeoutMillis: number
     readonly leaseMillis: number
+  }
+  readonly auth: {
+    readonly enabled: boolean
+    readonly jwt: {
+      readonly secret: Redacted.Redacted<string> | undefined
+      readonly jwksUrl: string | undefined
+      readonly issuer: string | undefined
+      readonly audience: string | undefined
+    }
+  }
+  readonly http: {
+    readonly host: string
+    readonly port: number
+    readonly workers: number
+    readonly maxBodyBytes: number
+    readonly heartbeatMillis: number
+    readonly shutdownGraceMillis: number
+    readonly cors: { readonly allowOrigins: ReadonlyArray<string>; readonly allowCredentials: boolean; readonly allowHeaders: ReadonlyArray<string>; readonly maxAgeSeconds: number }
+    readonly rateLimit: { readonly perKeyPerMinute: number; readonly perAddressPerMinute: number }
   }
   readonly logging: { readonly level: string }
   /** The whole checked document, for sections read by later features. */

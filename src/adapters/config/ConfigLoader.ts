@@ -1,7 +1,7 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Effect } from "effect"
+import { Effect, Redacted } from "effect"
 import { LineCounter, parseDocument } from "yaml"
 import { type Diagnostic, error, hasErrors, warning } from "../../domain/Diagnostic.js"
 import { FileNotFound, InvalidConfig } from "../../domain/Errors.js"
@@ -77,6 +77,16 @@ const text = (raw: Record<string, unknown>, ...keys: ReadonlyArray<string>) => {
   return typeof v === "string" && v !== "" ? v : undefined
 }
 
+const numberAt = (raw: Record<string, unknown>, keys: ReadonlyArray<string>) => {
+  const v = get(raw, ...keys)
+  return typeof v === "number" ? v : undefined
+}
+
+const stringsAt = (raw: Record<string, unknown>, keys: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const v = get(raw, ...keys)
+  return Array.isArray(v) ? v.map(String) : []
+}
+
 const decodePolicy = (raw: Record<string, unknown>, diagnostics: Array<Diagnostic>, file: string): SuccessPolicy => {
   const value = get(raw, "execution", "success_policy") ?? get(raw, "execution", "default_success_policy")
   const type = typeof value === "string" ? value : (text(raw, "execution", "success_policy", "type") ?? "all_nodes")
@@ -142,6 +152,33 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
       postgresSchema: text(raw, "persistence", "postgres_schema") ?? "public",
       connectTimeoutMillis: seconds("connect_timeout_seconds", 5),
       leaseMillis: seconds("lease_seconds", 30)
+    },
+    auth: {
+      enabled: get(raw, "auth", "enabled") !== false,
+      jwt: {
+        secret: text(raw, "auth", "jwt", "secret") !== undefined ? Redacted.make(text(raw, "auth", "jwt", "secret")!) : undefined,
+        jwksUrl: text(raw, "auth", "jwt", "jwks_url"),
+        issuer: text(raw, "auth", "jwt", "issuer"),
+        audience: text(raw, "auth", "jwt", "audience")
+      }
+    },
+    http: {
+      host: text(raw, "http", "host") ?? "127.0.0.1",
+      port: numberAt(raw, ["http", "port"]) ?? 8000,
+      workers: numberAt(raw, ["http", "workers"]) ?? 1,
+      maxBodyBytes: numberAt(raw, ["http", "max_body_bytes"]) ?? 10 * 1024 * 1024,
+      heartbeatMillis: (numberAt(raw, ["http", "heartbeat_seconds"]) ?? 15) * 1000,
+      shutdownGraceMillis: (numberAt(raw, ["http", "shutdown_grace_seconds"]) ?? 10) * 1000,
+      cors: {
+        allowOrigins: stringsAt(raw, ["http", "cors", "allow_origins"]),
+        allowCredentials: get(raw, "http", "cors", "allow_credentials") === true,
+        allowHeaders: stringsAt(raw, ["http", "cors", "allow_headers"]),
+        maxAgeSeconds: numberAt(raw, ["http", "cors", "max_age_seconds"]) ?? 600
+      },
+      rateLimit: {
+        perKeyPerMinute: numberAt(raw, ["http", "rate_limit", "per_key_per_minute"]) ?? 0,
+        perAddressPerMinute: numberAt(raw, ["http", "rate_limit", "per_address_per_minute"]) ?? 0
+      }
     },
     logging: { level: text(raw, "logging", "level") ?? "warning" },
     raw

@@ -69,8 +69,21 @@ export const ConfigSpec: Spec = obj({
   }),
   llm: open,
   routing: open,
-  auth: open,
-  http: open,
+  auth: obj({
+    enabled: bool,
+    jwt: obj({ secret: str, jwks_url: str, issuer: str, audience: str }),
+    api_key_required: bool
+  }),
+  http: obj({
+    host: str,
+    port: int(0),
+    workers: int(1),
+    max_body_bytes: int(1),
+    heartbeat_seconds: num(0.05),
+    shutdown_grace_seconds: num(0),
+    cors: obj({ allow_origins: list(str), allow_credentials: bool, allow_headers: list(str), max_age_seconds: int(0) }),
+    rate_limit: obj({ per_key_per_minute: int(0), per_address_per_minute: int(0) })
+  }),
   triggers: open,
   logging: obj({ level: oneOf("trace", "debug", "info", "warning", "warn", "error", "critical", "fatal", "none") }, true),
   telemetry: open,

@@ -3,8 +3,10 @@ import { Context, Effect, Layer, Option } from "effect"
 import { ThreadExists } from "../../domain/Errors.js"
 import type { ThreadRecord } from "../../domain/Thread.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
+import { KeyStore } from "../../ports/KeyStore.js"
 import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
 import { LangGraphSaver } from "./LangGraphSaver.js"
+import * as SqlKeyStore from "./SqlKeyStore.js"
 
 /** Everything in this process's memory: for tests and stateless functions (suspended runs die with the process). */
 export const layer = Layer.effect(
@@ -61,5 +63,8 @@ const build = (handle: LangGraphSaver["Type"]) => {
       )
   })
   void saver
-  return Context.make(ThreadRegistry, registry).pipe(Context.add(CheckpointStore, checkpoints)).pipe(Context.add(LangGraphSaver, handle))
+  return Context.make(ThreadRegistry, registry)
+    .pipe(Context.add(CheckpointStore, checkpoints))
+    .pipe(Context.add(LangGraphSaver, handle))
+    .pipe(Context.add(KeyStore, SqlKeyStore.memory()))
 }

@@ -2,10 +2,13 @@ import { Context, Effect, Layer } from "effect"
 import type { Pool, PoolClient } from "pg"
 import { StoreUnavailable } from "../../domain/Errors.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
+import { KeyStore } from "../../ports/KeyStore.js"
 import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
 import { LangGraphSaver } from "./LangGraphSaver.js"
 import { lazyResource } from "./LazyResource.js"
 import type { SqlClient } from "./SqlClient.js"
+import * as SqlKeyStore from "./SqlKeyStore.js"
+import { KEY_SCHEMA } from "./SqlKeyStore.js"
 import * as SqlThreadRegistry from "./SqlThreadRegistry.js"
 import { REGISTRY_SCHEMA } from "./SqlThreadRegistry.js"
 
@@ -72,7 +75,7 @@ export const layer = (options: PostgresOptions) =>
             const saver = new PostgresSaver(pool, undefined, { schema })
             await client.exclusive(async () => {
               await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
-              for (const statement of REGISTRY_SCHEMA) await pool.query(statement)
+              for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA]) await pool.query(statement)
               await saver.setup()
             })
             return { pool, client, saver }
@@ -100,5 +103,6 @@ export const layer = (options: PostgresOptions) =>
       return Context.make(ThreadRegistry, registry)
         .pipe(Context.add(CheckpointStore, checkpoints))
         .pipe(Context.add(LangGraphSaver, { get: connection.pipe(Effect.map((c) => c.saver)) }))
+        .pipe(Context.add(KeyStore, SqlKeyStore.make(Effect.map(connection, (c) => c.client), store)))
     })
   )

@@ -1,0 +1,95 @@
+import cluster from "node:cluster"
+import { Command, Options } from "@effect/cli"
+import { Effect, Layer, Option } from "effect"
+import { AuthService } from "../../../application/AuthService.js"
+import { InvalidRequest } from "../../../domain/Errors.js"
+import * as AppLayer from "../../AppLayer.js"
+import { loadConfig } from "../../config/ConfigLoader.js"
+import * as HttpServer from "../../http/Server.js"
+import * as TtyTerminal from "../../terminal/TtyTerminal.js"
+import { runStandalone } from "../CommandRuntime.js"
+import { ExitCode } from "../ExitCodes.js"
+import * as Logging from "../Logging.js"
+import { printDiagnostics } from "../Output.js"
+import { packageVersion } from "../Version.js"
+import { configOption } from "./SharedOptions.js"
+
+const host = Options.text("host").pipe(Options.withDescription("address to bind (default http.host, 127.0.0.1)"), Options.optional)
+const port = Options.integer("port").pipe(Options.withAlias("p"), Options.withDescription("port (default http.port, 8000; 0 picks a free one)"), Options.optional)
+const workers = Options.integer("workers").pipe(Options.withDescription("server processes sharing the port (default http.workers, 1)"), Options.optional)
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"])
+
+/** Resolves when SIGTERM or SIGINT arrives: the server then drains and closes. */
+const shutdownSignal = Effect.async<void>((resume) => {
+  const stop = () => resume(Effect.void)
+  process.once("SIGTERM", stop)
+  process.once("SIGINT", stop)
+  return Effect.sync(() => {
+    process.off("SIGTERM", stop)
+    process.off("SIGINT", stop)
+  })
+})
+
+/** `--workers N`: the primary forks N processes that share the port (node's cluster module) and passes signals on. */
+const supervise = (count: number) =>
+  Effect.async<number>((resume) => {
+    let alive = count
+    let worst = 0
+    for (let i = 0; i < count; i++) cluster.fork({ AGENTMAP_SERVE_WORKER: String(i + 1) })
+    const forward = (signal: NodeJS.Signals) => () => {
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal)
+    }
+    process.on("SIGTERM", forward("SIGTERM"))
+    process.on("SIGINT", forward("SIGINT"))
+    cluster.on("exit", (_worker, code) => {
+      worst = Math.max(worst, code ?? 1)
+      if (--alive === 0) resume(Effect.succeed(worst))
+    })
+  })
+
+export const serveCommand = Command.make("serve", { host, port, workers, config: configOption }, (a) =>
+  runStandalone(
+    { json: false, indent: false },
+    Effect.gen(function* () {
+      const cwd = process.cwd()
+      const { config, diagnostics } = yield* loadConfig({ explicit: Option.getOrUndefined(a.config), env: process.env, cwd })
+      const isWorker = process.env["AGENTMAP_SERVE_WORKER"] !== undefined
+      if (!isWorker) printDiagnostics(diagnostics)
+      const bind = { host: Option.getOrElse(a.host, () => config.http.host), port: Option.getOrElse(a.port, () => config.http.port) }
+      const count = Option.getOrElse(a.workers, () => config.http.workers)
+      if (count < 1) return yield* Effect.fail(new InvalidRequest({ message: "--workers must be at least 1" }))
+      const app = AppLayer.layer({ config, cwd, terminal: TtyTerminal.layerNone })
+      const logging = Logging.layer(config.logging.level)
+      if (!isWorker) {
+        if (config.auth.enabled) {
+          const ready = yield* Effect.flatMap(AuthService, (auth) => auth.canAuthenticate).pipe(Effect.provide(app), Effect.scoped)
+          if (!ready)
+            return yield* Effect.fail(
+              new InvalidRequest({
+                message:
+                  "authentication is on (auth.enabled) but there is no API key and no JWT configuration, so nobody could call this server; create a key with `agentmap auth generate-key --name <name>` (or configure auth.jwt, or set auth.enabled: false for a public server)"
+              })
+            )
+        } else if (!LOOPBACK.has(bind.host))
+          process.stderr.write(
+            `\n  WARNING: authentication is OFF (auth.enabled: false) and the server listens on ${bind.host}: anyone who can reach this port can run and resume workflows.\n\n`
+          )
+        if (count > 1 && cluster.isPrimary) {
+          process.stderr.write(`agentmap: starting ${count} server processes on http://${bind.host}:${bind.port}\n`)
+          return yield* supervise(count)
+        }
+      }
+      const server = HttpServer.layer({
+        ...bind,
+        graceMillis: config.http.shutdownGraceMillis,
+        onListening: (address) =>
+          process.stderr.write(
+            `agentmap: serving http://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}${isWorker ? ` (worker ${process.env["AGENTMAP_SERVE_WORKER"]}, pid ${process.pid})` : ""}\n`
+          )
+      }).pipe(Layer.provide(HttpServer.settingsLayer(config, packageVersion())), Layer.provide(app), Layer.provide(logging))
+      yield* Effect.raceFirst(Layer.launch(server), shutdownSignal)
+      return ExitCode.Ok
+    })
+  )
+).pipe(Command.withDescription("Serve the HTTP API (execute, stream, resume, workflows, threads, health, /openapi.json, /docs)"))

@@ -1,0 +1,172 @@
+import { HttpApiBuilder, type HttpServerRequest } from "@effect/platform"
+import { Effect, Either } from "effect"
+import { ThreadService } from "../../application/ThreadService.js"
+import { WorkflowCatalog } from "../../application/WorkflowCatalog.js"
+import { WorkflowService } from "../../application/WorkflowService.js"
+import { CheckpointStore } from "../../ports/CheckpointStore.js"
+import { AgentMapApi, ExecuteBody, ResumeBody } from "./Api.js"
+import { type Caller, makeGate, readJson } from "./Gate.js"
+import { HttpSettings } from "./HttpSettings.js"
+import { executeTarget, tail, threadTarget, workflowTarget } from "./Paths.js"
+import { fail } from "./Problems.js"
+import { ok, respond } from "./Respond.js"
+import { streamRun } from "./Sse.js"
+
+const started = Date.now()
+
+/** A path parameter, or a 400 naming what was wrong with it. */
+const param = <A>(parsed: Either.Either<A, string>, caller: Caller) =>
+  Either.match(parsed, {
+    onLeft: (message) => Effect.fail(fail("InvalidRequest", message, { "x-correlation-id": caller.correlationId })),
+    onRight: Effect.succeed
+  })
+
+const route = (request: HttpServerRequest.HttpServerRequest, prefix: string) => tail(request.url, prefix) ?? ""
+
+export const RunsLive = HttpApiBuilder.group(AgentMapApi, "runs", (handlers) =>
+  Effect.gen(function* () {
+    const gate = yield* makeGate
+    const settings = yield* HttpSettings
+    const service = yield* WorkflowService
+    return handlers
+      .handleRaw("execute", ({ request }) =>
+        Effect.flatMap(Effect.either(gate(request, "execute")), (gated) =>
+          Either.isLeft(gated)
+            ? Effect.succeed(gated.left)
+            : respond(
+                gated.right.correlationId,
+                Effect.gen(function* () {
+                  const caller = gated.right
+                  const target = yield* param(executeTarget(route(request, "/execute/")), caller)
+                  const body = yield* readJson(request, ExecuteBody, settings.maxBodyBytes, caller.correlationId)
+                  const execution = {
+                    workflow: target.address,
+                    principal: caller.principal.id,
+                    ...(body.state !== undefined ? { state: body.state } : {}),
+                    ...(body.thread_id !== undefined ? { thread_id: body.thread_id } : {})
+                  }
+                  if (target.stream)
+                    return yield* streamRun((observer, onStart) => service.execute(execution, { observer, onStart }), {
+                      correlationId: caller.correlationId,
+                      heartbeatMillis: settings.heartbeatMillis
+                    })
+                  const { result } = yield* service.execute(execution)
+                  return ok(result, caller.correlationId)
+                })
+              )
+        )
+      )
+      .handleRaw("resume", ({ request }) =>
+        Effect.flatMap(Effect.either(gate(request, "execute")), (gated) =>
+          Either.isLeft(gated)
+            ? Effect.succeed(gated.left)
+            : respond(
+                gated.right.correlationId,
+                Effect.gen(function* () {
+                  const caller = gated.right
+                  const threadId = yield* param(threadTarget(route(request, "/resume/")), caller)
+                  const body = yield* readJson(request, ResumeBody, settings.maxBodyBytes, caller.correlationId)
+                  const { result } = yield* service.resume(
+                    { thread_id: threadId, ...(body.action !== undefined ? { action: body.action } : {}), ...(body.data !== undefined ? { data: body.data } : {}) },
+                    { caller: caller.principal }
+                  )
+                  return ok(result, caller.correlationId)
+                })
+              )
+        )
+      )
+  })
+)
+
+export const WorkflowsLive = HttpApiBuilder.group(AgentMapApi, "workflows", (handlers) =>
+  Effect.gen(function* () {
+    const gate = yield* makeGate
+    const catalog = yield* WorkflowCatalog
+    const guarded = (request: HttpServerRequest.HttpServerRequest, body: (caller: Caller) => Effect.Effect<ReturnType<typeof ok>, { readonly _tag: string; readonly message: string } | ReturnType<typeof ok>>) =>
+      Effect.flatMap(Effect.either(gate(request, "read")), (gated) => (Either.isLeft(gated) ? Effect.succeed(gated.left) : respond(gated.right.correlationId, body(gated.right))))
+    return handlers
+      .handleRaw("list", ({ request }) => guarded(request, (caller) => Effect.map(catalog.list, (workflows) => ok({ workflows }, caller.correlationId))))
+      .handleRaw("detail", ({ request }) =>
+        guarded(request, (caller) =>
+          Effect.gen(function* () {
+            const address = yield* param(workflowTarget(route(request, "/workflows/")), caller)
+            return ok(yield* catalog.describe(address), caller.correlationId)
+          })
+        )
+      )
+  })
+)
+
+export const ThreadsLive = HttpApiBuilder.group(AgentMapApi, "threads", (handlers) =>
+  Effect.gen(function* () {
+    const gate = yield* makeGate
+    const threads = yield* ThreadService
+    return handlers.handleRaw("show", ({ request }) =>
+      Effect.flatMap(Effect.either(gate(request, "read")), (gated) =>
+        Either.isLeft(gated)
+          ? Effect.succeed(gated.left)
+          : respond(
+              gated.right.correlationId,
+              Effect.gen(function* () {
+                const caller = gated.right
+                const id = yield* param(threadTarget(route(request, "/threads/")), caller)
+                const { thread } = yield* threads.show(id, caller.principal)
+                return ok(
+                  {
+                    thread_id: thread.thread_id,
+                    workflow: thread.workflow,
+                    graph: thread.graph,
+                    status: thread.status,
+                    interrupt: thread.interrupt === null ? null : { node: thread.interrupt.node, type: thread.interrupt.type, payload: thread.interrupt.payload },
+                    created_at: thread.created_at,
+                    updated_at: thread.updated_at,
+                    result: thread.result
+                  },
+                  caller.correlationId
+                )
+              })
+            )
+      )
+    )
+  })
+)
+
+export const SystemLive = HttpApiBuilder.group(AgentMapApi, "system", (handlers) =>
+  Effect.gen(function* () {
+    const gate = yield* makeGate
+    const settings = yield* HttpSettings
+    const checkpoints = yield* CheckpointStore
+    const catalog = yield* WorkflowCatalog
+    return handlers
+      .handleRaw("health", ({ request }) =>
+        Effect.map(Effect.either(gate(request, "public")), (gated) =>
+          Either.isLeft(gated) ? gated.left : ok({ status: "ok", version: settings.version }, gated.right.correlationId)
+        )
+      )
+      .handleRaw("diagnose", ({ request }) =>
+        Effect.flatMap(Effect.either(gate(request, "admin")), (gated) =>
+          Either.isLeft(gated)
+            ? Effect.succeed(gated.left)
+            : respond(
+                gated.right.correlationId,
+                Effect.gen(function* () {
+                  const store = yield* Effect.either(checkpoints.has("agentmap:diagnose-probe"))
+                  const workflows = yield* Effect.either(catalog.list)
+                  return ok(
+                    {
+                      version: settings.version,
+                      node: process.version,
+                      pid: process.pid,
+                      uptime_s: Math.round((Date.now() - started) / 1000),
+                      persistence: { store: checkpoints.describe, reachable: Either.isRight(store), ...(Either.isLeft(store) ? { error: store.left.message } : {}) },
+                      workflows: Either.isRight(workflows) ? { count: workflows.right.length, invalid: workflows.right.filter((w) => !w.valid).map((w) => w.name) } : { error: workflows.left.message },
+                      ...settings.describe
+                    },
+                    gated.right.correlationId
+                  )
+                })
+              )
+        )
+      )
+  })
+)

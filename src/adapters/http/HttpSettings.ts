@@ -1,0 +1,15 @@
+import { Context } from "effect"
+
+/** What the HTTP adapter needs from configuration. */
+export interface HttpSettingsShape {
+  readonly authEnabled: boolean
+  readonly maxBodyBytes: number
+  readonly heartbeatMillis: number
+  readonly rateLimit: { readonly perKeyPerMinute: number; readonly perAddressPerMinute: number }
+  readonly cors: { readonly allowOrigins: ReadonlyArray<string>; readonly allowCredentials: boolean; readonly allowHeaders: ReadonlyArray<string>; readonly maxAgeSeconds: number }
+  readonly version: string
+  /** Describes the deployment for /admin/diagnose (no secrets). */
+  readonly describe: Readonly<Record<string, unknown>>
+}
+
+export class HttpSettings extends Context.Tag("agentmap/adapters/HttpSettings")<HttpSettings, HttpSettingsShape>() {}

@@ -1,0 +1,45 @@
+import { HttpApiScalar, HttpLayerRouter, type HttpServerRequest } from "@effect/platform"
+import { Effect, Layer } from "effect"
+import { AgentMapApi } from "./Api.js"
+import { correlationIdOf } from "./Gate.js"
+import { RunsLive, SystemLive, ThreadsLive, WorkflowsLive } from "./Handlers.js"
+import { HttpSettings } from "./HttpSettings.js"
+import { fail } from "./Problems.js"
+
+export interface RouteOptions {
+  /** Mount everything under this path (`/agentmap`): routes, `/openapi.json` and `/docs`. */
+  readonly prefix?: `/${string}`
+}
+
+/**
+ * Every AgentMap route as one layer for an @effect/platform HttpLayerRouter: the HttpApi
+ * (which also serves `/openapi.json`), the docs page, JSON 404s for unknown paths under the
+ * prefix, and CORS when configured. A host application merges it into its own router.
+ */
+export const layer = (options: RouteOptions = {}) =>
+  Layer.unwrapEffect(
+    Effect.gen(function* () {
+      const settings = yield* HttpSettings
+      const prefix = options.prefix ?? ""
+      const api = prefix === "" ? AgentMapApi : AgentMapApi.prefix(prefix as `/${string}`)
+      const handlers = Layer.mergeAll(RunsLive, WorkflowsLive, ThreadsLive, SystemLive)
+      const routes = HttpLayerRouter.addHttpApi(api, { openapiPath: `${prefix}/openapi.json` as `/${string}` }).pipe(Layer.provide(handlers))
+      const docs = HttpApiScalar.layerHttpLayerRouterCdn({ api, path: `${prefix}/docs` as `/${string}` })
+      const notFound = HttpLayerRouter.use((router) =>
+        router.add("*", prefix === "" ? "*" : (`${prefix}/*` as `/${string}`), (request: HttpServerRequest.HttpServerRequest) =>
+          Effect.succeed(fail("NotFound", `no route ${request.method} ${request.url.split("?")[0]}`, { "x-correlation-id": correlationIdOf(request) }))
+        )
+      )
+      const cors = settings.cors.allowOrigins.length === 0
+        ? Layer.empty
+        : HttpLayerRouter.cors({
+            allowedOrigins: settings.cors.allowOrigins,
+            allowedMethods: ["GET", "POST", "OPTIONS"],
+            allowedHeaders: ["content-type", "x-api-key", "authorization", "x-correlation-id", ...settings.cors.allowHeaders],
+            exposedHeaders: ["x-correlation-id", "retry-after"],
+            credentials: settings.cors.allowCredentials,
+            maxAge: settings.cors.maxAgeSeconds
+          })
+      return Layer.mergeAll(routes, docs, notFound, cors)
+    })
+  )

@@ -1,0 +1,69 @@
+import { createServer, type Server } from "node:http"
+import { HttpLayerRouter } from "@effect/platform"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import { Effect, Layer } from "effect"
+import type { AppConfig } from "../config/AppConfig.js"
+import { HttpSettings } from "./HttpSettings.js"
+import * as Routes from "./Routes.js"
+import { activeStreams } from "./Sse.js"
+
+export const settingsLayer = (config: AppConfig, version: string) =>
+  Layer.succeed(HttpSettings, {
+    authEnabled: config.auth.enabled,
+    maxBodyBytes: config.http.maxBodyBytes,
+    heartbeatMillis: config.http.heartbeatMillis,
+    rateLimit: config.http.rateLimit,
+    cors: config.http.cors,
+    version,
+    describe: {
+      auth: { enabled: config.auth.enabled, jwt: config.auth.jwt.secret !== undefined ? "hs256" : config.auth.jwt.jwksUrl !== undefined ? "jwks" : "off" },
+      persistence_backend: config.persistence.backend,
+      execution: { durability: config.execution.durability, success_policy: config.execution.successPolicy._tag },
+      http: { max_body_bytes: config.http.maxBodyBytes, rate_limit: config.http.rateLimit, cors_origins: config.http.cors.allowOrigins }
+    }
+  })
+
+/**
+ * On shutdown: stop accepting, let requests in flight (and streamed runs whose client left)
+ * finish within the grace period, then close what is still open. Runs before the server's own
+ * finalizer and before the stores close.
+ */
+const drain = (server: Server, graceMillis: number) =>
+  Layer.scopedDiscard(
+    Effect.addFinalizer(() =>
+      Effect.promise(async () => {
+        server.close()
+        const deadline = Date.now() + graceMillis
+        for (;;) {
+          server.closeIdleConnections()
+          const open = await new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)))
+          if ((open === 0 && activeStreams() === 0) || Date.now() >= deadline) break
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
+        server.closeAllConnections()
+      })
+    )
+  )
+
+export interface ServeOptions {
+  readonly host: string
+  readonly port: number
+  readonly graceMillis: number
+  /** Called once the socket listens (the address actually bound: port 0 picks a free one). */
+  readonly onListening?: (address: { readonly host: string; readonly port: number }) => void
+}
+
+/** The standalone server: AgentMap's routes on a Node HTTP server (the services come from AppLayer). */
+export const layer = (options: ServeOptions) => {
+  const server = createServer()
+  const announce = Layer.effectDiscard(
+    Effect.sync(() => {
+      const address = server.address()
+      if (address !== null && typeof address === "object") options.onListening?.({ host: address.address, port: address.port })
+    })
+  )
+  return HttpLayerRouter.serve(Layer.mergeAll(Routes.layer(), drain(server, options.graceMillis)), { disableLogger: true, disableListenLog: true }).pipe(
+    Layer.provideMerge(announce),
+    Layer.provide(NodeHttpServer.layer(() => server, { host: options.host, port: options.port }))
+  )
+}

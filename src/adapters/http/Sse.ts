@@ -1,0 +1,68 @@
+import { HttpServerResponse } from "@effect/platform"
+import { Cause, Deferred, Duration, Effect, Exit, Queue, Stream } from "effect"
+import type { ExecuteOutcome } from "../../application/WorkflowService.js"
+import type { RunResult } from "../../domain/RunResult.js"
+import type { StepObserver } from "../../ports/WorkflowEngine.js"
+
+/** One Server-Sent Event: `node` per finished node, `token` while a model streams, then exactly one final event. */
+export type SseEvent =
+  | { readonly event: "node"; readonly data: { readonly node: string; readonly update: unknown; readonly duration_ms: number } }
+  | { readonly event: "token"; readonly data: { readonly node: string; readonly text: string } }
+  | { readonly event: "completed" | "suspended" | "failed"; readonly data: (RunResult & { readonly correlation_id: string }) | { readonly error: string; readonly message: string } }
+
+let streaming = 0
+/** Streamed runs still going (some may have lost their client): shutdown waits for them. */
+export const activeStreams = () => streaming
+
+const encoder = new TextEncoder()
+const frame = (e: SseEvent) => encoder.encode(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`)
+const heartbeat = encoder.encode(": heartbeat\n\n")
+
+/**
+ * Streams a run as Server-Sent Events. The run is a daemon fiber, not a child of the request:
+ * a client that disconnects stops receiving events, and the run still completes or suspends
+ * (its result stays readable at /threads/{id} and resumable).
+ *
+ * `start` runs the leg with an observer and a hook called once the run has been accepted; until
+ * then an error is an ordinary JSON error response (a 404 or 422 is not a stream).
+ */
+export const streamRun = <E>(
+  start: (observer: StepObserver, accepted: Effect.Effect<void>) => Effect.Effect<ExecuteOutcome, E>,
+  options: { readonly correlationId: string; readonly heartbeatMillis: number }
+): Effect.Effect<HttpServerResponse.HttpServerResponse, E> =>
+  Effect.gen(function* () {
+    const events = yield* Queue.unbounded<SseEvent>()
+    const accepted = yield* Deferred.make<void>()
+    const observer: StepObserver = ({ execution, updates }) =>
+      Queue.offer(events, { event: "node", data: { node: execution.node, update: updates, duration_ms: execution.duration_ms } }).pipe(Effect.asVoid)
+    streaming++
+    const run = yield* Effect.forkDaemon(
+      start(observer, Deferred.succeed(accepted, undefined).pipe(Effect.asVoid)).pipe(
+        Effect.tap(({ result }) =>
+          Queue.offer(events, { event: result.status, data: { ...result, correlation_id: options.correlationId } })
+        ),
+        // a fault after the stream began still ends it with exactly one final event
+        Effect.tapErrorCause((cause) =>
+          Queue.offer(events, {
+            event: "failed",
+            data: { error: "InternalError", message: Cause.isFailType(cause) ? String((cause.error as { message?: unknown }).message ?? "the run failed") : "the run failed" }
+          })
+        ),
+        Effect.ensuring(Effect.sync(() => void streaming--))
+      )
+    )
+    // whichever comes first: the run was accepted (stream it) or it ended before that (answer it)
+    const first = yield* Effect.raceFirst(Deferred.await(accepted).pipe(Effect.as("accepted" as const)), run.await)
+    if (first !== "accepted") {
+      if (Exit.isFailure(first)) return yield* Effect.failCause(first.cause)
+    }
+    const body = Stream.fromQueue(events).pipe(
+      Stream.takeUntil((e) => e.event === "completed" || e.event === "suspended" || e.event === "failed"),
+      Stream.map(frame),
+      Stream.merge(Stream.tick(Duration.millis(options.heartbeatMillis)).pipe(Stream.drop(1), Stream.as(heartbeat)), { haltStrategy: "left" })
+    )
+    return HttpServerResponse.stream(body, {
+      contentType: "text/event-stream",
+      headers: { "cache-control": "no-cache", "x-accel-buffering": "no", "x-correlation-id": options.correlationId }
+    })
+  })
