@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http"
+import type { Socket } from "node:net"
 import { HttpLayerRouter } from "@effect/platform"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Effect, Layer } from "effect"
@@ -30,19 +31,26 @@ export const settingsLayer = (config: AppConfig, version: string) =>
  */
 const drain = (server: Server, graceMillis: number) =>
   Layer.scopedDiscard(
-    Effect.addFinalizer(() =>
-      Effect.promise(async () => {
-        server.close()
-        const deadline = Date.now() + graceMillis
-        for (;;) {
-          server.closeIdleConnections()
-          const open = await new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)))
-          if ((open === 0 && activeStreams() === 0) || Date.now() >= deadline) break
-          await new Promise((resolve) => setTimeout(resolve, 50))
-        }
-        server.closeAllConnections()
+    Effect.gen(function* () {
+      // counted here rather than with server.getConnections, which cluster workers cannot answer
+      const sockets = new Set<Socket>()
+      server.on("connection", (socket: Socket) => {
+        sockets.add(socket)
+        socket.once("close", () => sockets.delete(socket))
       })
-    )
+      yield* Effect.addFinalizer(() =>
+        Effect.promise(async () => {
+          server.close()
+          const deadline = Date.now() + graceMillis
+          for (;;) {
+            server.closeIdleConnections()
+            if ((sockets.size === 0 && activeStreams() === 0) || Date.now() >= deadline) break
+            await new Promise((resolve) => setTimeout(resolve, 50))
+          }
+          server.closeAllConnections()
+        })
+      )
+    })
   )
 
 export interface ServeOptions {

@@ -89,6 +89,8 @@ export const serveCommand = Command.make("serve", { host, port, workers, config:
           )
       }).pipe(Layer.provide(HttpServer.settingsLayer(config, packageVersion())), Layer.provide(app), Layer.provide(logging))
       yield* Effect.raceFirst(Layer.launch(server), shutdownSignal)
+      // a worker's IPC channel to the primary would keep it alive after the server closed
+      if (isWorker) cluster.worker?.disconnect()
       return ExitCode.Ok
     })
   )

@@ -1,0 +1,88 @@
+import * as http from "node:http"
+import { afterAll, describe, expect, it } from "vitest"
+import { agentmap } from "../support/cli.js"
+import { dropSchema, freshSchema, postgresConfig } from "../support/postgres.js"
+import { call, createKey, startServer } from "../support/server.js"
+import { workspace } from "../support/workspace.js"
+
+const slowFlow = {
+  "functions/pause.mjs": "export const pause = async () => { await new Promise((r) => setTimeout(r, 1000)); return null }\n",
+  "workflows/slow.csv": "GraphName,Node,AgentType,Output_Field,Edge\nS,Work,default,done,func:pause\n",
+  "workflows/wait.csv": "GraphName,Node,AgentType,Output_Field,Edge\nW,Hold,suspend,answer,After\nW,After,default,done,\n"
+}
+
+describe("serve: operations", () => {
+  it("drains on SIGTERM: a request in flight completes, then the process exits 0", async () => {
+    const dir = workspace(slowFlow)
+    const key = createKey(dir, "k")
+    const server = await startServer(dir)
+    const inflight = call(`${server.url}/execute/slow`, { method: "POST", body: "{}", key })
+    await new Promise((r) => setTimeout(r, 200))
+    const exit = server.stop()
+    const reply = await inflight
+    expect([reply.status, reply.body["status"]]).toEqual([200, "completed"])
+    expect(await exit).toBe(0)
+    await expect(fetch(`${server.url}/health`)).rejects.toThrow()
+  })
+
+  it("warns loudly when authentication is off on a non-loopback address", async () => {
+    const dir = workspace({ ...slowFlow, "agentmap_config.yaml": "auth:\n  enabled: false\n" })
+    const server = await startServer(dir, ["--host", "0.0.0.0"])
+    expect(server.stderr()).toContain("WARNING: authentication is OFF")
+    const open = await call(`${server.url.replace("0.0.0.0", "127.0.0.1")}/execute/wait`, { method: "POST", body: "{}" })
+    expect(open.body["status"]).toBe("suspended")
+    await server.stop()
+  })
+
+  it("runs --workers 2 processes on one port", async () => {
+    const dir = workspace(slowFlow)
+    const key = createKey(dir, "admin", "admin")
+    const server = await startServer(dir, ["--workers", "2"])
+    const pids = new Set<unknown>()
+    for (let i = 0; i < 40 && pids.size < 2; i++) {
+      // a new connection each time (no agent), so the cluster can hand it to either process
+      const body = await new Promise<string>((resolve, reject) =>
+        http
+          .get(`${server.url}/admin/diagnose`, { headers: { "x-api-key": key }, agent: false }, (res) => {
+            let text = ""
+            res.on("data", (d: Buffer) => (text += d.toString()))
+            res.on("end", () => resolve(text))
+          })
+          .on("error", reject)
+      )
+      pids.add((JSON.parse(body) as { pid: unknown }).pid)
+    }
+    expect(pids.size).toBe(2)
+    expect(await server.stop()).toBe(0)
+  })
+})
+
+const schema = freshSchema("scaleout")
+afterAll(() => dropSchema(schema))
+
+describe("serve: scale-out on PostgreSQL", () => {
+  it("shares threads and keys between servers: suspend on one, resume on the other, one 200 and one 409 for a double resume", async () => {
+    const dir = workspace({ ...slowFlow, "agentmap_config.yaml": postgresConfig(schema) })
+    const key = createKey(dir, "shared")
+    const [a, b] = await Promise.all([startServer(dir), startServer(dir)])
+    try {
+      const started = await call(`${a.url}/execute/wait`, { method: "POST", body: "{}", key })
+      expect(started.body["status"]).toBe("suspended")
+      const id = started.body["thread_id"] as string
+      expect((await call(`${b.url}/threads/${id}`, { key })).body["status"]).toBe("suspended")
+      const [x, y] = await Promise.all([
+        call(`${a.url}/resume/${id}`, { method: "POST", body: JSON.stringify({ action: "approve" }), key }),
+        call(`${b.url}/resume/${id}`, { method: "POST", body: JSON.stringify({ action: "approve" }), key })
+      ])
+      expect([x.status, y.status].sort()).toEqual([200, 409])
+      const second = await call(`${b.url}/execute/wait`, { method: "POST", body: "{}", key })
+      const resumed = await call(`${a.url}/resume/${second.body["thread_id"] as string}`, { method: "POST", body: "{}", key })
+      expect([resumed.status, resumed.body["status"]]).toEqual([200, "completed"])
+      expect(agentmap(["auth", "revoke-key", "shared"], { cwd: dir }).status).toBe(0)
+      expect((await call(`${a.url}/execute/wait`, { method: "POST", body: "{}", key })).status).toBe(401)
+      expect((await call(`${b.url}/execute/wait`, { method: "POST", body: "{}", key })).status).toBe(401)
+    } finally {
+      await Promise.all([a.stop(), b.stop()])
+    }
+  })
+})
