@@ -30,6 +30,25 @@ const result = await build({
   logLevel: "warning"
 })
 
+// The library (`import ... from "agentmap"`): our code in one ESM file, dependencies left to the
+// host's node_modules so a host Effect application and AgentMap share one copy of effect.
+await build({
+  absWorkingDir: root,
+  entryPoints: { index: "src/main/index.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  packages: "external",
+  sourcemap: "linked",
+  logLevel: "warning"
+})
+// and its type declarations
+const types = spawnSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.types.json"], { cwd: root, encoding: "utf8" })
+if (types.status !== 0) process.stderr.write(`agentmap: type declarations were not generated:\n${types.stdout}${types.stderr}\n`)
+
 const bytes = Object.entries(result.metafile.outputs)
   .filter(([file]) => file.endsWith(".cjs"))
   .reduce((n, [, o]) => n + o.bytes, 0)

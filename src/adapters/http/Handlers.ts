@@ -1,10 +1,10 @@
 import { HttpApiBuilder, type HttpServerRequest } from "@effect/platform"
-import { Effect, Either } from "effect"
+import { Effect, Either, Layer } from "effect"
 import { ThreadService } from "../../application/ThreadService.js"
 import { WorkflowCatalog } from "../../application/WorkflowCatalog.js"
 import { WorkflowService } from "../../application/WorkflowService.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
-import { AgentMapApi, ExecuteBody, ResumeBody } from "./Api.js"
+import { type AgentMapApi, ExecuteBody, ResumeBody } from "./Api.js"
 import { type Caller, makeGate, readJson } from "./Gate.js"
 import { HttpSettings } from "./HttpSettings.js"
 import { executeTarget, tail, threadTarget, workflowTarget } from "./Paths.js"
@@ -13,6 +13,9 @@ import { ok, respond } from "./Respond.js"
 import { streamRun } from "./Sse.js"
 
 const started = Date.now()
+
+/** The API, possibly under a prefix: handlers are built for the exact API value they serve. */
+type Api = typeof AgentMapApi
 
 /** A path parameter, or a 400 naming what was wrong with it. */
 const param = <A>(parsed: Either.Either<A, string>, caller: Caller) =>
@@ -23,7 +26,8 @@ const param = <A>(parsed: Either.Either<A, string>, caller: Caller) =>
 
 const route = (request: HttpServerRequest.HttpServerRequest, prefix: string) => tail(request.url, prefix) ?? ""
 
-export const RunsLive = HttpApiBuilder.group(AgentMapApi, "runs", (handlers) =>
+const RunsLive = (api: Api) =>
+  HttpApiBuilder.group(api, "runs", (handlers) =>
   Effect.gen(function* () {
     const gate = yield* makeGate
     const settings = yield* HttpSettings
@@ -78,7 +82,8 @@ export const RunsLive = HttpApiBuilder.group(AgentMapApi, "runs", (handlers) =>
   })
 )
 
-export const WorkflowsLive = HttpApiBuilder.group(AgentMapApi, "workflows", (handlers) =>
+const WorkflowsLive = (api: Api) =>
+  HttpApiBuilder.group(api, "workflows", (handlers) =>
   Effect.gen(function* () {
     const gate = yield* makeGate
     const catalog = yield* WorkflowCatalog
@@ -97,7 +102,8 @@ export const WorkflowsLive = HttpApiBuilder.group(AgentMapApi, "workflows", (han
   })
 )
 
-export const ThreadsLive = HttpApiBuilder.group(AgentMapApi, "threads", (handlers) =>
+const ThreadsLive = (api: Api) =>
+  HttpApiBuilder.group(api, "threads", (handlers) =>
   Effect.gen(function* () {
     const gate = yield* makeGate
     const threads = yield* ThreadService
@@ -131,7 +137,8 @@ export const ThreadsLive = HttpApiBuilder.group(AgentMapApi, "threads", (handler
   })
 )
 
-export const SystemLive = HttpApiBuilder.group(AgentMapApi, "system", (handlers) =>
+const SystemLive = (api: Api) =>
+  HttpApiBuilder.group(api, "system", (handlers) =>
   Effect.gen(function* () {
     const gate = yield* makeGate
     const settings = yield* HttpSettings
@@ -170,3 +177,6 @@ export const SystemLive = HttpApiBuilder.group(AgentMapApi, "system", (handlers)
       )
   })
 )
+
+/** Every group's handlers for `api` (AgentMapApi itself, or AgentMapApi.prefix(...)). */
+export const handlersFor = (api: Api) => Layer.mergeAll(RunsLive(api), WorkflowsLive(api), ThreadsLive(api), SystemLive(api))

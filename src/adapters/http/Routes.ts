@@ -2,7 +2,7 @@ import { HttpApiScalar, HttpLayerRouter, type HttpServerRequest } from "@effect/
 import { Effect, Layer } from "effect"
 import { AgentMapApi } from "./Api.js"
 import { correlationIdOf } from "./Gate.js"
-import { RunsLive, SystemLive, ThreadsLive, WorkflowsLive } from "./Handlers.js"
+import { handlersFor } from "./Handlers.js"
 import { HttpSettings } from "./HttpSettings.js"
 import { fail } from "./Problems.js"
 
@@ -22,7 +22,7 @@ export const layer = (options: RouteOptions = {}) =>
       const settings = yield* HttpSettings
       const prefix = options.prefix ?? ""
       const api = prefix === "" ? AgentMapApi : AgentMapApi.prefix(prefix as `/${string}`)
-      const handlers = Layer.mergeAll(RunsLive, WorkflowsLive, ThreadsLive, SystemLive)
+      const handlers = handlersFor(api)
       const routes = HttpLayerRouter.addHttpApi(api, { openapiPath: `${prefix}/openapi.json` as `/${string}` }).pipe(Layer.provide(handlers))
       const docs = HttpApiScalar.layerHttpLayerRouterCdn({ api, path: `${prefix}/docs` as `/${string}` })
       const notFound = HttpLayerRouter.use((router) =>

@@ -1,0 +1,36 @@
+import { Effect, Layer } from "effect"
+import * as AppLayer from "../AppLayer.js"
+import type { AppConfig } from "../config/AppConfig.js"
+import { loadConfig } from "../config/ConfigLoader.js"
+import * as HttpServer from "../http/Server.js"
+import * as TtyTerminal from "../terminal/TtyTerminal.js"
+import { packageVersion } from "../cli/Version.js"
+
+/** How a host application points AgentMap at its configuration. */
+export interface AgentMapOptions {
+  /** A config file (like `--config`); otherwise AGENTMAP_CONFIG_FILE, ./agentmap_config.yaml, ~/.agentmap/... */
+  readonly configFile?: string
+  /** The folder relative paths resolve against (default: the process's working directory). */
+  readonly cwd?: string
+  /** Environment for `env:` values and AGENTMAP_* overrides (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>
+}
+
+/** Loads the configuration the way the CLI does; fails with InvalidConfig / FileNotFound. */
+export const configFor = (options: AgentMapOptions = {}) =>
+  loadConfig({ explicit: options.configFile, env: options.env ?? process.env, cwd: options.cwd ?? process.cwd() }).pipe(
+    Effect.map(({ config }) => config)
+  )
+
+/** AgentMap's services (WorkflowService, ThreadService, WorkflowCatalog, AuthService, ...) for a configuration. */
+export const servicesFor = (config: AppConfig, options: AgentMapOptions = {}) =>
+  AppLayer.layer({ config, cwd: options.cwd ?? process.cwd(), terminal: TtyTerminal.layerNone })
+
+/**
+ * Everything a host Effect application composes: the services plus the HTTP settings the
+ * routes need. Configuration errors fail the layer.
+ */
+export const layer = (options: AgentMapOptions = {}) =>
+  Layer.unwrapEffect(
+    Effect.map(configFor(options), (config) => Layer.merge(servicesFor(config, options), HttpServer.settingsLayer(config, packageVersion())))
+  )

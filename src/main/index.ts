@@ -1,0 +1,16 @@
+/**
+ * agentmap as a library. For Effect hosts: `layer` (the services) and `routes` (the HTTP API as
+ * an HttpLayerRouter layer, under a prefix of your choice). For other hosts: `createWebHandler`,
+ * `createNodeHandler`, and the Promise facade `createAgentMap`.
+ */
+export { AuthService } from "../application/AuthService.js"
+export { ThreadService } from "../application/ThreadService.js"
+export { WorkflowCatalog } from "../application/WorkflowCatalog.js"
+export { WorkflowService } from "../application/WorkflowService.js"
+export type { Diagnostic } from "../domain/Diagnostic.js"
+export type { RunResult } from "../domain/RunResult.js"
+export * as AppLayer from "../adapters/AppLayer.js"
+export { layer as routes } from "../adapters/http/Routes.js"
+export { layer, configFor, servicesFor, type AgentMapOptions } from "../adapters/embedding/Options.js"
+export { createNodeHandler, createWebHandler, type HandlerOptions } from "../adapters/embedding/Handlers.js"
+export { AgentMapError, createAgentMap, type AgentMap, type RunOptions } from "../adapters/embedding/Facade.js"

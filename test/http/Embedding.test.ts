@@ -1,0 +1,89 @@
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+import { createAgentMap, createWebHandler } from "../../src/main/index.js"
+import { agentmap } from "../support/cli.js"
+import { type RunningExample, startExample } from "../support/examples.js"
+import { call } from "../support/server.js"
+import { workspace } from "../support/workspace.js"
+
+const running: Array<RunningExample> = []
+afterAll(async () => {
+  await Promise.all(running.map((r) => r.stop()))
+})
+
+describe("embedding in a host Effect application (examples/embedded-effect)", () => {
+  it("serves AgentMap under the host's prefix next to the host's own routes, sharing its services", async () => {
+    const db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-embed-")), "keys.db")
+    const env = { AGENTMAP_EXAMPLE_DB: db }
+    const created = agentmap(["auth", "generate-key", "--name", "host", "--json"], {
+      cwd: path.resolve("examples/embedded-effect"),
+      env: { ...env, AGENTMAP_CONFIG_FILE: path.resolve("examples/embedded-effect/agentmap_config.yaml") }
+    })
+    const key = (JSON.parse(created.stdout) as { key: string }).key
+    const host = await startExample("embedded-effect", env)
+    running.push(host)
+    expect((await call(`${host.url}/`)).text).toBe("host application")
+    expect((await call(`${host.url}/host/status`)).body).toEqual({ host: "ok" })
+    expect((await call(`${host.url}/host/greet?name=Ada`)).body).toEqual({ greeting: "Hello Ada, welcome to AgentMap!" })
+    expect((await call(`${host.url}/agentmap/health`)).body["status"]).toBe("ok")
+    expect((await call(`${host.url}/agentmap/execute/hello_world`, { method: "POST", body: "{}" })).status).toBe(401)
+    const run = await call(`${host.url}/agentmap/execute/hello_world`, { method: "POST", body: JSON.stringify({ state: { name: "Bo" } }), key })
+    expect([run.status, (run.body["outputs"] as Record<string, unknown>)["greeting"]]).toEqual([200, "Hello Bo, welcome to AgentMap!"])
+    const openapi = await call(`${host.url}/agentmap/openapi.json`)
+    expect(Object.keys(openapi.body["paths"] as object)).toContain("/agentmap/execute/*")
+    expect((await call(`${host.url}/agentmap/no-such-route`)).body["error"]).toBe("NotFound")
+  })
+})
+
+describe("embedding in a plain Node host (examples/embedded-node)", () => {
+  it("forwards the prefix to AgentMap's Node handler behind the host's own auth, and uses the Promise facade", async () => {
+    const host = await startExample("embedded-node")
+    running.push(host)
+    expect((await call(`${host.url}/`)).text).toBe("host application")
+    expect((await call(`${host.url}/host/greet?name=Cy`)).body).toEqual({ greeting: "Hello Cy, welcome to AgentMap!" })
+    expect((await call(`${host.url}/agentmap/execute/hello_world`, { method: "POST", body: "{}" })).status).toBe(401)
+    const run = await call(`${host.url}/agentmap/execute/hello_world`, { method: "POST", body: JSON.stringify({ state: { name: "Di" } }), headers: { "x-host-token": "let-me-in" } })
+    expect([run.status, (run.body["outputs"] as Record<string, unknown>)["greeting"]]).toEqual([200, "Hello Di, welcome to AgentMap!"])
+    const listed = await call(`${host.url}/agentmap/workflows`, { headers: { "x-host-token": "let-me-in" } })
+    expect((listed.body["workflows"] as Array<{ name: string }>).map((w) => w.name)).toContain("hello_world")
+  })
+})
+
+describe("library entry points", () => {
+  const dir = workspace({
+    "agentmap_config.yaml": "persistence:\n  backend: memory\nauth:\n  enabled: false\n",
+    "workflows/greet.csv": "GraphName,Node,AgentType,Input_Fields,Output_Field,Edge,Prompt\nG,Ask,input,,name,Say,Name?\nG,Say,echo,name,greeting,,Hi {name}\n",
+    "workflows/bad.csv": "GraphName,Node,AgentType,Edge\nB,A,echo,Nope\n"
+  })
+
+  it("createWebHandler answers web-standard Requests under a prefix", async () => {
+    const { handler, dispose } = createWebHandler({ cwd: dir, prefix: "/am" })
+    try {
+      const response = await handler(new Request("http://host/am/execute/greet", { method: "POST", body: JSON.stringify({ state: { name: "Ed" } }) }))
+      expect(response.status).toBe(200)
+      expect(((await response.json()) as { outputs: Record<string, unknown> }).outputs["greeting"]).toBe("Hi Ed")
+      expect((await handler(new Request("http://host/am/health"))).status).toBe(200)
+    } finally {
+      await dispose()
+    }
+  })
+
+  it("createAgentMap runs, resumes, validates and lists with one runtime built once", async () => {
+    const am = createAgentMap({ cwd: dir })
+    try {
+      const [a, b] = await Promise.all([am.run("greet"), am.run("greet", { state: { name: "Flo" } })])
+      expect([a.status, b.outputs["greeting"]]).toEqual(["suspended", "Hi Flo"])
+      const resumed = await am.resume(a.thread_id, "submit", { text: "Gus" })
+      expect(resumed.outputs["greeting"]).toBe("Hi Gus")
+      expect((await am.validate("bad")).valid).toBe(false)
+      expect((await am.listWorkflows()).map((w) => w.name).sort()).toEqual(["bad", "greet"])
+      await expect(am.run("missing")).rejects.toMatchObject({ name: "AgentMapError", tag: "WorkflowNotFound" })
+      await expect(am.run("bad")).rejects.toMatchObject({ tag: "InvalidWorkflow", diagnostics: [expect.objectContaining({ code: "unknown-target" })] })
+    } finally {
+      await am.close()
+    }
+    await expect(am.run("greet")).rejects.toMatchObject({ tag: "Closed" })
+  })
+})
