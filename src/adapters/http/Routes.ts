@@ -1,6 +1,7 @@
-import { HttpApiScalar, HttpLayerRouter, type HttpServerRequest } from "@effect/platform"
+import { HttpLayerRouter, type HttpServerRequest } from "@effect/platform"
 import { Effect, Layer } from "effect"
 import { AgentMapApi } from "./Api.js"
+import { docsPage } from "./DocsPage.js"
 import { correlationIdOf } from "./Gate.js"
 import { handlersFor } from "./Handlers.js"
 import { HttpSettings } from "./HttpSettings.js"
@@ -24,7 +25,7 @@ export const layer = (options: RouteOptions = {}) =>
       const api = prefix === "" ? AgentMapApi : AgentMapApi.prefix(prefix as `/${string}`)
       const handlers = handlersFor(api)
       const routes = HttpLayerRouter.addHttpApi(api, { openapiPath: `${prefix}/openapi.json` as `/${string}` }).pipe(Layer.provide(handlers))
-      const docs = HttpApiScalar.layerHttpLayerRouterCdn({ api, path: `${prefix}/docs` as `/${string}` })
+      const docs = HttpLayerRouter.use((router) => router.add("GET", `${prefix}/docs` as `/${string}`, docsPage(`${prefix}/openapi.json`)))
       const notFound = HttpLayerRouter.use((router) =>
         router.add("*", prefix === "" ? "*" : (`${prefix}/*` as `/${string}`), (request: HttpServerRequest.HttpServerRequest) =>
           Effect.succeed(fail("NotFound", `no route ${request.method} ${request.url.split("?")[0]}`, { "x-correlation-id": correlationIdOf(request) }))
