@@ -1,6 +1,7 @@
 import { Layer } from "effect"
 import * as AgentRegistry from "../application/agents/AgentRegistry.js"
 import * as AuthService from "../application/AuthService.js"
+import * as LeaseKeeper from "../application/LeaseKeeper.js"
 import * as PlanBuilder from "../application/PlanBuilder.js"
 import * as ThreadService from "../application/ThreadService.js"
 import * as WorkflowCatalog from "../application/WorkflowCatalog.js"
@@ -67,6 +68,7 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
   )
   return Layer.mergeAll(WorkflowService.layer, ThreadService.layer, WorkflowCatalog.layer, AuthService.layer).pipe(
     Layer.provideMerge(PlanBuilder.layer),
+    Layer.provideMerge(LeaseKeeper.layer),
     Layer.provideMerge(AgentRegistry.layer),
     Layer.provideMerge(infrastructure)
   )

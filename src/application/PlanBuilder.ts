@@ -297,7 +297,29 @@ export const layer = Layer.effect(
           )
     }
 
+    /**
+     * Plans from the repository are reused while none of the files they read has changed (one
+     * stat per file per run instead of reading, parsing and checking them again).
+     */
+    const cache = new Map<string, { result: PlanResult; versions: ReadonlyArray<readonly [string, string]> }>()
+    const fresh = (versions: ReadonlyArray<readonly [string, string]>) =>
+      Effect.map(Effect.forEach(versions, ([path]) => repo.version(path)), (now) => now.every((v, i) => v === versions[i]![1]))
+
     const plan = (address: string, requested: string | undefined, snapshot?: Snapshot) =>
+      snapshot !== undefined
+        ? build(address, requested, snapshot)
+        : Effect.gen(function* () {
+            const key = `${address}\u0000${requested ?? ""}`
+            const hit = cache.get(key)
+            if (hit !== undefined && (yield* fresh(hit.versions))) return hit.result
+            const result = yield* build(address, requested, undefined)
+            const versions = yield* Effect.forEach(Object.keys(result.snapshot.files), (path) => Effect.map(repo.version(path), (v) => [path, v] as const))
+            if (cache.size > 256) cache.clear()
+            cache.set(key, { result, versions })
+            return result
+          })
+
+    const build = (address: string, requested: string | undefined, snapshot: Snapshot | undefined) =>
       Effect.gen(function* () {
         const source = sources(snapshot)
         const s = session(source)

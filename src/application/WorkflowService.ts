@@ -12,7 +12,7 @@ import { ThreadIds } from "../ports/ThreadIds.js"
 import { ThreadRegistry } from "../ports/ThreadRegistry.js"
 import { UserFunctions } from "../ports/UserFunctions.js"
 import { type EngineOutcome, type RunOptions, type RunPlan, type StepObserver, WorkflowEngine } from "../ports/WorkflowEngine.js"
-import { withLease } from "./Lease.js"
+import { LeaseKeeper } from "./LeaseKeeper.js"
 import { PlanBuilder, type ValidationReport } from "./PlanBuilder.js"
 import type { ExecuteRequest, ResumeRequest, ValidateRequest } from "./Requests.js"
 
@@ -49,6 +49,7 @@ export const layer = Layer.effect(
     const ids = yield* ThreadIds
     const functions = yield* UserFunctions
     const registry = yield* ThreadRegistry
+    const leases = yield* LeaseKeeper
 
     const customPolicy = Effect.gen(function* () {
       const policy = settings.successPolicy
@@ -72,7 +73,7 @@ export const layer = Layer.effect(
         const custom = yield* customPolicy
         if (options?.onStart !== undefined) yield* options.onStart
         const t0 = yield* Clock.currentTimeMillis
-        const outcome = yield* withLease(registry, record.thread_id, owner, settings.leaseMillis, leg).pipe(
+        const outcome = yield* leases.hold(leg).pipe(
           Effect.annotateLogs({ graph: plan.graph.name, threadId: record.thread_id })
         )
         const executions = outcome.executions
@@ -111,7 +112,7 @@ export const layer = Layer.effect(
       const { plan, warnings, snapshot, hash, functions: used } = yield* builder.plan(request.workflow, request.graph)
       yield* customPolicy
       const threadId = request.thread_id ?? (yield* ids.next)
-      const owner = yield* ids.next
+      const owner = leases.owner
       const now = yield* Clock.currentTimeMillis
       const iso = DateTime.formatIso(DateTime.unsafeMake(now))
       const fullSnapshot: Snapshot = { ...snapshot, functions: yield* fingerprints(used) }
@@ -164,7 +165,7 @@ export const layer = Layer.effect(
             message: `routing function${changed.length === 1 ? "" : "s"} ${changed.join(", ")} changed since thread '${record.thread_id}' started; resume with --force to run it with the new code`
           })
         )
-      const owner = yield* ids.next
+      const owner = leases.owner
       const claimed = yield* registry.claim({
         thread_id: record.thread_id,
         interrupt_id: record.status === "suspended" ? (record.interrupt?.id ?? undefined) : undefined,

@@ -31,8 +31,8 @@ export class ThreadRegistry extends Context.Tag("agentmap/ThreadRegistry")<
      * suspended on `interrupt_id`, or running with an expired lease. True when this caller won.
      */
     readonly claim: (claim: Claim) => Effect.Effect<boolean, StoreUnavailable>
-    /** Extends the lease while the owner still holds it. */
-    readonly renew: (threadId: string, owner: string, leaseUntil: number) => Effect.Effect<boolean, StoreUnavailable>
+    /** Extends the lease of every running thread `owner` (one process) holds; returns how many. */
+    readonly renew: (owner: string, leaseUntil: number) => Effect.Effect<number, StoreUnavailable>
     /** Records how the run ended (only while `owner` holds the thread). */
     readonly finish: (threadId: string, owner: string, finish: Finish) => Effect.Effect<boolean, StoreUnavailable>
     /** Threads last updated before `before` (epoch ms): finished ones, and suspended ones when asked. */

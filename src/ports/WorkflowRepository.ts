@@ -32,6 +32,8 @@ export class WorkflowRepository extends Context.Tag("agentmap/WorkflowRepository
     readonly load: (location: WorkflowLocation) => Effect.Effect<ParsedCsv, WorkflowNotFound>
     /** Parse CSV text kept elsewhere (a thread's snapshot) as if it were the file at `location`. */
     readonly parse: (location: WorkflowLocation, text: string) => ParsedCsv
+    /** A token that changes when the file changes (size and modification time), to reuse work done on it. */
+    readonly version: (path: string) => Effect.Effect<string>
     /** Every CSV in the repository. */
     readonly list: Effect.Effect<ReadonlyArray<WorkflowSummary>>
   }

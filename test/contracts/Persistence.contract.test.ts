@@ -103,9 +103,12 @@ describe.each(backends)("persistence contract: $name", (backend) => {
     const id = unique()
     await using(backend, (registry) =>
       Effect.gen(function* () {
-        yield* registry.create(record(id, { status: "running", interrupt: null, lease_owner: "me", lease_expires_at: Date.now() + 1000 }))
-        expect(yield* registry.renew(id, "someone-else", Date.now() + 5000)).toBe(false)
-        expect(yield* registry.renew(id, "me", Date.now() + 5000)).toBe(true)
+        const me = `me-${id}`
+        yield* registry.create(record(id, { status: "running", interrupt: null, lease_owner: me, lease_expires_at: Date.now() + 1000 }))
+        yield* registry.create(record(`${id}-2`, { status: "running", interrupt: null, lease_owner: me, lease_expires_at: Date.now() + 1000 }))
+        expect(yield* registry.renew(`someone-else-${id}`, Date.now() + 5000)).toBe(0)
+        expect(yield* registry.renew(me, Date.now() + 5000)).toBe(2)
+        expect(Option.getOrThrow(yield* registry.get(id)).lease_expires_at).toBeGreaterThan(Date.now() + 3000)
         const result = {
           success: true,
           status: "completed" as const,
@@ -115,7 +118,7 @@ describe.each(backends)("persistence contract: $name", (backend) => {
           execution_summary: { status: "completed" as const, started_at: "x", ended_at: "y", duration_ms: 1, node_executions: [] }
         }
         expect(yield* registry.finish(id, "someone-else", { status: "completed", interrupt: null, result })).toBe(false)
-        expect(yield* registry.finish(id, "me", { status: "completed", interrupt: null, result })).toBe(true)
+        expect(yield* registry.finish(id, me, { status: "completed", interrupt: null, result })).toBe(true)
         const done = Option.getOrThrow(yield* registry.get(id))
         expect([done.status, done.lease_owner, done.result?.outputs]).toEqual(["completed", null, { a: 1 }])
       })

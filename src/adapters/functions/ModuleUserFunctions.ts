@@ -69,10 +69,18 @@ export const make = (options: FunctionOptions) => {
     }).pipe(Effect.tap((fn) => Effect.sync(() => loaded.set(name, fn))))
   }
 
+  const hashes = new Map<string, { version: string; hash: string }>()
   const fingerprint = (name: string) =>
     Effect.sync(() => {
       const file = EXTENSIONS.map((ext) => path.join(options.directory, `${name}${ext}`)).find((f) => fs.existsSync(f))
-      return file === undefined ? undefined : createHash("sha256").update(fs.readFileSync(file)).digest("hex")
+      if (file === undefined) return undefined
+      const stat = fs.statSync(file)
+      const version = `${stat.size}:${stat.mtimeMs}`
+      const known = hashes.get(file)
+      if (known?.version === version) return known.hash
+      const hash = createHash("sha256").update(fs.readFileSync(file)).digest("hex")
+      hashes.set(file, { version, hash })
+      return hash
     })
 
   return UserFunctions.of({ load, fingerprint })

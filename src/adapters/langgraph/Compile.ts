@@ -54,12 +54,19 @@ const WAIT = "wait"
  * until nothing else is scheduled or suspended, then runs once (LangGraph's deferred nodes,
  * done here by the scheduler).
  */
-export const compile = (plan: RunPlan, runtime: Runtime.Runtime<never>, host: NodeHost, observer: StepObserver) => {
+/** What a node needs from the run it belongs to (looked up by thread, so one compiled graph serves every run). */
+export interface RunHooks {
+  readonly host: NodeHost
+  readonly observer: StepObserver
+}
+
+export const compile = (plan: RunPlan, runtime: Runtime.Runtime<never>, hooksFor: (threadId: string) => RunHooks) => {
   const nodes = new Map<string, NodeSpec>(plan.graph.nodes.map((n) => [n.name, n]))
   const joins = plan.graph.nodes.some((n) => canFanOut(n.routing)) ? joinCandidates(plan.graph) : new Set<string>()
 
   const step = async (state: GraphState, config: LangGraphRunnableConfig): Promise<Command> => {
     const threadId = String(config.configurable?.["thread_id"] ?? "")
+    const { host, observer } = hooksFor(threadId)
     const run = state[SCHEDULE]
     const current = view(state)
     const steps: ReadonlyArray<NodeStep> = await Promise.all(

@@ -15,7 +15,7 @@ import {
   WorkflowEngine
 } from "../../ports/WorkflowEngine.js"
 import { LangGraphSaver } from "../persistence/LangGraphSaver.js"
-import { AbortSignalError, type InterruptValue, compile, startInput } from "./Compile.js"
+import { AbortSignalError, type InterruptValue, type RunHooks, compile, startInput } from "./Compile.js"
 import { DATA, EXECUTIONS, type GraphState, view } from "./StateChannels.js"
 
 type Input = ReturnType<typeof startInput> | Command | null
@@ -26,6 +26,17 @@ const noObserver: StepObserver = () => Effect.void
 export const make = Effect.gen(function* () {
   const runtime: Runtime.Runtime<never> = yield* Effect.runtime<never>()
   const saverHandle = yield* LangGraphSaver
+  // one compiled graph per plan (plans are cached by the application); per-run hooks by thread id
+  const compiled = new WeakMap<RunPlan, { saver: BaseCheckpointSaver | undefined; graph: ReturnType<ReturnType<typeof compile>["compile"]> }>()
+  const hooks = new Map<string, RunHooks>()
+  const hooksFor = (threadId: string): RunHooks => hooks.get(threadId) ?? { host: host("sync"), observer: noObserver }
+  const graphFor = (plan: RunPlan, saver: BaseCheckpointSaver | undefined) => {
+    const cached = compiled.get(plan)
+    if (cached !== undefined && cached.saver === saver) return cached.graph
+    const graph = compile(plan, runtime, hooksFor).compile(saver === undefined ? {} : { checkpointer: saver })
+    compiled.set(plan, { saver, graph })
+    return graph
+  }
 
   const outcome = (state: GraphState | undefined, extra: Partial<EngineOutcome>): EngineOutcome => ({
     status: "completed",
@@ -49,7 +60,8 @@ export const make = Effect.gen(function* () {
       Effect.async<EngineOutcome, StoreUnavailable>((resume, signal) => {
         let last: GraphState | undefined
         let interrupts: ReadonlyArray<{ id?: string; value?: unknown }> = []
-        const graph = compile(plan, runtime, host(durability), observer).compile(saver === undefined ? {} : { checkpointer: saver })
+        const graph = graphFor(plan, saver)
+        hooks.set(threadId, { host: host(durability), observer })
         const run = async () => {
           const stream = await graph.stream(input as never, {
             configurable: { thread_id: threadId },
@@ -66,6 +78,7 @@ export const make = Effect.gen(function* () {
         // a subgraph runs as its own thread: detach from the parent's LangGraph context so it is not nested in it
         AsyncLocalStorageProviderSingleton.getInstance()
           .run(undefined, run)
+          .finally(() => hooks.delete(threadId))
           .then(
             () => {
               const first = interrupts[0]

@@ -38,7 +38,16 @@ const build = (handle: LangGraphSaver["Type"]) => {
         (r) => (r.status === "suspended" && r.interrupt?.id === c.interrupt_id) || (r.status === "running" && (r.lease_expires_at ?? 0) < c.now),
         () => ({ status: "running", lease_owner: c.owner, lease_expires_at: c.lease_until })
       ),
-    renew: (threadId, owner, leaseUntil) => update(threadId, (r) => r.lease_owner === owner && r.status === "running", () => ({ lease_expires_at: leaseUntil })),
+    renew: (owner, leaseUntil) =>
+      Effect.sync(() => {
+        let renewed = 0
+        for (const [id, r] of threads)
+          if (r.lease_owner === owner && r.status === "running") {
+            threads.set(id, { ...r, lease_expires_at: leaseUntil })
+            renewed++
+          }
+        return renewed
+      }),
     finish: (threadId, owner, f) =>
       update(threadId, (r) => r.lease_owner === owner, () => ({ status: f.status, interrupt: f.interrupt, result: f.result, lease_owner: null, lease_expires_at: null })),
     prunable: (before, includeSuspended) =>

@@ -110,10 +110,10 @@ export const make = (client: Effect.Effect<SqlClient, StoreUnavailable>, store: 
           [c.owner, c.lease_until, nowIso(), c.now, c.thread_id, c.interrupt_id ?? null, c.now]
         )
       ).pipe(Effect.map((changed) => changed === 1)),
-    renew: (threadId, owner, leaseUntil) =>
-      attempt("renew the lease", (sql) =>
-        sql.execute(`UPDATE agentmap_threads SET lease_expires_at = $1 WHERE thread_id = $2 AND lease_owner = $3 AND status = 'running'`, [leaseUntil, threadId, owner])
-      ).pipe(Effect.map((changed) => changed === 1)),
+    renew: (owner, leaseUntil) =>
+      attempt("renew leases", (sql) =>
+        sql.execute(`UPDATE agentmap_threads SET lease_expires_at = $1 WHERE lease_owner = $2 AND status = 'running'`, [leaseUntil, owner])
+      ),
     finish: (threadId, owner, f) =>
       attempt("record the outcome", (sql) =>
         sql.execute(

@@ -133,7 +133,17 @@ export const make = (options: RepositoryOptions) => {
 
   const parse = (location: WorkflowLocation, text: string) => parseWorkflowCsv(location.display, text)
 
-  return WorkflowRepository.of({ resolve, resolveFrom, load, parse, list })
+  const version = (file: string) =>
+    Effect.sync(() => {
+      try {
+        const s = fs.statSync(file)
+        return `${s.size}:${s.mtimeMs}`
+      } catch {
+        return "missing"
+      }
+    })
+
+  return WorkflowRepository.of({ resolve, resolveFrom, load, parse, version, list })
 }
 
 export const layer = (options: RepositoryOptions) => Layer.succeed(WorkflowRepository, make(options))

@@ -1,0 +1,136 @@
+// HTTP throughput and latency: `agentmap serve` (auth on, SQLite checkpoints) against plain
+// node:http servers that invoke (a) AgentMap's own compiled graph directly and (b) a
+// hand-written LangGraph chain, all running a 3-node echo workflow, measured in the same run.
+//   node --import tsx bench/http.ts [seconds] [requests-for-memory]     (npm run bench:http)
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as http from "node:http"
+import * as os from "node:os"
+import * as path from "node:path"
+import autocannon from "autocannon"
+
+const seconds = Number(process.argv[2] ?? 10)
+const memoryRequests = Number(process.argv[3] ?? 100_000)
+const root = path.resolve(import.meta.dirname, "..")
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-http-bench-"))
+fs.mkdirSync(path.join(dir, "workflows"))
+fs.writeFileSync(path.join(dir, "workflows", "chain-3.csv"), "GraphName,Node,AgentType,Input_Fields,Output_Field,Edge\nC,N0,echo,v0,v1,N1\nC,N1,echo,v1,v2,N2\nC,N2,echo,v2,v3,\n")
+const env = { PATH: process.env["PATH"] ?? "", HOME: dir }
+const bin = path.join(root, "bin", "agentmap.cjs")
+const key = (JSON.parse(execFileSync(process.execPath, [bin, "auth", "generate-key", "--name", "bench", "--json"], { cwd: dir, env, encoding: "utf8" })) as { key: string }).key
+const body = JSON.stringify({ state: { v0: "hello" } })
+
+interface Server {
+  readonly url: string
+  readonly child: ChildProcess
+}
+
+const start = (args: ReadonlyArray<string>, cwd = dir): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env })
+    let out = ""
+    const seen = (d: Buffer) => {
+      out += d.toString()
+      const m = /(?:serving|listening on) (http:\/\/[\d.]+:\d+)/.exec(out)
+      if (m !== null) resolve({ url: m[1]!, child })
+    }
+    child.stdout.on("data", seen)
+    child.stderr.on("data", seen)
+    child.on("exit", (code) => reject(new Error(`exited ${code}: ${out}`)))
+  })
+
+const stop = (s: Server) => new Promise<void>((done) => (s.child.once("exit", () => done()), s.child.kill("SIGTERM")))
+
+const load = (url: string, options: { connections: number; duration?: number; amount?: number }) =>
+  autocannon({
+    url,
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": key },
+    body,
+    connections: options.connections,
+    ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.duration ?? seconds })
+  })
+
+/** Open loop: requests leave at a fixed rate whether or not earlier ones have answered. */
+const openLoop = (url: string, rate: number, duration: number) =>
+  new Promise<{ p50: number; p99: number; sent: number; errors: number }>((resolve) => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 512 })
+    const latencies: Array<number> = []
+    let sent = 0
+    let done = 0
+    let errors = 0
+    const total = Math.round(rate * duration)
+    const started = performance.now()
+    const finish = () => {
+      if (done < total) return
+      latencies.sort((a, b) => a - b)
+      agent.destroy()
+      resolve({ p50: latencies[Math.floor(latencies.length * 0.5)] ?? NaN, p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN, sent, errors })
+    }
+    const fire = () => {
+      const at = performance.now()
+      sent++
+      const req = http.request(`${url}/execute/chain-3`, { method: "POST", agent, headers: { "content-type": "application/json", "x-api-key": key } }, (res) => {
+        res.resume()
+        res.on("end", () => {
+          if (res.statusCode === 200) latencies.push(performance.now() - at)
+          else errors++
+          done++
+          finish()
+        })
+      })
+      req.on("error", () => {
+        errors++
+        done++
+        finish()
+      })
+      req.end(body)
+    }
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate))
+      while (sent < due) fire()
+      if (sent < total) setTimeout(tick, 1)
+    }
+    tick()
+  })
+
+const rssOf = (pid: number) => Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8" }).trim()) / 1024
+
+console.log(`node ${process.version}, ${os.cpus().length} cores; load generator in this process; ${seconds} s per measurement, 50 connections\n`)
+
+const rawGraph = await start([path.join(root, "bench/programs/raw-langgraph-server.mjs")], root)
+const rawEngine = await start(["--import", "tsx", path.join(root, "bench/programs/raw-engine-server.ts"), dir], root)
+const one = await start([bin, "serve", "--port", "0"])
+const results: Record<string, number> = {}
+for (const [name, server] of [["agentmap serve", one], ["raw: AgentMap's graph", rawEngine], ["raw: hand-written LangGraph", rawGraph]] as const) {
+  await load(`${server.url}/execute/chain-3`, { connections: 50, duration: 2 })
+  const r = await load(`${server.url}/execute/chain-3`, { connections: 50 })
+  results[name] = r.requests.average
+  console.log(`${name.padEnd(28)} ${r.requests.average.toFixed(0).padStart(6)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   errors ${r.errors + r.non2xx}`)
+}
+console.log(`\nthroughput ratio agentmap / raw engine: ${(results["agentmap serve"]! / results["raw: AgentMap's graph"]!).toFixed(2)} (target >= 0.8)`)
+console.log(`throughput ratio agentmap / raw LangGraph: ${(results["agentmap serve"]! / results["raw: hand-written LangGraph"]!).toFixed(2)}`)
+
+const rate = Math.max(1, Math.round(results["raw: AgentMap's graph"]! / 2))
+const open = await openLoop(one.url, rate, seconds)
+console.log(`\nopen loop at ${rate} req/s (half the raw engine's maximum): p50 ${open.p50.toFixed(1)} ms, p99 ${open.p99.toFixed(1)} ms, errors ${open.errors} (target p99 < 25 ms)`)
+await Promise.all([stop(rawGraph), stop(rawEngine)])
+
+const rssStart = rssOf(one.child.pid!)
+const samples: Array<number> = []
+const sampler = setInterval(() => samples.push(rssOf(one.child.pid!)), 2000)
+const long = await load(`${one.url}/execute/chain-3`, { connections: 50, amount: memoryRequests })
+clearInterval(sampler)
+const rssEnd = rssOf(one.child.pid!)
+console.log(
+  `\nmemory over ${long.requests.total} requests: RSS ${rssStart.toFixed(0)} MiB at start, ${samples.length > 0 ? Math.max(...samples).toFixed(0) : "?"} MiB peak, ${rssEnd.toFixed(0)} MiB at end` +
+    (samples.length >= 4 ? `; second half average ${(samples.slice(samples.length / 2).reduce((a, b) => a + b, 0) / Math.ceil(samples.length / 2)).toFixed(0)} MiB vs first half ${(samples.slice(0, samples.length / 2).reduce((a, b) => a + b, 0) / Math.floor(samples.length / 2)).toFixed(0)} MiB` : "")
+)
+await stop(one)
+
+const two = await start([bin, "serve", "--port", "0", "--workers", "2"])
+await load(`${two.url}/execute/chain-3`, { connections: 50, duration: 2 })
+const w2 = await load(`${two.url}/execute/chain-3`, { connections: 50 })
+console.log(`\n--workers 2: ${w2.requests.average.toFixed(0)} req/s vs 1 worker ${results["agentmap serve"]!.toFixed(0)} req/s (target: above)`)
+await stop(two)
+fs.rmSync(dir, { recursive: true, force: true })

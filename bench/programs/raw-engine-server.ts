@@ -1,0 +1,39 @@
+// Baseline for bench/http.ts: a plain node:http server that invokes AgentMap's own compiled
+// LangGraph graph for chain-3.csv directly (same graph, same SQLite checkpointer), skipping the
+// HTTP framework, auth, the thread registry and per-request planning.
+import { randomUUID } from "node:crypto"
+import { createServer } from "node:http"
+import * as path from "node:path"
+import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite"
+import Database from "better-sqlite3"
+import { Effect, ManagedRuntime, type Runtime } from "effect"
+import { PlanBuilder } from "../../src/application/PlanBuilder.js"
+import * as AppLayer from "../../src/adapters/AppLayer.js"
+import { loadConfig } from "../../src/adapters/config/ConfigLoader.js"
+import { compile, startInput } from "../../src/adapters/langgraph/Compile.js"
+import * as TtyTerminal from "../../src/adapters/terminal/TtyTerminal.js"
+
+const dir = process.argv[2]!
+const { config } = await Effect.runPromise(loadConfig({ explicit: undefined, env: {}, cwd: dir, home: dir }))
+const app = ManagedRuntime.make(AppLayer.layer({ config, cwd: dir, terminal: TtyTerminal.layerNone }))
+const { plan } = await app.runPromise(Effect.flatMap(PlanBuilder, (b) => b.plan("chain-3", undefined)))
+const runtime: Runtime.Runtime<never> = await app.runPromise(Effect.runtime<never>())
+const db = new Database(path.join(dir, "raw.db"))
+db.pragma("journal_mode = WAL")
+db.pragma("synchronous = NORMAL")
+const host = { runSubgraph: () => Effect.die("no subgraphs"), resumeSubgraph: () => Effect.die("no subgraphs") }
+const graph = compile(plan, runtime, () => ({ host, observer: () => Effect.void })).compile({ checkpointer: new SqliteSaver(db) })
+
+const server = createServer((req, res) => {
+  let body = ""
+  req.on("data", (d) => (body += d))
+  req.on("end", async () => {
+    const state = body === "" ? {} : (JSON.parse(body) as { state?: Record<string, unknown> }).state ?? {}
+    const out = await graph.invoke(startInput(plan, state as never), { configurable: { thread_id: randomUUID() }, durability: "sync" })
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "completed", outputs: out }))
+  })
+})
+server.listen(0, "127.0.0.1", () => {
+  const address = server.address()
+  console.log(`listening on http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`)
+})
