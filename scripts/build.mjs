@@ -34,7 +34,8 @@ const result = await build({
 // host's node_modules so a host Effect application and AgentMap share one copy of effect.
 await build({
   absWorkingDir: root,
-  entryPoints: { index: "src/main/index.ts" },
+  // `agentmap/aws`, `agentmap/azure`, `agentmap/gcp`: the cloud handlers for hosts that bundle themselves
+  entryPoints: { index: "src/main/index.ts", aws: "src/main/aws.ts", azure: "src/main/azure.ts", gcp: "src/main/gcp.ts" },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
   bundle: true,

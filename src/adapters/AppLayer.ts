@@ -4,13 +4,16 @@ import * as AuthService from "../application/AuthService.js"
 import * as LeaseKeeper from "../application/LeaseKeeper.js"
 import * as PlanBuilder from "../application/PlanBuilder.js"
 import * as ThreadService from "../application/ThreadService.js"
+import * as TriggerService from "../application/TriggerService.js"
 import * as WorkflowCatalog from "../application/WorkflowCatalog.js"
 import * as WorkflowService from "../application/WorkflowService.js"
 import type { CheckpointStore } from "../ports/CheckpointStore.js"
+import type { IdempotencyStore } from "../ports/IdempotencyStore.js"
 import type { KeyStore } from "../ports/KeyStore.js"
 import { Settings } from "../ports/Settings.js"
 import type { Terminal } from "../ports/Terminal.js"
 import type { ThreadRegistry } from "../ports/ThreadRegistry.js"
+import type { UserFunctions } from "../ports/UserFunctions.js"
 import * as NodeCredentials from "./auth/NodeCredentials.js"
 import type { AppConfig } from "./config/AppConfig.js"
 import * as ModuleUserFunctions from "./functions/ModuleUserFunctions.js"
@@ -28,6 +31,8 @@ export interface AppOptions {
   readonly cwd: string
   /** Who answers `input` nodes: a TTY for the CLI, nobody for servers. */
   readonly terminal: Layer.Layer<Terminal>
+  /** Where routing functions come from (default: the functions folder, TypeScript compiled on load). */
+  readonly functions?: Layer.Layer<UserFunctions>
 }
 
 /** `persistence.backend` picks where checkpoints, threads and execution logs live. */
@@ -47,12 +52,12 @@ export const persistence = (config: AppConfig) => {
 export const layer = (options: AppOptions) => layerWithStores(options, persistence(options.config))
 
 /** The same composition over given stores (benchmarks compare backends, including none). */
-export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadRegistry | CheckpointStore | LangGraphSaver | KeyStore>) => {
+export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadRegistry | CheckpointStore | LangGraphSaver | KeyStore | IdempotencyStore>) => {
   const { config } = options
   const infrastructure = Layer.mergeAll(
     FileWorkflowRepository.layer({ root: config.paths.csvRepository, cwd: options.cwd }),
     FilePromptLibrary.layer({ directory: config.paths.promptsDirectory, registryFile: config.paths.promptRegistry }),
-    ModuleUserFunctions.layer({ directory: config.paths.functions, cacheDirectory: config.paths.cache }),
+    options.functions ?? ModuleUserFunctions.layer({ directory: config.paths.functions, cacheDirectory: config.paths.cache }),
     Layer.succeed(Settings, {
       successPolicy: config.execution.successPolicy,
       maxSteps: config.execution.maxSteps,
@@ -66,7 +71,8 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     NodeCredentials.layer(config.auth.jwt),
     options.terminal
   )
-  return Layer.mergeAll(WorkflowService.layer, ThreadService.layer, WorkflowCatalog.layer, AuthService.layer).pipe(
+  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, AuthService.layer).pipe(
+    Layer.provideMerge(WorkflowService.layer),
     Layer.provideMerge(PlanBuilder.layer),
     Layer.provideMerge(LeaseKeeper.layer),
     Layer.provideMerge(AgentRegistry.layer),

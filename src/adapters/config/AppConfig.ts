@@ -1,5 +1,6 @@
 import type { Redacted } from "effect"
 import type { SuccessPolicy } from "../../domain/SuccessPolicy.js"
+import type { TriggerConfig } from "../../domain/TriggerMapping.js"
 
 /** Decoded configuration with every path absolute. */
 export interface AppConfig {
@@ -47,6 +48,8 @@ export interface AppConfig {
     readonly rateLimit: { readonly perKeyPerMinute: number; readonly perAddressPerMinute: number }
   }
   readonly logging: { readonly level: string }
+  /** Cloud events without a payload of their own, mapped to workflows. */
+  readonly triggers: TriggerConfig
   /** The whole checked document, for sections read by later features. */
   readonly raw: Readonly<Record<string, unknown>>
 }

@@ -9,6 +9,7 @@ import type { SuccessPolicy } from "../../domain/SuccessPolicy.js"
 import type { AppConfig } from "./AppConfig.js"
 import { ConfigSpec, ENV_ALIASES, type Spec } from "./ConfigSpec.js"
 import { checkNode, checkValue } from "./SpecCheck.js"
+import { decodeTriggers } from "./TriggersConfig.js"
 
 export const CONFIG_FILE_NAME = "agentmap_config.yaml"
 
@@ -181,6 +182,7 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
       }
     },
     logging: { level: text(raw, "logging", "level") ?? "warning" },
+    triggers: decodeTriggers(raw["triggers"], file ?? "(environment)", diagnostics),
     raw
   }
 }

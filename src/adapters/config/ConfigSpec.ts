@@ -26,6 +26,18 @@ export const either = (...options: ReadonlyArray<Spec>): Spec => ({ kind: "eithe
 export const any: Spec = { kind: "any" }
 const open: Spec = obj({}, true)
 
+const mapping = { workflow: str, graph: str, state_key: str, state: any }
+const objectMapping = obj({ bucket: str, prefix: str, suffix: str, ...mapping })
+
+/** `triggers:` cloud events that carry no payload, mapped to workflows (decoded in TriggersConfig). */
+export const TriggersSpec: Spec = obj({
+  s3: list(objectMapping),
+  gcs: list(objectMapping),
+  schedules: list(obj({ rule: str, ...mapping })),
+  dynamodb: list(obj({ table: str, events: list(oneOf("insert", "modify", "remove")), ...mapping })),
+  azure: obj({ queue_name: str, connection: str })
+})
+
 export const SUCCESS_POLICIES = ["all_nodes", "final_node", "critical_nodes", "custom"] as const
 
 export const ConfigSpec: Spec = obj({
@@ -84,7 +96,7 @@ export const ConfigSpec: Spec = obj({
     cors: obj({ allow_origins: list(str), allow_credentials: bool, allow_headers: list(str), max_age_seconds: int(0) }),
     rate_limit: obj({ per_key_per_minute: int(0), per_address_per_minute: int(0) })
   }),
-  triggers: open,
+  triggers: TriggersSpec,
   logging: obj({ level: oneOf("trace", "debug", "info", "warning", "warn", "error", "critical", "fatal", "none") }, true),
   telemetry: open,
   tracing: open,

@@ -17,7 +17,7 @@ export interface Caller {
 export type Refusal = HttpServerResponse.HttpServerResponse
 
 const ANONYMOUS: Principal = { id: "anonymous", permissions: new Set(PERMISSIONS) }
-const CORRELATION = /^[A-Za-z0-9._:-]{1,128}$/
+const CORRELATION = /^[A-Za-z0-9._:+/=-]{1,128}$/
 
 export const correlationIdOf = (request: HttpServerRequest.HttpServerRequest) => {
   const given = request.headers["x-correlation-id"]

@@ -10,7 +10,8 @@ export const ok = (body: unknown, correlationId: string) =>
 
 /**
  * Runs a handler body: program errors become `{ error, message }` with their status, refusals
- * pass through, and a defect is a 500 that says only what the caller may know.
+ * pass through, and a defect is a 500 that says only what the caller may know. Log lines carry
+ * `correlation_id`.
  */
 export const respond = <E extends { readonly _tag: string; readonly message: string }>(
   correlationId: string,
@@ -20,8 +21,9 @@ export const respond = <E extends { readonly _tag: string; readonly message: str
     Effect.catchAll((e) => Effect.succeed(HttpServerResponse.isServerResponse(e) ? e : problem(e, { "x-correlation-id": correlationId }))),
     Effect.catchAllCause((cause) =>
       Effect.logError("request failed", Cause.pretty(cause)).pipe(
-        Effect.annotateLogs({ correlationId }),
         Effect.as(fail("InternalError", `internal error (correlation id ${correlationId})`, { "x-correlation-id": correlationId }))
       )
-    )
+    ),
+    // every log line written while the request runs carries its id
+    Effect.annotateLogs({ correlation_id: correlationId })
   )

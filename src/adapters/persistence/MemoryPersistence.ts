@@ -1,8 +1,10 @@
 import type { MemorySaver } from "@langchain/langgraph"
 import { Context, Effect, Layer, Option } from "effect"
 import { ThreadExists } from "../../domain/Errors.js"
+import type { RunResult } from "../../domain/RunResult.js"
 import type { ThreadRecord } from "../../domain/Thread.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
+import { type Claimed, IdempotencyStore } from "../../ports/IdempotencyStore.js"
 import { KeyStore } from "../../ports/KeyStore.js"
 import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
 import { LangGraphSaver } from "./LangGraphSaver.js"
@@ -76,4 +78,26 @@ const build = (handle: LangGraphSaver["Type"]) => {
     .pipe(Context.add(CheckpointStore, checkpoints))
     .pipe(Context.add(LangGraphSaver, handle))
     .pipe(Context.add(KeyStore, SqlKeyStore.memory()))
+    .pipe(Context.add(IdempotencyStore, memoryDeliveries()))
+}
+
+/** Message ids this process has handled (a redelivery to another container runs again: memory is per process). */
+const memoryDeliveries = () => {
+  const deliveries = new Map<string, { claimedAt: number; result: RunResult | undefined }>()
+  return IdempotencyStore.of({
+    claim: (key, now, staleAfterMillis) =>
+      Effect.sync((): Claimed => {
+        const known = deliveries.get(key)
+        if (known === undefined || (known.result === undefined && known.claimedAt < now - staleAfterMillis)) {
+          deliveries.set(key, { claimedAt: now, result: undefined })
+          return { _tag: "New" }
+        }
+        return known.result === undefined ? { _tag: "Running" } : { _tag: "Done", result: known.result }
+      }),
+    complete: (key, result) => Effect.sync(() => void deliveries.set(key, { claimedAt: Date.now(), result })),
+    release: (key) =>
+      Effect.sync(() => {
+        if (deliveries.get(key)?.result === undefined) deliveries.delete(key)
+      })
+  })
 }

@@ -2,6 +2,7 @@ import { Context, Effect, Layer } from "effect"
 import type { Pool, PoolClient } from "pg"
 import { StoreUnavailable } from "../../domain/Errors.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
+import { IdempotencyStore } from "../../ports/IdempotencyStore.js"
 import { KeyStore } from "../../ports/KeyStore.js"
 import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
 import { LangGraphSaver } from "./LangGraphSaver.js"
@@ -11,6 +12,8 @@ import * as SqlKeyStore from "./SqlKeyStore.js"
 import { KEY_SCHEMA } from "./SqlKeyStore.js"
 import * as SqlThreadRegistry from "./SqlThreadRegistry.js"
 import { REGISTRY_SCHEMA } from "./SqlThreadRegistry.js"
+import * as SqlIdempotencyStore from "./SqlIdempotencyStore.js"
+import { IDEMPOTENCY_SCHEMA } from "./SqlIdempotencyStore.js"
 
 export interface PostgresOptions {
   readonly url: string
@@ -75,7 +78,7 @@ export const layer = (options: PostgresOptions) =>
             const saver = new PostgresSaver(pool, undefined, { schema })
             await client.exclusive(async () => {
               await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
-              for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA]) await pool.query(statement)
+              for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...IDEMPOTENCY_SCHEMA]) await pool.query(statement)
               await saver.setup()
             })
             return { pool, client, saver }
@@ -104,5 +107,6 @@ export const layer = (options: PostgresOptions) =>
         .pipe(Context.add(CheckpointStore, checkpoints))
         .pipe(Context.add(LangGraphSaver, { get: connection.pipe(Effect.map((c) => c.saver)) }))
         .pipe(Context.add(KeyStore, SqlKeyStore.make(Effect.map(connection, (c) => c.client), store)))
+        .pipe(Context.add(IdempotencyStore, SqlIdempotencyStore.make(Effect.map(connection, (c) => c.client), store)))
     })
   )

@@ -5,6 +5,7 @@ import type { Database as SqliteDatabase, Statement } from "better-sqlite3"
 import { Context, Effect, Layer } from "effect"
 import { StoreUnavailable } from "../../domain/Errors.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
+import { IdempotencyStore } from "../../ports/IdempotencyStore.js"
 import { KeyStore } from "../../ports/KeyStore.js"
 import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
 import { LangGraphSaver } from "./LangGraphSaver.js"
@@ -14,6 +15,8 @@ import * as SqlKeyStore from "./SqlKeyStore.js"
 import { KEY_SCHEMA } from "./SqlKeyStore.js"
 import * as SqlThreadRegistry from "./SqlThreadRegistry.js"
 import { REGISTRY_SCHEMA } from "./SqlThreadRegistry.js"
+import * as SqlIdempotencyStore from "./SqlIdempotencyStore.js"
+import { IDEMPOTENCY_SCHEMA } from "./SqlIdempotencyStore.js"
 
 export interface SqliteOptions {
   /** The database file (default `<paths.cache>/agentmap.db`). */
@@ -60,7 +63,7 @@ export const layer = (options: SqliteOptions) =>
           db.pragma("journal_mode = WAL")
           db.pragma("synchronous = NORMAL")
           const client = clientOf(db)
-          for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA]) await client.execute(statement)
+          for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...IDEMPOTENCY_SCHEMA]) await client.execute(statement)
           const { SqliteSaver } = await import("@langchain/langgraph-checkpoint-sqlite")
           return { db, client, saver: new SqliteSaver(db) }
         },
@@ -102,5 +105,6 @@ export const layer = (options: SqliteOptions) =>
         .pipe(Context.add(CheckpointStore, checkpoints))
         .pipe(Context.add(LangGraphSaver, { get: connection.pipe(Effect.map((c) => c.saver)) }))
         .pipe(Context.add(KeyStore, SqlKeyStore.make(Effect.map(connection, (c) => c.client), store)))
+        .pipe(Context.add(IdempotencyStore, SqlIdempotencyStore.make(Effect.map(connection, (c) => c.client), store)))
     })
   )

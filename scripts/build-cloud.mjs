@@ -1,0 +1,97 @@
+// One minified bundle per cloud, ready to deploy: `npm run build:aws|azure|gcp`.
+//   node scripts/build-cloud.mjs <aws|azure|gcp> [--config FILE] [--out DIR]
+// The bundle carries AgentMap and its dependencies (no native SQLite: use PostgreSQL or memory),
+// the routing functions of `paths.functions` compiled in, and a copy of the workflow repository
+// (and prompts folder) beside it. Nothing here needs a cloud account.
+import { createHash } from "node:crypto"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { parseArgs } from "node:util"
+import { build } from "esbuild"
+
+const root = path.resolve(import.meta.dirname, "..")
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { config: { type: "string" }, out: { type: "string" } } })
+const cloud = positionals[0]
+if (!["aws", "azure", "gcp"].includes(cloud ?? "")) {
+  console.error("usage: node scripts/build-cloud.mjs <aws|azure|gcp> [--config FILE] [--out DIR]")
+  process.exit(2)
+}
+const started = Date.now()
+const out = path.resolve(values.out ?? path.join(root, "dist", "cloud", cloud))
+
+// the project's configuration says where workflows and functions live (dist/index.mjs is the library build)
+const { configFor } = await import(path.join(root, "dist", "index.mjs"))
+const { Effect } = await import("effect")
+const config = await Effect.runPromise(configFor({ ...(values.config !== undefined ? { configFile: path.resolve(values.config) } : {}), cwd: process.cwd() })).catch((e) => {
+  console.error(`agentmap: ${e.message ?? e}`)
+  process.exit(2)
+})
+
+const EXTENSIONS = [".ts", ".mts", ".js", ".mjs"]
+const functionFiles = fs.existsSync(config.paths.functions)
+  ? fs
+      .readdirSync(config.paths.functions)
+      .filter((f) => EXTENSIONS.includes(path.extname(f)) && !f.endsWith(".d.ts") && /^[A-Za-z_$][\w$-]*$/.test(path.basename(f, path.extname(f))))
+      .sort()
+  : []
+
+// the entry: register the compiled-in functions (with the sha256 of each source, as the functions folder fingerprints them), then the cloud's handlers
+const entry = [
+  `import { registerCompiledFunctions } from ${JSON.stringify(path.join(root, "src/adapters/functions/CompiledUserFunctions.ts"))}`,
+  ...functionFiles.map((f, i) => `import * as f${i} from ${JSON.stringify(path.join(config.paths.functions, f))}`),
+  `registerCompiledFunctions({`,
+  ...functionFiles.map((f, i) => {
+    const hash = createHash("sha256").update(fs.readFileSync(path.join(config.paths.functions, f))).digest("hex")
+    return `  ${JSON.stringify(path.basename(f, path.extname(f)))}: { module: f${i}, hash: ${JSON.stringify(hash)} },`
+  }),
+  `})`,
+  `export * from ${JSON.stringify(path.join(root, `src/main/${cloud}.ts`))}`
+].join("\n")
+
+fs.rmSync(out, { recursive: true, force: true })
+fs.mkdirSync(out, { recursive: true })
+const result = await build({
+  absWorkingDir: root,
+  stdin: { contents: entry, resolveDir: root, sourcefile: `agentmap-${cloud}-entry.ts`, loader: "ts" },
+  outfile: path.join(out, "index.js"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  metafile: true,
+  legalComments: "none",
+  // native SQLite and the run-time TypeScript compiler stay out; the functions framework is the platform's own copy on GCP
+  external: ["better-sqlite3", "esbuild", "pg-native", "@azure/functions-core", ...(cloud === "gcp" ? ["@google-cloud/functions-framework"] : [])],
+  define: { "import.meta.url": "__agentmap_import_meta_url" },
+  banner: { js: "var __agentmap_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: "warning"
+})
+
+const copy = (from, to) => {
+  if (fs.existsSync(from)) fs.cpSync(from, path.join(out, to), { recursive: true, filter: (f) => !f.includes(`${path.sep}node_modules`) && !f.includes(`${path.sep}.agentmap`) })
+}
+copy(config.paths.csvRepository, "workflows")
+copy(config.paths.promptsDirectory, "prompts")
+
+const version = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version
+const pin = (name) => JSON.parse(fs.readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")).version
+// the package manifest each platform reads (name and version also let the bundle report its version)
+const manifest = {
+  name: "agentmap",
+  version,
+  private: true,
+  description: `AgentMap ${cloud} bundle`,
+  main: "index.js",
+  ...(cloud === "gcp" ? { dependencies: { "@google-cloud/functions-framework": pin("@google-cloud/functions-framework") } } : {}),
+  ...(cloud === "azure" ? { dependencies: {} } : {})
+}
+fs.writeFileSync(path.join(out, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`)
+if (cloud === "azure") fs.copyFileSync(path.join(root, "infra", "azure", "host.json"), path.join(out, "host.json"))
+
+const bytes = fs.statSync(path.join(out, "index.js")).size
+const inputs = Object.keys(result.metafile.inputs).length
+console.log(
+  `agentmap: built ${path.relative(process.cwd(), path.join(out, "index.js")) || "index.js"} for ${cloud}: ${(bytes / 1024).toFixed(0)} KiB minified from ${inputs} modules, ` +
+    `${functionFiles.length} routing function${functionFiles.length === 1 ? "" : "s"} compiled in (${functionFiles.map((f) => path.basename(f, path.extname(f))).join(", ") || "none"}), in ${Date.now() - started} ms`
+)

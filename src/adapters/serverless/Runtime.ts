@@ -1,0 +1,154 @@
+import { HttpLayerRouter } from "@effect/platform"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import { Cause, Effect, Exit, Layer, ManagedRuntime, Option } from "effect"
+import { TriggerService } from "../../application/TriggerService.js"
+import { InvalidConfig } from "../../domain/Errors.js"
+import type { TriggerConfig } from "../../domain/TriggerMapping.js"
+import * as AppLayer from "../AppLayer.js"
+import type { AppConfig } from "../config/AppConfig.js"
+import { loadConfig } from "../config/ConfigLoader.js"
+import { packageVersion } from "../cli/Version.js"
+import * as CompiledUserFunctions from "../functions/CompiledUserFunctions.js"
+import * as HttpServer from "../http/Server.js"
+import * as Routes from "../http/Routes.js"
+import * as TtyTerminal from "../terminal/TtyTerminal.js"
+import * as Logging from "./Logging.js"
+
+export type Platform = "aws" | "azure" | "gcp"
+
+/** A failure an invocation reports: the contract's error name and a message for the caller. */
+export interface Problem {
+  readonly error: string
+  readonly message: string
+}
+
+/** What one container keeps between invocations: configuration, stores, compiled workflows, the HTTP routes. */
+export interface Container {
+  readonly config: AppConfig
+  readonly triggers: TriggerConfig
+  /** Runs a trigger program with log lines tagged by the invocation's correlation id. */
+  readonly run: <A>(program: Effect.Effect<A, { readonly _tag: string; readonly message: string }, TriggerService>, correlationId: string) => Promise<Exit.Exit<A, Problem>>
+  /** The HTTP routes of `agentmap serve`, as a web handler. */
+  readonly fetch: (request: Request) => Promise<Response>
+  readonly log: (level: "info" | "warning" | "error", message: string, correlationId: string) => Promise<void>
+}
+
+export interface RuntimeOptions {
+  /** Where the platform mounts HTTP routes (Azure: `/api`). */
+  readonly prefix?: `/${string}`
+  readonly env?: Readonly<Record<string, string | undefined>>
+  readonly cwd?: string
+}
+
+const explicitBackend = (config: AppConfig) => {
+  const persistence = config.raw["persistence"]
+  return typeof persistence === "object" && persistence !== null && typeof (persistence as Record<string, unknown>)["backend"] === "string"
+}
+
+/**
+ * Cloud defaults on top of the configuration: without a configured backend a function keeps
+ * nothing between invocations (memory), and a bundle cannot open SQLite (no native code in it).
+ */
+const forCloud = (config: AppConfig, bundled: boolean): AppConfig => {
+  if (!explicitBackend(config)) return { ...config, persistence: { ...config.persistence, backend: "memory" } }
+  if (bundled && config.persistence.backend === "sqlite")
+    throw new InvalidConfig({
+      file: config.file ?? "(environment)",
+      diagnostics: [],
+      message: "persistence.backend is sqlite, but a cloud bundle carries no native SQLite: use postgres (AGENTMAP_PERSISTENCE__BACKEND=postgres and AGENTMAP_POSTGRES_URL) or memory"
+    })
+  return config
+}
+
+const problemOf = (cause: Cause.Cause<{ readonly _tag: string; readonly message: string }>): Problem => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure)) return { error: failure.value._tag, message: failure.value.message }
+  return { error: "InternalError", message: "internal error" }
+}
+
+const build = async (options: RuntimeOptions, correlationId: string): Promise<Container> => {
+  const env = options.env ?? process.env
+  const cwd = options.cwd ?? process.cwd()
+  const compiled = CompiledUserFunctions.compiledFunctions()
+  const loaded = await Effect.runPromise(
+    loadConfig({ explicit: undefined, env, cwd }).pipe(
+      Effect.mapError((e) =>
+        e._tag === "InvalidConfig"
+          ? { _tag: e._tag, message: [e.message, ...e.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`)].join("; ") }
+          : e
+      ),
+      Effect.either
+    )
+  ).then((r) => {
+    if (r._tag === "Left") throw r.left
+    return r.right
+  })
+  const config = forCloud(loaded.config, compiled !== undefined)
+  const services = Layer.merge(
+    AppLayer.layer({
+      config,
+      cwd,
+      terminal: TtyTerminal.layerNone,
+      ...(compiled !== undefined ? { functions: CompiledUserFunctions.layer(compiled) } : {})
+    }),
+    HttpServer.settingsLayer(config, packageVersion())
+  ).pipe(Layer.provide(Logging.layer(config.logging.level)))
+  const runtime = ManagedRuntime.make(Layer.merge(services, Logging.layer(config.logging.level)))
+  const context = (await runtime.runtime()).context
+  const routes = Routes.layer(options.prefix !== undefined ? { prefix: options.prefix } : {}).pipe(
+    Layer.provide(Layer.succeedContext(context)),
+    Layer.provide(NodeHttpServer.layerContext),
+    Layer.provide(Logging.layer(config.logging.level))
+  )
+  const web = HttpLayerRouter.toWebHandler(routes, { disableLogger: true })
+  const log = (level: "info" | "warning" | "error", message: string, id: string) =>
+    runtime.runPromise(
+      (level === "info" ? Effect.logInfo(message) : level === "warning" ? Effect.logWarning(message) : Effect.logError(message)).pipe(
+        Effect.annotateLogs({ correlation_id: id })
+      )
+    )
+  for (const d of loaded.diagnostics) await log("warning", `${d.file}:${d.line}:${d.column}: ${d.message}`, correlationId)
+  if (config.persistence.backend === "memory")
+    await log(
+      "warning",
+      "persistence.backend is memory: runs work, but a suspended run will not survive this container (set persistence.backend: postgres to resume across invocations)",
+      correlationId
+    )
+  return {
+    config,
+    triggers: config.triggers,
+    run: async (program, id) => {
+      const exit = await runtime.runPromiseExit(
+        program.pipe(
+          Effect.tapDefect((defect) => Effect.logError("invocation failed", Cause.pretty(Cause.die(defect)))),
+          Effect.annotateLogs({ correlation_id: id })
+        )
+      )
+      return Exit.isSuccess(exit) ? Exit.succeed(exit.value) : Exit.fail(problemOf(exit.cause))
+    },
+    fetch: (request) => web.handler(request),
+    log
+  }
+}
+
+/**
+ * The container's runtime, built on the first invocation and reused by every later one (the
+ * module stays loaded between invocations). A failed start is not kept: the next invocation
+ * tries again, so a fixed environment needs no redeploy.
+ */
+export const containerRuntime = (options: RuntimeOptions = {}) => {
+  let pending: Promise<Container> | undefined
+  return (correlationId: string): Promise<Container> => {
+    pending ??= build(options, correlationId).catch((e: unknown) => {
+      pending = undefined
+      throw e
+    })
+    return pending
+  }
+}
+
+/** Why the container could not start, as the problem an invocation reports. */
+export const startProblem = (e: unknown): Problem =>
+  typeof e === "object" && e !== null && "_tag" in e && "message" in e
+    ? { error: String((e as { _tag: unknown })._tag), message: String((e as { message: unknown }).message) }
+    : { error: "InternalError", message: e instanceof Error ? e.message : String(e) }

@@ -1,0 +1,75 @@
+import { DeliveryFailed, deliver, jsonBody, payload, single, unusable, type Carried } from "../Delivery.js"
+import { answer, problemResponse, readResponse, requestInit } from "../HttpBridge.js"
+import { type Container, containerRuntime, type RuntimeOptions, startProblem } from "../Runtime.js"
+
+/** The parts of @azure/functions' HttpRequest the handler reads (v4 programming model). */
+export interface AzureHttpRequest {
+  readonly method: string
+  readonly url: string
+  readonly headers: { forEach: (f: (value: string, key: string) => void) => void }
+  readonly arrayBuffer: () => Promise<ArrayBuffer>
+}
+
+/** The parts of @azure/functions' InvocationContext the handlers read. */
+export interface AzureContext {
+  readonly invocationId: string
+  readonly triggerMetadata?: Readonly<Record<string, unknown>>
+}
+
+export interface AzureHttpResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/** Azure Functions handlers over one container runtime; HTTP routes live under the host's `api/` prefix. */
+export const makeHandlers = (options: RuntimeOptions = { prefix: "/api" }) => {
+  const container = containerRuntime(options)
+
+  const send = async (response: Response): Promise<AzureHttpResponse> => {
+    const r = await readResponse(response)
+    // Azure sends Set-Cookie from `cookies`; AgentMap sets none, so headers are the whole answer
+    return { status: r.status, headers: r.headers, body: r.body }
+  }
+
+  const http = async (request: AzureHttpRequest, context: AzureContext): Promise<AzureHttpResponse> => {
+    const id = context.invocationId
+    let c: Container
+    try {
+      c = await container(id)
+    } catch (e) {
+      return send(problemResponse(500, startProblem(e), id))
+    }
+    const headers = new Headers()
+    request.headers.forEach((value, key) => headers.set(key, value))
+    const method = request.method.toUpperCase()
+    const bytes = method === "GET" || method === "HEAD" ? undefined : new Uint8Array(await request.arrayBuffer())
+    return send(await answer(c, new Request(request.url, requestInit(method, headers, bytes?.length === 0 ? undefined : bytes)), id))
+  }
+
+  /** A storage-queue message: runs once per message id; a failure throws so the host retries and finally poison-queues it. */
+  const queue = async (item: unknown, context: AzureContext): Promise<unknown> => {
+    const id = context.invocationId
+    let c: Container
+    try {
+      c = await container(id)
+    } catch (e) {
+      throw new DeliveryFailed(startProblem(e), id)
+    }
+    const messageId = typeof context.triggerMetadata?.["id"] === "string" ? context.triggerMetadata["id"] : undefined
+    return single(await deliver(c, carried(item, c.config.http.maxBodyBytes), messageId === undefined ? undefined : `azure-queue:${messageId}`, id), id)
+  }
+
+  return { http, queue }
+}
+
+/** The host hands over JSON messages parsed, others as text or bytes. */
+const carried = (item: unknown, maxBytes: number): Carried => {
+  if (typeof item === "string") return jsonBody(item, maxBytes, "the queue message")
+  if (Buffer.isBuffer(item) || item instanceof Uint8Array) return jsonBody(Buffer.from(item).toString("utf8"), maxBytes, "the queue message")
+  if (typeof item === "object" && item !== null) {
+    const size = Buffer.byteLength(JSON.stringify(item), "utf8")
+    return size > maxBytes ? unusable("PayloadTooLarge", `the queue message is larger than ${maxBytes} bytes (http.max_body_bytes)`) : payload(item)
+  }
+  return unusable("BadRequest", "the queue message is not a JSON object")
+}
