@@ -8,12 +8,14 @@ import * as PostgresPersistence from "../../src/adapters/persistence/PostgresPer
 import * as SqlitePersistence from "../../src/adapters/persistence/SqlitePersistence.js"
 import type { ThreadRecord } from "../../src/domain/Thread.js"
 import { CheckpointStore } from "../../src/ports/CheckpointStore.js"
+import { IdempotencyStore } from "../../src/ports/IdempotencyStore.js"
+import type { RunResult } from "../../src/domain/RunResult.js"
 import { ThreadRegistry } from "../../src/ports/ThreadRegistry.js"
 import { POSTGRES_URL, dropSchema, freshSchema, postgresConfig } from "../support/postgres.js"
 import { WorkflowService } from "../../src/application/WorkflowService.js"
 import { appLayer, workspace } from "../support/workspace.js"
 
-type Stores = ThreadRegistry | CheckpointStore
+type Stores = ThreadRegistry | CheckpointStore | IdempotencyStore
 type Backend = { name: string; layer: () => Layer.Layer<Stores, never, never>; config: () => string; durable: boolean }
 
 const sqliteFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-contract-")), "agentmap.db")
@@ -63,6 +65,29 @@ const using = <A, E>(backend: Backend, body: (r: ThreadRegistry["Type"], c: Chec
 const unique = () => `t-${Date.now()}-${Math.floor(Math.random() * 1e9)}`
 
 describe.each(backends)("persistence contract: $name", (backend) => {
+  it("claims a message id once, hands back its result to redeliveries, and lets a stale or released claim run again", async () => {
+    const result = { success: true, status: "completed", graph_name: "G", thread_id: "t-1", outputs: { x: 1 }, execution_summary: { status: "completed", started_at: "2026-01-01T00:00:00.000Z", ended_at: "2026-01-01T00:00:01.000Z", duration_ms: 1000, node_executions: [] } } as unknown as RunResult
+    const key = `msg-${Math.random()}`
+    const seen = await Effect.runPromise(
+      Effect.gen(function* () {
+        const store = yield* IdempotencyStore
+        const first = yield* store.claim(key, 1_000, 60_000)
+        const whileRunning = yield* store.claim(key, 2_000, 60_000)
+        yield* store.complete(key, result)
+        const afterwards = yield* store.claim(key, 3_000, 60_000)
+        const other = `${key}-other`
+        yield* store.claim(other, 1_000, 60_000)
+        const staleTakeover = yield* store.claim(other, 100_000, 60_000)
+        const released = `${key}-released`
+        yield* store.claim(released, 1_000, 60_000)
+        yield* store.release(released)
+        const afterRelease = yield* store.claim(released, 2_000, 60_000)
+        return [first._tag, whileRunning._tag, afterwards, staleTakeover._tag, afterRelease._tag]
+      }).pipe(Effect.provide(backend.layer()), Effect.scoped)
+    )
+    expect(seen).toEqual(["New", "Running", { _tag: "Done", result }, "New", "New"])
+  })
+
   it("creates and reads threads, and refuses a taken id", async () => {
     const id = unique()
     await using(backend, (registry) =>

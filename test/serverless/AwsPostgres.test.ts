@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { makeHandler } from "../../src/main/aws.js"
+import { dropSchema, freshSchema, postgresConfig } from "../support/postgres.js"
+import { fixture, serverlessProject, token } from "../support/serverless.js"
+
+type Proxy = { statusCode: number; body: string }
+type Batch = { batchItemFailures: Array<{ itemIdentifier: string }>; results: Array<Record<string, unknown>> }
+
+/** Two Lambda containers (two runtimes, nothing shared but PostgreSQL), as a scaled-out function would have. */
+describe("AWS Lambda across containers with PostgreSQL", () => {
+  const schema = freshSchema("lambda")
+  let a: ReturnType<typeof makeHandler>
+  let b: ReturnType<typeof makeHandler>
+  let bearer: string
+
+  beforeAll(async () => {
+    const dir = serverlessProject(postgresConfig(schema))
+    a = makeHandler({ cwd: dir, env: {} })
+    b = makeHandler({ cwd: dir, env: {} })
+    bearer = await token()
+  })
+  afterAll(() => dropSchema(schema))
+
+  it("suspends in one container and resumes in another, over HTTP and over SQS", async () => {
+    const start = (await a(
+      {
+        ...fixture("aws/apigw-v2-execute.json", { TOKEN: bearer }),
+        rawPath: "/execute/approval",
+        body: JSON.stringify({ state: { request: "a standing desk" } }),
+        isBase64Encoded: false
+      },
+      { awsRequestId: "start" }
+    )) as Proxy
+    const started = JSON.parse(start.body) as { status: string; thread_id: string; interrupt: { type: string } }
+    expect([start.statusCode, started.status, started.interrupt.type]).toEqual([200, "suspended", "human"])
+
+    const resumed = (await b(fixture("aws/sqs-resume.json", { THREAD: started.thread_id }), { awsRequestId: "resume" })) as Batch
+    expect(resumed.batchItemFailures).toEqual([])
+    const result = resumed.results[0]!["result"] as { status: string; thread_id: string }
+    expect([result.status, result.thread_id]).toEqual(["completed", started.thread_id])
+
+    // the same message delivered again, to the other container: not run twice
+    const again = (await a(fixture("aws/sqs-resume.json", { THREAD: started.thread_id }), { awsRequestId: "redelivered" })) as Batch
+    expect(again.batchItemFailures).toEqual([])
+    expect(again.results[0]).toMatchObject({ duplicate: true, result: { status: "completed", thread_id: started.thread_id } })
+  })
+
+  it("runs a message delivered to two containers at once exactly once", async () => {
+    const record = { ...(fixture("aws/sqs-batch.json")["Records"] as Array<Record<string, unknown>>)[0]!, messageId: "raced-message" }
+    const [x, y] = (await Promise.all([a({ Records: [record] }, { awsRequestId: "x" }), b({ Records: [record] }, { awsRequestId: "y" })])) as [Batch, Batch]
+    expect([...x.batchItemFailures, ...y.batchItemFailures]).toEqual([])
+    const threads = [x, y].map((r) => r.results[0]!).flatMap((entry) => (entry["result"] === undefined ? [] : [(entry["result"] as { thread_id: string }).thread_id]))
+    // either both report the one run (one of them as a duplicate), or the loser reports it in progress
+    expect(new Set(threads).size).toBe(1)
+    const entries = [x.results[0]!, y.results[0]!]
+    expect(entries.filter((e) => e["duplicate"] === true || e["in_progress"] === true)).toHaveLength(1)
+  })
+})
