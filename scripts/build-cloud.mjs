@@ -3,6 +3,7 @@
 // The bundle carries AgentMap and its dependencies (no native SQLite: use PostgreSQL or memory),
 // the routing functions of `paths.functions` compiled in, and a copy of the workflow repository
 // (and prompts folder) beside it. Nothing here needs a cloud account.
+import { spawnSync } from "node:child_process"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -53,12 +54,13 @@ fs.mkdirSync(out, { recursive: true })
 const result = await build({
   absWorkingDir: root,
   stdin: { contents: entry, resolveDir: root, sourcefile: `agentmap-${cloud}-entry.ts`, loader: "ts" },
-  outfile: path.join(out, "index.js"),
+  outfile: path.join(out, "agentmap.js"),
   bundle: true,
   format: "cjs",
   platform: "node",
   target: "node20",
-  minify: true,
+  // AGENTMAP_BUNDLE_MINIFY=0 keeps names, for profiling
+  minify: process.env.AGENTMAP_BUNDLE_MINIFY !== "0",
   metafile: true,
   legalComments: "none",
   // native SQLite and the run-time TypeScript compiler stay out; the functions framework is the platform's own copy on GCP
@@ -89,9 +91,21 @@ const manifest = {
 fs.writeFileSync(path.join(out, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`)
 if (cloud === "azure") fs.copyFileSync(path.join(root, "infra", "azure", "host.json"), path.join(out, "host.json"))
 
-const bytes = fs.statSync(path.join(out, "index.js")).size
+// index.js loads the bundle through a V8 code cache written here by a warm-up invocation: a cold
+// container then skips most of the compile (a runtime whose V8 differs rejects the cache and
+// compiles from source, as without it)
+fs.copyFileSync(path.join(root, "scripts", "cloud-loader.cjs"), path.join(out, "index.js"))
+const warm = spawnSync(process.execPath, [path.join(root, "scripts", "cloud-warmup.cjs"), out, cloud], {
+  cwd: root,
+  encoding: "utf8",
+  env: { PATH: process.env.PATH ?? "", NODE_PATH: path.join(root, "node_modules"), AGENTMAP_WRITE_CODE_CACHE: "1" }
+})
+if (warm.status !== 0) console.error(`agentmap: warm-up failed, the bundle has no code cache:\n${warm.stderr}${warm.stdout}`)
+
+const bytes = fs.statSync(path.join(out, "agentmap.js")).size
+const cacheBytes = fs.existsSync(path.join(out, "agentmap.js.cache")) ? fs.statSync(path.join(out, "agentmap.js.cache")).size : 0
 const inputs = Object.keys(result.metafile.inputs).length
 console.log(
-  `agentmap: built ${path.relative(process.cwd(), path.join(out, "index.js")) || "index.js"} for ${cloud}: ${(bytes / 1024).toFixed(0)} KiB minified from ${inputs} modules, ` +
+  `agentmap: built ${path.relative(process.cwd(), out) || "."} for ${cloud}: agentmap.js ${(bytes / 1024).toFixed(0)} KiB minified from ${inputs} modules (+ ${(cacheBytes / 1024).toFixed(0)} KiB code cache), ` +
     `${functionFiles.length} routing function${functionFiles.length === 1 ? "" : "s"} compiled in (${functionFiles.map((f) => path.basename(f, path.extname(f))).join(", ") || "none"}), in ${Date.now() - started} ms`
 )

@@ -1,5 +1,5 @@
 import { Context, Effect, Layer } from "effect"
-import { BuiltinAgentTypes, isBuiltinAgentType } from "../domain/AgentType.js"
+import { BuiltinAgentTypes, isBuiltinAgentType, maySuspend } from "../domain/AgentType.js"
 import { type Diagnostic, error, format, hasErrors, sortByPosition, warning } from "../domain/Diagnostic.js"
 import { GraphNotFound, InvalidRequest, InvalidWorkflow, type WorkflowNotFound } from "../domain/Errors.js"
 import type { JsonObject } from "../domain/Json.js"
@@ -221,6 +221,7 @@ export const layer = Layer.effect(
               ? {
                   graph,
                   maxSteps: settings.maxSteps ?? defaultMaxSteps(graph),
+                  maySuspend: graph.nodes.some((n) => maySuspend(n.agentType)),
                   executeNode: (node, state, task, host) => executeNode(prepared.get(node.name)!, state, task, host)
                 }
               : undefined

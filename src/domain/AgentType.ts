@@ -24,3 +24,9 @@ export const normalizeAgentType = (raw: string): string => {
 
 export const isBuiltinAgentType = (type: string): type is BuiltinAgentType =>
   (BuiltinAgentTypes as ReadonlyArray<string>).includes(type)
+
+/** Built-in kinds that always finish in one go (no interrupt, no subgraph that could raise one). */
+const NEVER_SUSPENDS: ReadonlySet<string> = new Set<BuiltinAgentType>(["default", "echo", "success", "failure", "branching", "summary"])
+
+/** Whether a node of this (normalised) type may suspend its run; unknown and custom agents may. */
+export const maySuspend = (type: string): boolean => !NEVER_SUSPENDS.has(type)

@@ -75,6 +75,8 @@ export type StepObserver = (event: { readonly seq: number; readonly execution: N
 export interface RunPlan {
   readonly graph: GraphSpec
   readonly maxSteps: number
+  /** Whether any node may suspend the run (an interrupt, or a subgraph that could raise one). */
+  readonly maySuspend: boolean
   readonly executeNode: (node: NodeSpec, state: JsonObject, task: NodeTask, host: NodeHost) => Effect.Effect<NodeStep, RunAbort>
 }
 

@@ -60,7 +60,8 @@ export const make = Effect.gen(function* () {
       Effect.async<EngineOutcome, StoreUnavailable>((resume, signal) => {
         let last: GraphState | undefined
         let interrupts: ReadonlyArray<{ id?: string; value?: unknown }> = []
-        const graph = graphFor(plan, saver)
+        // a durable store keeps every step (a crash loses at most the node in flight); a memory one only what could be resumed
+        const graph = graphFor(plan, saverHandle.ephemeral === true && !plan.maySuspend ? undefined : saver)
         hooks.set(threadId, { host: host(durability), observer })
         const run = async () => {
           const stream = await graph.stream(input as never, {

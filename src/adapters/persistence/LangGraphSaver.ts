@@ -8,6 +8,13 @@ import type { StoreUnavailable } from "../../domain/Errors.js"
  */
 export class LangGraphSaver extends Context.Tag("agentmap/adapters/LangGraphSaver")<
   LangGraphSaver,
-  /** `undefined` runs without checkpoints (benchmark baseline only: suspending needs a saver). */
-  { readonly get: Effect.Effect<BaseCheckpointSaver | undefined, StoreUnavailable> }
+  {
+    /** `undefined` runs without checkpoints (benchmark baseline only: suspending needs a saver). */
+    readonly get: Effect.Effect<BaseCheckpointSaver | undefined, StoreUnavailable>
+    /**
+     * Checkpoints that die with the process (memory): they serve only to suspend, so a run that
+     * cannot suspend skips them, and a finished thread's are dropped.
+     */
+    readonly ephemeral?: boolean
+  }
 >() {}

@@ -13,11 +13,19 @@ import * as SqlKeyStore from "./SqlKeyStore.js"
 /** Everything in this process's memory: for tests and stateless functions (suspended runs die with the process). */
 export const layer = Layer.effect(
   LangGraphSaver,
-  Effect.cached(Effect.promise(async () => new (await import("@langchain/langgraph")).MemorySaver())).pipe(Effect.map((get) => ({ get })))
+  Effect.cached(Effect.promise(async () => new (await import("@langchain/langgraph")).MemorySaver())).pipe(Effect.map((get) => ({ get, ephemeral: true })))
 ).pipe(Layer.flatMap((context) => Layer.succeedContext(build(Context.get(context, LangGraphSaver)))))
 
 const build = (handle: LangGraphSaver["Type"]) => {
   let saver: MemorySaver | undefined
+  const dropCheckpoints = (threadId: string) =>
+    Effect.flatMap(handle.get, (s) =>
+      Effect.promise(async () => {
+        const memory = s as MemorySaver | undefined
+        if (memory === undefined) return
+        for (const id of Object.keys(memory.storage)) if (id === threadId || id.startsWith(`${threadId}/`)) await memory.deleteThread(id)
+      })
+    ).pipe(Effect.orDie)
   const withSaver = Effect.map(handle.get, (s) => (saver = s as MemorySaver))
   const threads = new Map<string, ThreadRecord>()
   const update = (threadId: string, guard: (r: ThreadRecord) => boolean, change: (r: ThreadRecord) => Partial<ThreadRecord>) =>
@@ -51,7 +59,10 @@ const build = (handle: LangGraphSaver["Type"]) => {
         return renewed
       }),
     finish: (threadId, owner, f) =>
-      update(threadId, (r) => r.lease_owner === owner, () => ({ status: f.status, interrupt: f.interrupt, result: f.result, lease_owner: null, lease_expires_at: null })),
+      update(threadId, (r) => r.lease_owner === owner, () => ({ status: f.status, interrupt: f.interrupt, result: f.result, lease_owner: null, lease_expires_at: null })).pipe(
+        // a finished thread cannot be resumed: its checkpoints would only grow a long-lived process
+        Effect.tap((finished) => (finished && f.status !== "suspended" ? dropCheckpoints(threadId) : Effect.void))
+      ),
     prunable: (before, includeSuspended) =>
       Effect.sync(() =>
         [...threads.values()]

@@ -1,0 +1,85 @@
+import { spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { beforeAll, describe, expect, it } from "vitest"
+import { registrations } from "../support/azure.js"
+
+const root = path.resolve(import.meta.dirname, "..", "..")
+const out = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-bundles-"))
+
+const buildCloud = (cloud: string) => {
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "build-cloud.mjs"), cloud, "--out", path.join(out, cloud)], { cwd: root, encoding: "utf8" })
+  if (r.status !== 0) throw new Error(`build ${cloud} failed:\n${r.stdout}${r.stderr}`)
+  return r.stdout
+}
+
+/** Runs `script` in a fresh node process inside a bundle's folder, with nothing from this checkout on its module path. */
+const inBundle = (cloud: string, script: string, env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, ["-e", script], { cwd: path.join(out, cloud), env: { PATH: process.env["PATH"] ?? "", HOME: out, ...env }, encoding: "utf8" })
+
+const apiEvent = (rawPath: string, body: unknown) =>
+  JSON.stringify({
+    version: "2.0",
+    rawPath,
+    rawQueryString: "",
+    headers: { "content-type": "application/json", host: "bundle.test" },
+    requestContext: { requestId: "bundle-1", stage: "$default", http: { method: "POST" } },
+    body: JSON.stringify(body),
+    isBase64Encoded: false
+  })
+
+describe("cloud bundles (npm run build:aws|azure|gcp)", () => {
+  const reports: Record<string, string> = {}
+  beforeAll(() => {
+    for (const cloud of ["aws", "azure", "gcp"]) reports[cloud] = buildCloud(cloud)
+  }, 180_000)
+
+  it("report their size and the routing functions compiled in, and carry the workflows and a code cache", () => {
+    for (const cloud of ["aws", "azure", "gcp"]) {
+      expect(reports[cloud]).toMatch(/agentmap\.js \d+ KiB minified .*1 routing function compiled in \(route_by_score\)/)
+      for (const file of ["index.js", "agentmap.js", "agentmap.js.cache", "package.json", "workflows/hello_world.csv"]) expect(fs.existsSync(path.join(out, cloud, file)), `${cloud}/${file}`).toBe(true)
+    }
+    expect(fs.existsSync(path.join(out, "azure", "host.json"))).toBe(true)
+    expect(JSON.parse(fs.readFileSync(path.join(out, "gcp", "package.json"), "utf8")).dependencies).toHaveProperty("@google-cloud/functions-framework")
+  })
+
+  it("AWS: a fresh process answers an API Gateway event from the bundle alone, routing with the compiled-in function", () => {
+    const r = inBundle(
+      "aws",
+      `require("./index.js").handler(${apiEvent("/execute/routing_function", { state: { score: 72 } })}, { awsRequestId: "x" }).then((r) => { console.log(JSON.stringify(r)); process.exit(0) })`,
+      { AGENTMAP_AUTH_ENABLED: "false" }
+    )
+    expect(r.status, r.stderr).toBe(0)
+    const answer = JSON.parse(r.stdout.trim().split("\n").pop()!) as { statusCode: number; body: string }
+    const body = JSON.parse(answer.body) as { status: string; execution_summary: { node_executions: Array<{ node: string }> } }
+    expect([answer.statusCode, body.status]).toEqual([200, "completed"])
+    expect(body.execution_summary.node_executions.map((e) => e.node)).toContain("Pass")
+  })
+
+  it("AWS: asked for SQLite, the bundle refuses with the reason instead of failing on a missing native module", () => {
+    const r = inBundle(
+      "aws",
+      `require("./index.js").handler(${apiEvent("/execute/hello_world", { state: { name: "x" } })}, { awsRequestId: "x" }).then((r) => { console.log(JSON.stringify(r)); process.exit(0) })`,
+      { AGENTMAP_AUTH_ENABLED: "false", AGENTMAP_PERSISTENCE__BACKEND: "sqlite" }
+    )
+    const answer = JSON.parse(r.stdout.trim().split("\n").pop()!) as { statusCode: number; body: string }
+    expect(answer.statusCode).toBe(500)
+    expect(JSON.parse(answer.body)["message"]).toMatch(/cloud bundle carries no native SQLite: use postgres/)
+  })
+
+  it("Azure: loading the bundle registers the HTTP and queue functions with the host", () => {
+    const registered = registrations(path.join(out, "azure", "index.js"))
+    expect(registered.map((r) => r.metadata.name).sort()).toEqual(["agentmap", "agentmapQueue"])
+  })
+
+  it("GCP: loading the bundle registers both targets with the platform's functions framework", () => {
+    const r = inBundle(
+      "gcp",
+      `require("./index.js"); const t = require("@google-cloud/functions-framework/testing"); console.log(typeof t.getFunction("agentmap"), typeof t.getFunction("agentmapEvents")); process.exit(0)`,
+      { NODE_PATH: path.join(root, "node_modules") }
+    )
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout.trim().split("\n").pop()).toBe("function function")
+  })
+})
