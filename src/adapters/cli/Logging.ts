@@ -1,6 +1,7 @@
 import { Layer, Logger, LogLevel } from "effect"
 
-const LEVELS: Readonly<Record<string, LogLevel.LogLevel>> = {
+/** `logging.level` values, as Effect log levels. */
+export const LEVELS: Readonly<Record<string, LogLevel.LogLevel>> = {
   trace: LogLevel.Trace,
   debug: LogLevel.Debug,
   info: LogLevel.Info,
@@ -19,5 +20,8 @@ export const layer = (level: string) =>
       Logger.defaultLogger,
       Logger.map(Logger.logfmtLogger, (line) => process.stderr.write(`${line}\n`))
     ),
-    Logger.minimumLogLevel(LEVELS[level.toLowerCase()] ?? LogLevel.Warning)
+    minimumLevel(level)
   )
+
+/** The configured level (warning when unknown). */
+export const minimumLevel = (level: string) => Logger.minimumLogLevel(LEVELS[level.toLowerCase()] ?? LogLevel.Warning)

@@ -2,7 +2,7 @@ import { Effect, Schema } from "effect"
 import { StoreUnavailable } from "../../domain/Errors.js"
 import { RunResult } from "../../domain/RunResult.js"
 import { type Claimed, IdempotencyStore } from "../../ports/IdempotencyStore.js"
-import type { SqlClient } from "./SqlClient.js"
+import { type SqlClient, attemptWith } from "./SqlClient.js"
 
 export const IDEMPOTENCY_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS agentmap_deliveries (
@@ -16,13 +16,7 @@ const decodeResult = Schema.decodeUnknownSync(Schema.parseJson(RunResult))
 
 /** Message ids already handled, one row each: claimed by an INSERT that only one delivery wins. */
 export const make = (client: Effect.Effect<SqlClient, StoreUnavailable>, store: string) => {
-  const attempt = <A>(what: string, work: (sql: SqlClient) => Promise<A>) =>
-    Effect.flatMap(client, (sql) =>
-      Effect.tryPromise({
-        try: () => work(sql),
-        catch: (e) => new StoreUnavailable({ store, message: `${store}: cannot ${what}: ${e instanceof Error ? e.message : String(e)}` })
-      })
-    )
+  const attempt = attemptWith(client, store)
 
   const claim = (key: string, now: number, staleAfterMillis: number) =>
     attempt("claim the message", async (sql): Promise<Claimed> => {

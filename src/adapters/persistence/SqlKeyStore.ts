@@ -2,7 +2,7 @@ import { Effect, Option, Schema } from "effect"
 import { Permission } from "../../domain/Auth.js"
 import { KeyNameTaken, StoreUnavailable } from "../../domain/Errors.js"
 import { KeyStore, type StoredKey } from "../../ports/KeyStore.js"
-import type { SqlClient } from "./SqlClient.js"
+import { type SqlClient, attemptWith } from "./SqlClient.js"
 
 export const KEY_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS agentmap_api_keys (
@@ -31,13 +31,7 @@ const toKey = (row: Record<string, unknown>): StoredKey => ({
 
 /** API keys (hashes only) in the same SQL store as threads and checkpoints. */
 export const make = (client: Effect.Effect<SqlClient, StoreUnavailable>, store: string) => {
-  const attempt = <A>(what: string, work: (sql: SqlClient) => Promise<A>) =>
-    Effect.flatMap(client, (sql) =>
-      Effect.tryPromise({
-        try: () => work(sql),
-        catch: (e) => new StoreUnavailable({ store, message: `${store}: cannot ${what}: ${e instanceof Error ? e.message : String(e)}` })
-      })
-    )
+  const attempt = attemptWith(client, store)
   const one = (what: string, sql: string, param: string) =>
     attempt(what, (c) => c.query(sql, [param])).pipe(Effect.map((rows) => (rows.length === 0 ? Option.none() : Option.some(toKey(rows[0]!)))))
   return KeyStore.of({

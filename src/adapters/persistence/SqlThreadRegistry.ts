@@ -3,7 +3,7 @@ import { StoreUnavailable, ThreadExists } from "../../domain/Errors.js"
 import { RunResult } from "../../domain/RunResult.js"
 import { PendingInterrupt, Snapshot, type ThreadRecord, ThreadStatus } from "../../domain/Thread.js"
 import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
-import type { SqlClient } from "./SqlClient.js"
+import { type SqlClient, attemptWith } from "./SqlClient.js"
 
 export const REGISTRY_SCHEMA = [
   `CREATE TABLE IF NOT EXISTS agentmap_threads (
@@ -52,13 +52,7 @@ const toRecord = (row: Record<string, unknown>): ThreadRecord => ({
 
 /** The thread registry on a SQL database (SQLite or PostgreSQL), JSON in text columns. */
 export const make = (client: Effect.Effect<SqlClient, StoreUnavailable>, store: string) => {
-  const attempt = <A>(what: string, work: (sql: SqlClient) => Promise<A>) =>
-    Effect.flatMap(client, (sql) =>
-      Effect.tryPromise({
-        try: () => work(sql),
-        catch: (e) => new StoreUnavailable({ store, message: `${store}: cannot ${what}: ${e instanceof Error ? e.message : String(e)}` })
-      })
-    )
+  const attempt = attemptWith(client, store)
   const nowIso = () => new Date().toISOString()
 
   return ThreadRegistry.of({

@@ -1,16 +1,5 @@
-import { Cause, HashMap, Layer, Logger, LogLevel } from "effect"
-
-const LEVELS: Readonly<Record<string, LogLevel.LogLevel>> = {
-  trace: LogLevel.Trace,
-  debug: LogLevel.Debug,
-  info: LogLevel.Info,
-  warning: LogLevel.Warning,
-  warn: LogLevel.Warning,
-  error: LogLevel.Error,
-  critical: LogLevel.Fatal,
-  fatal: LogLevel.Fatal,
-  none: LogLevel.None
-}
+import { Cause, HashMap, Layer, Logger } from "effect"
+import { minimumLevel } from "../cli/Logging.js"
 
 /** One JSON object per line on stdout, annotations (correlation_id, graph, node, ...) at the top level: what CloudWatch, Application Insights and Cloud Logging index. */
 export const jsonLine = Logger.make(({ annotations, cause, date, logLevel, message }) => {
@@ -25,4 +14,4 @@ export const jsonLine = Logger.make(({ annotations, cause, date, logLevel, messa
 })
 
 export const layer = (level: string) =>
-  Layer.mergeAll(Logger.replace(Logger.defaultLogger, jsonLine), Logger.minimumLogLevel(LEVELS[level.toLowerCase()] ?? LogLevel.Warning))
+  Layer.mergeAll(Logger.replace(Logger.defaultLogger, jsonLine), minimumLevel(level))
