@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makeHandler } from "../../src/main/aws.js"
+import { agentmap } from "../support/cli.js"
 import { dropSchema, freshSchema, postgresConfig } from "../support/postgres.js"
 import { fixture, serverlessProject, token } from "../support/serverless.js"
 
@@ -12,9 +13,10 @@ describe("AWS Lambda across containers with PostgreSQL", () => {
   let a: ReturnType<typeof makeHandler>
   let b: ReturnType<typeof makeHandler>
   let bearer: string
+  let dir: string
 
   beforeAll(async () => {
-    const dir = serverlessProject(postgresConfig(schema))
+    dir = serverlessProject(postgresConfig(schema))
     a = makeHandler({ cwd: dir, env: {} })
     b = makeHandler({ cwd: dir, env: {} })
     bearer = await token()
@@ -43,6 +45,17 @@ describe("AWS Lambda across containers with PostgreSQL", () => {
     const again = (await a(fixture("aws/sqs-resume.json", { THREAD: started.thread_id }), { awsRequestId: "redelivered" })) as Batch
     expect(again.batchItemFailures).toEqual([])
     expect(again.results[0]).toMatchObject({ duplicate: true, result: { status: "completed", thread_id: started.thread_id } })
+  })
+
+  it("accepts API keys made with `agentmap auth generate-key` against the same database, and refuses them once revoked", async () => {
+    const made = agentmap(["auth", "generate-key", "--name", "lambda-client", "--json"], { cwd: dir })
+    expect(made.status, made.stderr).toBe(0)
+    const key = (JSON.parse(made.stdout) as { key: string }).key
+    const withKey = () => a(fixture("aws/function-url-execute.json", { TOKEN: key }), { awsRequestId: "key" }) as Promise<Proxy>
+    const ok = await withKey()
+    expect([ok.statusCode, (JSON.parse(ok.body) as { outputs: Record<string, unknown> }).outputs["output"]]).toEqual([200, "from a Function URL"])
+    expect(agentmap(["auth", "revoke-key", "lambda-client"], { cwd: dir }).status).toBe(0)
+    expect((await withKey()).statusCode).toBe(401)
   })
 
   it("runs a message delivered to two containers at once exactly once", async () => {
