@@ -16,7 +16,7 @@ const setup = async () => {
   const app = ManagedRuntime.make(AppLayer.layer({ config: memory, cwd: process.cwd(), terminal: TtyTerminal.layerNone }))
   const { plan } = await app.runPromise(Effect.flatMap(PlanBuilder, (b) => b.plan("chain", undefined)))
   const runtime: Runtime.Runtime<never> = await app.runPromise(Effect.runtime<never>())
-  const host = { runSubgraph: () => Effect.die("no subgraphs"), resumeSubgraph: () => Effect.die("no subgraphs") }
+  const host = { runSubgraph: () => Effect.die("no subgraphs"), resumeSubgraph: () => Effect.die("no subgraphs"), tokens: undefined }
   return { plan, graph: compile(plan, runtime, () => ({ host, observer: () => Effect.void })).compile() }
 }
 let ready: ReturnType<typeof setup> | undefined

@@ -21,7 +21,7 @@ const runtime: Runtime.Runtime<never> = await app.runPromise(Effect.runtime<neve
 const db = new Database(path.join(dir, "raw.db"))
 db.pragma("journal_mode = WAL")
 db.pragma("synchronous = NORMAL")
-const host = { runSubgraph: () => Effect.die("no subgraphs"), resumeSubgraph: () => Effect.die("no subgraphs") }
+const host = { runSubgraph: () => Effect.die("no subgraphs"), resumeSubgraph: () => Effect.die("no subgraphs"), tokens: undefined }
 const graph = compile(plan, runtime, () => ({ host, observer: () => Effect.void })).compile({ checkpointer: new SqliteSaver(db) })
 
 const server = createServer((req, res) => {

@@ -10,6 +10,7 @@ import * as WorkflowService from "../application/WorkflowService.js"
 import type { CheckpointStore } from "../ports/CheckpointStore.js"
 import type { IdempotencyStore } from "../ports/IdempotencyStore.js"
 import type { KeyStore } from "../ports/KeyStore.js"
+import type { LanguageModels } from "../ports/LanguageModels.js"
 import { Settings } from "../ports/Settings.js"
 import type { Terminal } from "../ports/Terminal.js"
 import type { ThreadRegistry } from "../ports/ThreadRegistry.js"
@@ -19,6 +20,7 @@ import type { AppConfig } from "./config/AppConfig.js"
 import * as ModuleUserFunctions from "./functions/ModuleUserFunctions.js"
 import * as RandomThreadIds from "./ids/RandomThreadIds.js"
 import * as LazyEngine from "./langgraph/LazyEngine.js"
+import * as HttpLanguageModels from "./llm/HttpLanguageModels.js"
 import type { LangGraphSaver } from "./persistence/LangGraphSaver.js"
 import * as MemoryPersistence from "./persistence/MemoryPersistence.js"
 import * as PostgresPersistence from "./persistence/PostgresPersistence.js"
@@ -33,6 +35,8 @@ export interface AppOptions {
   readonly terminal: Layer.Layer<Terminal>
   /** Where routing functions come from (default: the functions folder, TypeScript compiled on load). */
   readonly functions?: Layer.Layer<UserFunctions>
+  /** The chat models (default: the providers of `llm:` over HTTP; tests hand in a scripted fake). */
+  readonly models?: Layer.Layer<LanguageModels>
 }
 
 /** `persistence.backend` picks where checkpoints, threads and execution logs live. */
@@ -69,6 +73,8 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     LazyEngine.layer.pipe(Layer.provide(stores)),
     stores,
     NodeCredentials.layer(config.auth.jwt),
+    options.models ?? HttpLanguageModels.layer(config.llm),
+    HttpLanguageModels.settingsLayer(config.llm),
     options.terminal
   )
   return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, AuthService.layer).pipe(

@@ -13,6 +13,8 @@ export interface PreparedNode {
   readonly subgraph: ((state: JsonObject) => Effect.Effect<RunPlan, AgentFailure>) | undefined
   /** Next nodes given the state after this node (built only when a routing function needs it) and its outcome. */
   readonly route: (state: () => JsonObject, success: boolean) => Effect.Effect<ReadonlyArray<string>, RoutingFailure>
+  /** Every node of its graph. */
+  readonly graphNodes: ReadonlyArray<NodeSpec>
 }
 
 const defectMessage = (defect: unknown): string => (defect instanceof Error ? defect.message : String(defect))
@@ -48,7 +50,9 @@ export const executeNode = (prepared: PreparedNode, state: JsonObject, task: Nod
       prompt: prepared.prompt,
       state,
       resume: task.resume,
-      child: childRun(prepared, state, task, host)
+      child: childRun(prepared, state, task, host),
+      graphNodes: prepared.graphNodes,
+      emitToken: host.tokens === undefined ? undefined : (text) => host.tokens!({ node: spec.name, text })
     }
     const outcome = yield* prepared.agent(call).pipe(
       Effect.catchAllDefect((defect) => Effect.fail(new AgentFailure({ type: "AgentCrashed", message: defectMessage(defect) }))),
@@ -60,22 +64,27 @@ export const executeNode = (prepared: PreparedNode, state: JsonObject, task: Nod
     let failure: AgentFailure | undefined = Either.isLeft(outcome) && outcome.left._tag === "AgentFailure" ? outcome.left : undefined
     let updates: JsonObject = {}
     let success = false
-    if (Either.isRight(outcome) && outcome.right._tag === "Done") {
-      const written = writeOutputs(spec.outputs, outcome.right.value)
+    const finished = Either.isRight(outcome) && outcome.right._tag === "Done" ? outcome.right : undefined
+    if (finished !== undefined) {
+      const written = writeOutputs(spec.outputs, finished.value)
       if (Either.isLeft(written)) failure = new AgentFailure({ type: "OutputMismatch", message: written.left })
       else {
-        updates = written.right
-        success = outcome.right.success
+        updates = { ...finished.extra, ...written.right }
+        success = finished.success
       }
     }
+    const llm = failure?.llm ?? finished?.llm
     if (failure !== undefined) {
       updates = { error: failure.message }
       success = false
     }
     const durationMs = Math.round((Number((yield* Clock.currentTimeNanos) - t0) / 1e6) * 1000) / 1000
-    const base = { node: spec.name, agent_type: spec.declaredType, started_at: startedAt, duration_ms: durationMs }
+    const base = { node: spec.name, agent_type: spec.declaredType, started_at: startedAt, duration_ms: durationMs, ...(llm !== undefined ? { llm } : {}) }
     if (failure !== undefined) yield* Effect.logInfo(`${spec.name}: ${failure.message}`).pipe(Effect.annotateLogs({ node: spec.name }))
-    const next = yield* prepared.route(() => ({ ...state, ...updates, last_action_success: success }), success)
+    const next =
+      failure === undefined && finished?.next !== undefined
+        ? finished.next
+        : yield* prepared.route(() => ({ ...state, ...updates, last_action_success: success }), success)
     return {
       _tag: "Completed",
       updates,

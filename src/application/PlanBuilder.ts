@@ -214,7 +214,7 @@ export const layer = Layer.effect(
                 }
               }
             }
-            if (agent !== undefined) prepared.set(node.name, { spec: node, agent, prompt, subgraph, route })
+            if (agent !== undefined) prepared.set(node.name, { spec: node, agent, prompt, subgraph, route, graphNodes: graph.nodes })
           }
           const plan: RunPlan | undefined =
             mode === "run" && !hasErrors(diagnostics)

@@ -11,7 +11,7 @@ import { Settings } from "../ports/Settings.js"
 import { ThreadIds } from "../ports/ThreadIds.js"
 import { ThreadRegistry } from "../ports/ThreadRegistry.js"
 import { UserFunctions } from "../ports/UserFunctions.js"
-import { type EngineOutcome, type RunOptions, type RunPlan, type StepObserver, WorkflowEngine } from "../ports/WorkflowEngine.js"
+import { type EngineOutcome, type RunOptions, type RunPlan, type StepObserver, type TokenObserver, WorkflowEngine } from "../ports/WorkflowEngine.js"
 import { LeaseKeeper } from "./LeaseKeeper.js"
 import { PlanBuilder, type ValidationReport } from "./PlanBuilder.js"
 import type { ExecuteRequest, ResumeRequest, ValidateRequest } from "./Requests.js"
@@ -19,6 +19,8 @@ import type { ExecuteRequest, ResumeRequest, ValidateRequest } from "./Requests.
 /** Per-call options: who to tell about every finished node, and when the run was accepted (streaming). */
 export interface LegOptions {
   readonly observer?: StepObserver
+  /** Who hears a model's answer as it is written (streaming). */
+  readonly tokens?: TokenObserver
   /** Runs once the thread exists (or was claimed) and before any node runs. */
   readonly onStart?: Effect.Effect<void>
 }
@@ -65,7 +67,11 @@ export const layer = Layer.effect(
         Effect.map((entries) => Object.fromEntries(entries) as Record<string, string>)
       )
 
-    const runOptions = (options: LegOptions | undefined): RunOptions => ({ durability: settings.durability, observer: options?.observer ?? (() => Effect.void) })
+    const runOptions = (options: LegOptions | undefined): RunOptions => ({
+      durability: settings.durability,
+      observer: options?.observer ?? (() => Effect.void),
+      tokens: options?.tokens
+    })
 
     /** Runs one leg of a thread (a start or a resume) under its lease, then records how it ended. */
     const drive = (record: ThreadRecord, owner: string, plan: RunPlan, leg: Effect.Effect<EngineOutcome, RequestError>, options: LegOptions | undefined) =>

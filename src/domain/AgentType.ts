@@ -2,13 +2,33 @@
  * The closed set of built-in agent kinds. Adding one means adding it here, which makes the
  * agent registry (a mapped type over this union) fail to compile until it is registered.
  */
-export const BuiltinAgentTypes = ["default", "echo", "success", "failure", "branching", "input", "summary", "graph", "suspend", "human"] as const
+export const BuiltinAgentTypes = [
+  "default",
+  "echo",
+  "success",
+  "failure",
+  "branching",
+  "input",
+  "summary",
+  "graph",
+  "suspend",
+  "human",
+  "llm",
+  "openai",
+  "anthropic",
+  "google",
+  "orchestrator"
+] as const
 
 export type BuiltinAgentType = (typeof BuiltinAgentTypes)[number]
 
 /** Other spellings users write for a built-in kind (after lower-casing and dropping a trailing "Agent"). */
 const Aliases: Readonly<Record<string, BuiltinAgentType>> = {
-  subgraph: "graph"
+  subgraph: "graph",
+  gpt: "openai",
+  chatgpt: "openai",
+  claude: "anthropic",
+  gemini: "google"
 }
 
 /**
@@ -26,7 +46,7 @@ export const isBuiltinAgentType = (type: string): type is BuiltinAgentType =>
   (BuiltinAgentTypes as ReadonlyArray<string>).includes(type)
 
 /** Built-in kinds that always finish in one go (no interrupt, no subgraph that could raise one). */
-const NEVER_SUSPENDS: ReadonlySet<string> = new Set<BuiltinAgentType>(["default", "echo", "success", "failure", "branching", "summary"])
+const NEVER_SUSPENDS: ReadonlySet<string> = new Set<BuiltinAgentType>(["default", "echo", "success", "failure", "branching", "summary", "llm", "openai", "anthropic", "google", "orchestrator"])
 
 /** Whether a node of this (normalised) type may suspend its run; unknown and custom agents may. */
 export const maySuspend = (type: string): boolean => !NEVER_SUSPENDS.has(type)

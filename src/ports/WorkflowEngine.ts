@@ -63,7 +63,12 @@ export interface NodeHost {
   /** Runs a subgraph as its own thread; continues it instead if that thread already has checkpoints. */
   readonly runSubgraph: (plan: RunPlan, threadId: string, input: JsonObject) => Effect.Effect<EngineOutcome, StoreUnavailable>
   readonly resumeSubgraph: (plan: RunPlan, threadId: string, resume: ResumeInput) => Effect.Effect<EngineOutcome, StoreUnavailable>
+  /** Present while someone listens to the run: passes on pieces of a model's answer as they arrive. */
+  readonly tokens: TokenObserver | undefined
 }
+
+/** Told about each piece of a model's answer as a node receives it (streaming). */
+export type TokenObserver = (event: { readonly node: string; readonly text: string }) => Effect.Effect<void>
 
 /** Told about every node run as it finishes (streaming). */
 export type StepObserver = (event: { readonly seq: number; readonly execution: NodeExecution; readonly updates: JsonObject }) => Effect.Effect<void>
@@ -82,6 +87,7 @@ export interface RunPlan {
 
 export interface RunOptions {
   readonly observer: StepObserver
+  readonly tokens?: TokenObserver | undefined
   readonly durability: "sync" | "async" | "exit"
 }
 

@@ -1,6 +1,7 @@
 import type { Redacted } from "effect"
 import type { SuccessPolicy } from "../../domain/SuccessPolicy.js"
 import type { TriggerConfig } from "../../domain/TriggerMapping.js"
+import type { LlmConfig } from "./LlmConfig.js"
 
 /** Decoded configuration with every path absolute. */
 export interface AppConfig {
@@ -47,6 +48,8 @@ export interface AppConfig {
     readonly cors: { readonly allowOrigins: ReadonlyArray<string>; readonly allowCredentials: boolean; readonly allowHeaders: ReadonlyArray<string>; readonly maxAgeSeconds: number }
     readonly rateLimit: { readonly perKeyPerMinute: number; readonly perAddressPerMinute: number }
   }
+  /** Model providers, call resilience and model routing. */
+  readonly llm: LlmConfig
   readonly logging: { readonly level: string }
   /** Cloud events without a payload of their own, mapped to workflows. */
   readonly triggers: TriggerConfig

@@ -9,6 +9,7 @@ import type { SuccessPolicy } from "../../domain/SuccessPolicy.js"
 import type { AppConfig } from "./AppConfig.js"
 import { ConfigSpec, ENV_ALIASES, type Spec } from "./ConfigSpec.js"
 import { checkNode, checkValue } from "./SpecCheck.js"
+import { decodeLlm } from "./LlmConfig.js"
 import { decodeTriggers } from "./TriggersConfig.js"
 
 export const CONFIG_FILE_NAME = "agentmap_config.yaml"
@@ -111,7 +112,7 @@ const decodePolicy = (raw: Record<string, unknown>, diagnostics: Array<Diagnosti
   }
 }
 
-const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: string, diagnostics: Array<Diagnostic>): AppConfig => {
+const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: string, env: LoadOptions["env"], diagnostics: Array<Diagnostic>): AppConfig => {
   const base = file === undefined ? cwd : path.dirname(file)
   const abs = (p: string) => path.resolve(base, p.startsWith("~/") ? path.join(os.homedir(), p.slice(2)) : p)
   const promptsDirectory = abs(text(raw, "prompts", "directory") ?? text(raw, "paths", "prompts") ?? "prompts")
@@ -181,6 +182,7 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
         perAddressPerMinute: numberAt(raw, ["http", "rate_limit", "per_address_per_minute"]) ?? 0
       }
     },
+    llm: decodeLlm(raw["llm"], raw["routing"], env, file ?? "(environment)", diagnostics),
     logging: { level: text(raw, "logging", "level") ?? "warning" },
     triggers: decodeTriggers(raw["triggers"], file ?? "(environment)", diagnostics),
     raw
@@ -215,7 +217,7 @@ export const loadConfig = (options: LoadOptions): Effect.Effect<LoadedConfig, In
       }
     }
     applyEnvOverrides(raw, options.env, diagnostics)
-    const config = decode(file, raw, options.cwd, diagnostics)
+    const config = decode(file, raw, options.cwd, options.env, diagnostics)
     if (hasErrors(diagnostics))
       return yield* Effect.fail(
         new InvalidConfig({ file: file ?? "(environment)", diagnostics, message: `configuration ${file ?? "(environment)"} has errors` })

@@ -38,6 +38,33 @@ export const TriggersSpec: Spec = obj({
   azure: obj({ queue_name: str, connection: str })
 })
 
+const providerSpec = obj({ api_key: str, base_url: str, model: str, temperature: num(0, 2), max_tokens: int(1) })
+
+/** `llm:` providers and how calls behave (decoded in LlmConfig). */
+export const LlmSpec: Spec = obj({
+  openai: providerSpec,
+  anthropic: providerSpec,
+  google: providerSpec,
+  default_provider: str,
+  fallback_provider: str,
+  timeout_seconds: num(0.1),
+  max_retries: int(0),
+  retry: obj({ base_delay_seconds: num(0), max_delay_seconds: num(0) }),
+  circuit_breaker: obj({ failure_threshold: int(1), reset_seconds: num(0) })
+})
+
+/** `routing:` in the original's shape; parts this build does not use (caching) are accepted as they are. */
+export const RoutingSpec: Spec = obj({
+  enabled: bool,
+  routing_matrix: obj({}, true),
+  task_types: obj({}, true),
+  complexity_analysis: obj({ prompt_length_thresholds: obj({ low: int(0), medium: int(0), high: int(0) }) }, true),
+  activities: obj({}, true),
+  fallback: obj({ default_provider: str, default_model: str, retry_with_lower_complexity: bool }),
+  cost_optimization: open,
+  performance: open
+})
+
 export const SUCCESS_POLICIES = ["all_nodes", "final_node", "critical_nodes", "custom"] as const
 
 export const ConfigSpec: Spec = obj({
@@ -79,8 +106,8 @@ export const ConfigSpec: Spec = obj({
     connect_timeout_seconds: num(0.1),
     lease_seconds: num(0.5)
   }),
-  llm: open,
-  routing: open,
+  llm: LlmSpec,
+  routing: RoutingSpec,
   auth: obj({
     enabled: bool,
     jwt: obj({ secret: str, jwks_url: str, issuer: str, audience: str }),

@@ -50,7 +50,7 @@ const RunsLive = (api: Api) =>
                     ...(body.thread_id !== undefined ? { thread_id: body.thread_id } : {})
                   }
                   if (target.stream)
-                    return yield* streamRun((observer, onStart) => service.execute(execution, { observer, onStart }), {
+                    return yield* streamRun(({ observer, tokens }, onStart) => service.execute(execution, { observer, tokens, onStart }), {
                       correlationId: caller.correlationId,
                       heartbeatMillis: settings.heartbeatMillis
                     })

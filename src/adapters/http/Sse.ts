@@ -2,7 +2,7 @@ import { HttpServerResponse } from "@effect/platform"
 import { Cause, Deferred, Duration, Effect, Exit, Queue, Stream } from "effect"
 import type { ExecuteOutcome } from "../../application/WorkflowService.js"
 import type { RunResult } from "../../domain/RunResult.js"
-import type { StepObserver } from "../../ports/WorkflowEngine.js"
+import type { StepObserver, TokenObserver } from "../../ports/WorkflowEngine.js"
 
 /** One Server-Sent Event: `node` per finished node, `token` while a model streams, then exactly one final event. */
 export type SseEvent =
@@ -27,7 +27,7 @@ const heartbeat = encoder.encode(": heartbeat\n\n")
  * then an error is an ordinary JSON error response (a 404 or 422 is not a stream).
  */
 export const streamRun = <E>(
-  start: (observer: StepObserver, accepted: Effect.Effect<void>) => Effect.Effect<ExecuteOutcome, E>,
+  start: (listen: { readonly observer: StepObserver; readonly tokens: TokenObserver }, accepted: Effect.Effect<void>) => Effect.Effect<ExecuteOutcome, E>,
   options: { readonly correlationId: string; readonly heartbeatMillis: number }
 ): Effect.Effect<HttpServerResponse.HttpServerResponse, E> =>
   Effect.gen(function* () {
@@ -35,9 +35,10 @@ export const streamRun = <E>(
     const accepted = yield* Deferred.make<void>()
     const observer: StepObserver = ({ execution, updates }) =>
       Queue.offer(events, { event: "node", data: { node: execution.node, update: updates, duration_ms: execution.duration_ms } }).pipe(Effect.asVoid)
+    const tokens: TokenObserver = ({ node, text }) => Queue.offer(events, { event: "token", data: { node, text } }).pipe(Effect.asVoid)
     streaming++
     const run = yield* Effect.forkDaemon(
-      start(observer, Deferred.succeed(accepted, undefined).pipe(Effect.asVoid)).pipe(
+      start({ observer, tokens }, Deferred.succeed(accepted, undefined).pipe(Effect.asVoid)).pipe(
         Effect.tap(({ result }) =>
           Queue.offer(events, { event: result.status, data: { ...result, correlation_id: options.correlationId } })
         ),

@@ -12,6 +12,7 @@ import {
   type RunOptions,
   type RunPlan,
   type StepObserver,
+  type TokenObserver,
   WorkflowEngine
 } from "../../ports/WorkflowEngine.js"
 import { LangGraphSaver } from "../persistence/LangGraphSaver.js"
@@ -29,7 +30,7 @@ export const make = Effect.gen(function* () {
   // one compiled graph per plan (plans are cached by the application); per-run hooks by thread id
   const compiled = new WeakMap<RunPlan, { saver: BaseCheckpointSaver | undefined; graph: ReturnType<ReturnType<typeof compile>["compile"]> }>()
   const hooks = new Map<string, RunHooks>()
-  const hooksFor = (threadId: string): RunHooks => hooks.get(threadId) ?? { host: host("sync"), observer: noObserver }
+  const hooksFor = (threadId: string): RunHooks => hooks.get(threadId) ?? { host: host("sync", undefined), observer: noObserver }
   const graphFor = (plan: RunPlan, saver: BaseCheckpointSaver | undefined) => {
     const cached = compiled.get(plan)
     if (cached !== undefined && cached.saver === saver) return cached.graph
@@ -54,7 +55,8 @@ export const make = Effect.gen(function* () {
     threadId: string,
     input: Input,
     observer: StepObserver,
-    durability: RunOptions["durability"]
+    durability: RunOptions["durability"],
+    tokens: TokenObserver | undefined
   ): Effect.Effect<EngineOutcome, StoreUnavailable> =>
     Effect.flatMap(saverHandle.get, (saver: BaseCheckpointSaver | undefined) =>
       Effect.async<EngineOutcome, StoreUnavailable>((resume, signal) => {
@@ -62,7 +64,7 @@ export const make = Effect.gen(function* () {
         let interrupts: ReadonlyArray<{ id?: string; value?: unknown }> = []
         // a durable store keeps every step (a crash loses at most the node in flight); a memory one only what could be resumed
         const graph = graphFor(plan, saverHandle.ephemeral === true && !plan.maySuspend ? undefined : saver)
-        hooks.set(threadId, { host: host(durability), observer })
+        hooks.set(threadId, { host: host(durability, tokens), observer })
         const run = async () => {
           const stream = await graph.stream(input as never, {
             configurable: { thread_id: threadId },
@@ -117,22 +119,24 @@ export const make = Effect.gen(function* () {
     )
 
   /** Subgraphs run as threads of their own on the same checkpointer; a crashed one continues where it stopped. */
-  const host = (durability: RunOptions["durability"]): NodeHost => ({
+  // subgraphs stream their models' answers to whoever listens to the parent
+  const host = (durability: RunOptions["durability"], tokens: TokenObserver | undefined): NodeHost => ({
+    tokens,
     runSubgraph: (plan, threadId, input) =>
       Effect.flatMap(saverHandle.get, (saver) =>
         Effect.promise(async () => saver?.getTuple({ configurable: { thread_id: threadId } })).pipe(
           Effect.flatMap((existing) =>
-            execute(plan, threadId, existing === undefined ? startInput(plan, input) : null, noObserver, durability)
+            execute(plan, threadId, existing === undefined ? startInput(plan, input) : null, noObserver, durability, tokens)
           )
         )
       ),
-    resumeSubgraph: (plan, threadId, answer) => execute(plan, threadId, new Command({ resume: answer }), noObserver, durability)
+    resumeSubgraph: (plan, threadId, answer) => execute(plan, threadId, new Command({ resume: answer }), noObserver, durability, tokens)
   })
 
   return WorkflowEngine.of({
-    run: (plan, threadId, input: JsonObject, options) => execute(plan, threadId, startInput(plan, input), options.observer, options.durability),
+    run: (plan, threadId, input: JsonObject, options) => execute(plan, threadId, startInput(plan, input), options.observer, options.durability, options.tokens),
     resume: (plan, threadId, answer: ResumeInput | undefined, options) =>
-      execute(plan, threadId, answer === undefined ? null : new Command({ resume: answer }), options.observer, options.durability)
+      execute(plan, threadId, answer === undefined ? null : new Command({ resume: answer }), options.observer, options.durability, options.tokens)
   })
 })
 

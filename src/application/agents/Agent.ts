@@ -1,14 +1,20 @@
 import { Data, type Effect } from "effect"
 import type { JsonObject } from "../../domain/Json.js"
+import type { NodeExecution } from "../../domain/RunResult.js"
 import type { ResumeInput } from "../../domain/Resume.js"
 import type { NodeSpec } from "../../domain/Workflow.js"
 import type { StoreUnavailable } from "../../domain/Errors.js"
 import type { EngineOutcome, RunAbort } from "../../ports/WorkflowEngine.js"
 
+/** The model a node called and what it cost, for its `node_executions` entry. */
+export type LlmRecord = NonNullable<NodeExecution["llm"]>
+
 /** A node raised: its outputs are not written, the error is recorded and Failure_Next is taken. */
 export class AgentFailure extends Data.TaggedError("AgentFailure")<{
   readonly message: string
   readonly type?: string
+  /** The model it tried last, when the failure was a model call. */
+  readonly llm?: LlmRecord
 }> {}
 
 /** The subgraph a graph node runs, as its own thread (`threadId` is fixed per node run). */
@@ -29,6 +35,10 @@ export interface AgentCall {
   /** Set when the node runs again because its suspension was answered. */
   readonly resume: ResumeInput | undefined
   readonly child: ChildRun
+  /** Every node of the graph this node belongs to (the orchestrator chooses among them). */
+  readonly graphNodes: ReadonlyArray<NodeSpec>
+  /** Set when someone listens to the run as it happens: hands over a model's answer piece by piece. */
+  readonly emitToken: ((text: string) => Effect.Effect<void>) | undefined
 }
 
 /** Finished: the value (mapped onto Output_Field) and whether the success route is taken. */
@@ -36,6 +46,11 @@ export interface Done {
   readonly _tag: "Done"
   readonly value: unknown
   readonly success: boolean
+  /** State keys the agent keeps for itself besides its outputs (an LLM node's conversation memory). */
+  readonly extra?: JsonObject
+  /** Where to go next, chosen by the agent (the orchestrator), instead of the node's routing. */
+  readonly next?: ReadonlyArray<string>
+  readonly llm?: LlmRecord
 }
 
 /** Waiting for a person or system: the run suspends with this interrupt. */

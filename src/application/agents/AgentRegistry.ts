@@ -1,11 +1,14 @@
 import { Context, Effect, Layer } from "effect"
 import type { BuiltinAgentType } from "../../domain/AgentType.js"
+import { LanguageModels, LlmSettings } from "../../ports/LanguageModels.js"
 import { Terminal } from "../../ports/Terminal.js"
 import type { Agent } from "./Agent.js"
 import { branchingAgent } from "./BranchingAgent.js"
 import { graphAgent } from "./GraphAgent.js"
 import { humanAgent } from "./HumanAgent.js"
 import { inputAgent } from "./InputAgent.js"
+import { llmAgent } from "./LlmAgent.js"
+import { orchestratorAgent } from "./OrchestratorAgent.js"
 import { defaultAgent, echoAgent, failureAgent, successAgent } from "./SimpleAgents.js"
 import { summaryAgent } from "./SummaryAgent.js"
 import { suspendAgent } from "./SuspendAgent.js"
@@ -19,6 +22,8 @@ export const layer = Layer.effect(
   AgentRegistry,
   Effect.gen(function* () {
     const terminal = yield* Terminal
+    const models = yield* LanguageModels
+    const settings = yield* LlmSettings
     const agents: Agents = {
       default: defaultAgent,
       echo: echoAgent,
@@ -26,10 +31,15 @@ export const layer = Layer.effect(
       failure: failureAgent,
       branching: branchingAgent,
       input: inputAgent(terminal),
-      summary: summaryAgent,
+      summary: summaryAgent(models, settings),
       graph: graphAgent,
       suspend: suspendAgent,
-      human: humanAgent
+      human: humanAgent,
+      llm: llmAgent(models, settings, undefined),
+      openai: llmAgent(models, settings, "openai"),
+      anthropic: llmAgent(models, settings, "anthropic"),
+      google: llmAgent(models, settings, "google"),
+      orchestrator: orchestratorAgent(models, settings)
     }
     return agents
   })

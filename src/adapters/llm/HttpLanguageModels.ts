@@ -1,0 +1,153 @@
+import { FetchHttpClient, HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import * as Sse from "@effect/experimental/Sse"
+import { Clock, Duration, Effect, Layer, Random, Redacted, Stream } from "effect"
+import { PROVIDERS, type Provider } from "../../domain/Llm.js"
+import { type ChatReply, type ChatRequest, LanguageModels, LlmError, type LlmFailureReason, LlmSettings } from "../../ports/LanguageModels.js"
+import type { LlmConfig } from "../config/LlmConfig.js"
+import { anthropicMessages } from "./AnthropicMessages.js"
+import { circuitBreaker } from "./CircuitBreaker.js"
+import { geminiContent } from "./GeminiContent.js"
+import { openAiChat } from "./OpenAiChat.js"
+import { parseJson, type Protocol } from "./Protocol.js"
+import { redactor } from "./Redaction.js"
+
+const PROTOCOLS: Readonly<Record<Provider, Protocol>> = { openai: openAiChat, anthropic: anthropicMessages, google: geminiContent }
+
+const reasonFor = (status: number): LlmFailureReason =>
+  status === 401 || status === 403 ? "Unauthorized" : status === 429 ? "RateLimited" : status === 408 ? "Timeout" : status >= 500 ? "ServerError" : "BadRequest"
+
+/** Retry-After in seconds or as an HTTP date. */
+const retryAfter = (value: string | undefined, now: number): number | undefined => {
+  if (value === undefined || value.trim() === "") return undefined
+  const seconds = Number(value)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds)
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000)
+}
+
+/** A provider is usable with a key, or with a base URL of its own (local servers often need none). */
+export const isAvailable = (config: LlmConfig, provider: Provider) => config.providers[provider].apiKey !== undefined || config.providers[provider].customBaseUrl
+
+/** What agents read about models, from `llm:` and `routing:`. */
+export const settingsLayer = (config: LlmConfig) =>
+  Layer.succeed(LlmSettings, {
+    defaultProvider: config.defaultProvider,
+    fallbackProvider: config.fallbackProvider,
+    providers: Object.fromEntries(
+      PROVIDERS.map((p) => [p, { model: config.providers[p].model, temperature: config.providers[p].temperature, maxTokens: config.providers[p].maxTokens, available: isAvailable(config, p) }])
+    ) as LlmSettings["Type"]["providers"],
+    routing: config.routing
+  })
+
+/**
+ * Chat models over HTTP: one wire protocol per provider, each call with a timeout, retries with
+ * exponential backoff and full jitter (honouring Retry-After up to the longest delay allowed),
+ * and a circuit breaker per provider. Keys go only into request headers; every message is
+ * redacted before it leaves.
+ */
+export const make = (config: LlmConfig) =>
+  Effect.gen(function* () {
+    const client = yield* HttpClient.HttpClient
+    const breakers = Object.fromEntries(PROVIDERS.map((p) => [p, circuitBreaker(config.circuit.failureThreshold, config.circuit.resetMillis)])) as Record<Provider, ReturnType<typeof circuitBreaker>>
+    const redact = redactor(PROVIDERS.flatMap((p) => (config.providers[p].apiKey !== undefined ? [Redacted.value(config.providers[p].apiKey!)] : [])))
+
+    const attempt = (request: ChatRequest, protocol: Protocol, emitted: { value: boolean }) =>
+      Effect.gen(function* () {
+        const fail = (reason: LlmFailureReason, message: string, after?: number) =>
+          new LlmError({ provider: request.provider, model: request.model, reason, message: redact(message).slice(0, 500), ...(after !== undefined ? { retryAfterSeconds: after } : {}) })
+        const provider = config.providers[request.provider]
+        const key = provider.apiKey === undefined ? undefined : Redacted.value(provider.apiKey)
+        const stream = request.onToken !== undefined
+        const wire = protocol.request(provider, key, request, stream)
+        const response: HttpClientResponse.HttpClientResponse = yield* client
+          .execute(HttpClientRequest.post(wire.url).pipe(HttpClientRequest.setHeaders(wire.headers), HttpClientRequest.bodyUnsafeJson(wire.body)))
+          .pipe(Effect.mapError((e) => fail("Network", `could not reach ${provider.baseUrl}: ${e.cause instanceof Error ? e.cause.message : e.message}`)))
+        if (response.status >= 400) {
+          const body = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
+          const now = yield* Clock.currentTimeMillis
+          const said = protocol.errorMessage(parseJson(body)) ?? (body.slice(0, 200) || "no details")
+          return yield* fail(reasonFor(response.status), `HTTP ${response.status}: ${said}`, retryAfter(response.headers["retry-after"], now))
+        }
+        if (!stream) {
+          const body = yield* response.json.pipe(Effect.mapError(() => fail("BadResponse", "the answer was not JSON")))
+          const parsed = protocol.reply(body)
+          if (parsed === undefined) return yield* fail("BadResponse", "the answer had no message text")
+          return { text: parsed.text, provider: request.provider, model: request.model, usage: parsed.usage } satisfies ChatReply
+        }
+        let text = ""
+        let usage = { inputTokens: 0, outputTokens: 0 }
+        yield* response.stream.pipe(
+          Stream.decodeText(),
+          Stream.pipeThroughChannel(Sse.makeChannel()),
+          Stream.map((event) => protocol.piece(event.event === "message" ? "" : event.event, event.data)),
+          Stream.takeWhile((piece) => piece !== "done"),
+          Stream.mapError(() => fail("Network", "the answer stream broke off")),
+          Stream.runForEach((piece) =>
+            Effect.gen(function* () {
+              if (piece.error !== undefined) return yield* fail("ServerError", `error in the answer stream: ${piece.error}`)
+              if (piece.inputTokens !== undefined) usage = { ...usage, inputTokens: piece.inputTokens }
+              if (piece.outputTokens !== undefined) usage = { ...usage, outputTokens: piece.outputTokens }
+              if (piece.text !== undefined) {
+                text += piece.text
+                emitted.value = true
+                yield* request.onToken!(piece.text)
+              }
+            })
+          )
+        )
+        return { text, provider: request.provider, model: request.model, usage } satisfies ChatReply
+      }).pipe(
+        Effect.scoped,
+        Effect.timeoutFail({
+          duration: Duration.millis(config.timeoutMillis),
+          onTimeout: () => new LlmError({ provider: request.provider, model: request.model, reason: "Timeout", message: `no complete answer within ${config.timeoutMillis / 1000} s` })
+        })
+      )
+
+    const chat = (request: ChatRequest): Effect.Effect<ChatReply, LlmError> => {
+      const protocol = PROTOCOLS[request.provider]
+      const breaker = breakers[request.provider]
+      if (!isAvailable(config, request.provider))
+        return Effect.fail(
+          new LlmError({
+            provider: request.provider,
+            model: request.model,
+            reason: "NotConfigured",
+            message: `no API key for ${request.provider} (set llm.${request.provider}.api_key or ${request.provider === "openai" ? "OPENAI_API_KEY" : request.provider === "anthropic" ? "ANTHROPIC_API_KEY" : "GOOGLE_API_KEY"})`
+          })
+        )
+      const emitted = { value: false }
+      const loop = (n: number): Effect.Effect<ChatReply, LlmError> =>
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const wait = breaker.refuse(now)
+          if (wait !== undefined)
+            return yield* new LlmError({
+              provider: request.provider,
+              model: request.model,
+              reason: "CircuitOpen",
+              message: `${request.provider} failed ${config.circuit.failureThreshold} times in a row; calls resume in ${Math.ceil(wait / 1000)} s`
+            })
+          return yield* attempt(request, protocol, emitted).pipe(
+            Effect.tap(() => Effect.sync(() => breaker.succeeded())),
+            Effect.tapError((e) => Effect.sync(() => (e.retryable ? breaker.failed(now) : breaker.succeeded())))
+          )
+        }).pipe(
+          Effect.catchIf(
+            (e) => e.retryable && n < config.maxRetries && !emitted.value && (e.retryAfterSeconds === undefined || e.retryAfterSeconds * 1000 <= config.retryMaxMillis),
+            (e) =>
+              Effect.gen(function* () {
+                const ceiling = Math.min(config.retryMaxMillis, config.retryBaseMillis * 2 ** n)
+                const delay = e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : (yield* Random.next) * ceiling
+                yield* Effect.sleep(Duration.millis(delay))
+                return yield* loop(n + 1)
+              })
+          )
+        )
+      return loop(0)
+    }
+    return LanguageModels.of({ chat })
+  })
+
+/** The real models, over `fetch`. */
+export const layer = (config: LlmConfig) => Layer.effect(LanguageModels, make(config)).pipe(Layer.provide(FetchHttpClient.layer))
