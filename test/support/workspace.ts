@@ -7,6 +7,7 @@ import type { ThreadService } from "../../src/application/ThreadService.js"
 import { WorkflowService } from "../../src/application/WorkflowService.js"
 import * as AppLayer from "../../src/adapters/AppLayer.js"
 import { loadConfig } from "../../src/adapters/config/ConfigLoader.js"
+import type { LanguageModels } from "../../src/ports/LanguageModels.js"
 import * as TtyTerminal from "../../src/adapters/terminal/TtyTerminal.js"
 
 /** A temporary project folder holding the given files (paths relative to it). */
@@ -24,6 +25,8 @@ export interface AppOptions {
   /** Answers a person types at the terminal; without them nobody is there to ask. */
   readonly answers?: ReadonlyArray<string>
   readonly env?: Record<string, string>
+  /** Chat models to use instead of the configured providers (a scripted fake). */
+  readonly models?: Layer.Layer<LanguageModels>
 }
 
 /** The real application (real adapters, files in `dir`), configured the way the CLI does it. */
@@ -34,7 +37,8 @@ export const appLayer = (dir: string, options: AppOptions = {}) =>
         AppLayer.layer({
           config,
           cwd: dir,
-          terminal: options.answers === undefined ? TtyTerminal.layerNone : TtyTerminal.layerScripted(options.answers)
+          terminal: options.answers === undefined ? TtyTerminal.layerNone : TtyTerminal.layerScripted(options.answers),
+          ...(options.models !== undefined ? { models: options.models } : {})
         })
       ),
       Effect.orDie

@@ -35,13 +35,21 @@ export const renderResult = (result: RunResult): string => {
   }
   const state = Object.entries(result.outputs)
   lines.push("", "Final state", state.length === 0 ? "  (empty)" : table(["key", "value"], state.map(([k, v]) => [k, oneLine(v)])))
+  const models = summary.node_executions.some((e) => e.llm !== undefined)
   if (summary.node_executions.length > 0)
     lines.push(
       "",
       "Node timings",
       table(
-        ["node", "agent", "ok", "duration", "error"],
-        summary.node_executions.map((e) => [e.node, e.agent_type, e.success ? "✔" : "✘", ms(e.duration_ms), e.error === undefined ? "" : oneLine(e.error)])
+        ["node", "agent", "ok", "duration", ...(models ? ["model", "tokens in/out"] : []), "error"],
+        summary.node_executions.map((e) => [
+          e.node,
+          e.agent_type,
+          e.success ? "✔" : "✘",
+          ms(e.duration_ms),
+          ...(models ? (e.llm === undefined ? ["", ""] : [`${e.llm.provider}/${e.llm.model}`, `${e.llm.input_tokens}/${e.llm.output_tokens}`]) : []),
+          e.error === undefined ? "" : oneLine(e.error)
+        ])
       )
     )
   return `${lines.join("\n")}\n`

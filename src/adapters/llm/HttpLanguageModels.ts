@@ -129,7 +129,12 @@ export const make = (config: LlmConfig) =>
               message: `${request.provider} failed ${config.circuit.failureThreshold} times in a row; calls resume in ${Math.ceil(wait / 1000)} s`
             })
           return yield* attempt(request, protocol, emitted).pipe(
-            Effect.tap(() => Effect.sync(() => breaker.succeeded())),
+            Effect.tap((reply) =>
+              Effect.zipRight(
+                Effect.sync(() => breaker.succeeded()),
+                Effect.logDebug(`${request.provider}/${request.model} answered: ${reply.usage.inputTokens} tokens in, ${reply.usage.outputTokens} out`)
+              )
+            ),
             Effect.tapError((e) => Effect.sync(() => (e.retryable ? breaker.failed(now) : breaker.succeeded())))
           )
         }).pipe(
@@ -139,6 +144,7 @@ export const make = (config: LlmConfig) =>
               Effect.gen(function* () {
                 const ceiling = Math.min(config.retryMaxMillis, config.retryBaseMillis * 2 ** n)
                 const delay = e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : (yield* Random.next) * ceiling
+                yield* Effect.logWarning(`${request.provider}/${request.model}: ${e.reason}: ${e.message}; retry ${n + 1} of ${config.maxRetries} in ${Math.round(delay)} ms`)
                 yield* Effect.sleep(Duration.millis(delay))
                 return yield* loop(n + 1)
               })
@@ -149,5 +155,8 @@ export const make = (config: LlmConfig) =>
     return LanguageModels.of({ chat })
   })
 
+/** The HTTP client the adapters use: the platform's `fetch`. */
+export const httpClient = FetchHttpClient.layer
+
 /** The real models, over `fetch`. */
-export const layer = (config: LlmConfig) => Layer.effect(LanguageModels, make(config)).pipe(Layer.provide(FetchHttpClient.layer))
+export const layer = (config: LlmConfig) => Layer.effect(LanguageModels, make(config)).pipe(Layer.provide(httpClient))

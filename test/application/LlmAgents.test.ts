@@ -1,0 +1,167 @@
+import { describe, expect, it } from "vitest"
+import { failure, scripted } from "../../src/adapters/llm/ScriptedLanguageModels.js"
+import { run, workspace } from "../support/workspace.js"
+
+const HEADER = "GraphName,Node,AgentType,Success_Next,Failure_Next,Input_Fields,Output_Field,Prompt,Context,Description"
+const csv = (...rows: ReadonlyArray<string>) => [HEADER, ...rows, ""].join("\n")
+const KEYS = { OPENAI_API_KEY: "sk-test-openai-0001", ANTHROPIC_API_KEY: "sk-ant-test-0002", GOOGLE_API_KEY: "AIza-test-google-0003" }
+type Executions = ReadonlyArray<{ node: string; success: boolean; llm?: unknown; error?: string }>
+const executions = (result: { execution_summary: unknown }) => (result.execution_summary as { node_executions: Executions }).node_executions
+
+describe("llm agents", () => {
+  it("send the filled Prompt as the system message and the inputs as the user's turn, with Context over config", async () => {
+    const models = scripted(() => "Paris")
+    const dir = workspace({
+      "agentmap_config.yaml": "llm:\n  anthropic:\n    model: claude-from-config\n    temperature: 0.9\n    max_tokens: 300\n",
+      "q.csv": csv(
+        `G,Ask,claude,,,question|country,answer,You know the geography of {country}.,"{""temperature"": 0.1}",`,
+        `G,Again,gpt,,,question,second,,"{""model"": ""gpt-custom"", ""max_tokens"": 50}",`
+      ).replace("G,Ask,claude,,,", "G,Ask,claude,Again,,")
+    })
+    const result = await run(dir, { workflow: "q.csv", state: { question: "Capital?", country: "France" } }, { models: models.layer })
+    expect(result.outputs["answer"]).toBe("Paris")
+    expect(models.calls[0]).toMatchObject({
+      provider: "anthropic",
+      model: "claude-from-config",
+      system: "You know the geography of France.",
+      messages: [{ role: "user", content: "question: Capital?\ncountry: France" }],
+      temperature: 0.1,
+      maxTokens: 300
+    })
+    expect(models.calls[1]).toMatchObject({ provider: "openai", model: "gpt-custom", system: undefined, messages: [{ role: "user", content: "Capital?" }], maxTokens: 50 })
+    expect(executions(result).map((e) => e.llm)).toEqual([
+      { provider: "anthropic", model: "claude-from-config", input_tokens: 10, output_tokens: 1 },
+      { provider: "openai", model: "gpt-custom", input_tokens: 1, output_tokens: 1 }
+    ])
+  })
+
+  it("keep conversation memory under memory_key, at most max_memory_messages", async () => {
+    const models = scripted((_r, i) => `answer ${i + 1}`)
+    const dir = workspace({ "m.csv": csv(`G,Chat,llm,,,message|history,reply,Be kind.,"{""memory_key"": ""history"", ""max_memory_messages"": 3}",`) })
+    const first = await run(dir, { workflow: "m.csv", state: { message: "hi" } }, { models: models.layer })
+    expect(first.outputs["history"]).toEqual([
+      { role: "user", content: "hi" },
+      { role: "assistant", content: "answer 1" }
+    ])
+    const second = await run(dir, { workflow: "m.csv", state: { message: "again", history: first.outputs["history"] } }, { models: models.layer })
+    expect(models.calls[1]!.messages).toEqual([
+      { role: "user", content: "hi" },
+      { role: "assistant", content: "answer 1" },
+      { role: "user", content: "again" }
+    ])
+    expect(second.outputs["history"]).toEqual([
+      { role: "assistant", content: "answer 1" },
+      { role: "user", content: "again" },
+      { role: "assistant", content: "answer 2" }
+    ])
+  })
+
+  it("a call that finally fails sets the flag false, records the error and takes Failure_Next", async () => {
+    const models = scripted(() => failure("ServerError", "HTTP 500: boom"))
+    const dir = workspace({ "f.csv": csv("G,Ask,openai,Done,Handle,q,a,,,", "G,Handle,echo,,,error,handled,,,", "G,Done,echo,,,a,done,,,") })
+    const result = await run(dir, { workflow: "f.csv", state: { q: "x" } }, { models: models.layer })
+    expect(result.outputs["a"]).toBeUndefined()
+    expect(result.outputs["handled"]).toBe("node 'Ask': the model call failed: openai/gpt-4o-mini: ServerError: HTTP 500: boom")
+    expect(result.outputs["errors"]).toEqual([{ node: "Ask", type: "LlmError", message: result.outputs["handled"] }])
+    const [ask, handle] = executions(result)
+    expect(ask).toMatchObject({ node: "Ask", success: false, llm: { provider: "openai", model: "gpt-4o-mini", input_tokens: 0, output_tokens: 0 } })
+    expect(handle!.node).toBe("Handle")
+  })
+
+  it("falls back to the fallback provider when the first one fails", async () => {
+    const models = scripted((r) => (r.provider === "openai" ? failure("RateLimited") : "from claude"))
+    const dir = workspace({ "agentmap_config.yaml": "llm:\n  fallback_provider: anthropic\n", "f.csv": csv("G,Ask,openai,,,q,a,,,") })
+    const result = await run(dir, { workflow: "f.csv", state: { q: "x" } }, { models: models.layer })
+    expect(result.outputs["a"]).toBe("from claude")
+    expect(models.calls.map((c) => `${c.provider}/${c.model}`)).toEqual(["openai/gpt-4o-mini", "anthropic/claude-3-5-haiku-latest"])
+    expect(executions(result)[0]!.llm).toMatchObject({ provider: "anthropic", model: "claude-3-5-haiku-latest" })
+  })
+})
+
+describe("model routing", () => {
+  const routed = async (context: string, config = "", env: Record<string, string> = KEYS, state: Record<string, unknown> = { q: "Tell me something" }) => {
+    const models = scripted()
+    const dir = workspace({ "agentmap_config.yaml": config, "r.csv": csv(`G,R,llm,,,q,a,Answer: {q},"${context.replace(/"/g, '""')}",`) })
+    const result = await run(dir, { workflow: "r.csv", state }, { models: models.layer, env })
+    return { result, calls: models.calls.map((c) => `${c.provider}/${c.model}`) }
+  }
+
+  it("picks provider and model from the matrix by task type and complexity override", async () => {
+    expect((await routed(`{"routing_enabled": true, "task_type": "creative_writing", "complexity_override": "high", "provider_preference": ["anthropic"]}`)).calls).toEqual([
+      "anthropic/claude-3-5-sonnet-latest"
+    ])
+    expect((await routed(`{"routing_enabled": true, "complexity_override": "low", "provider_preference": ["google", "openai"]}`)).calls).toEqual(["google/gemini-1.5-flash"])
+  })
+
+  it("assesses complexity from the prompt and inputs when there is no override", async () => {
+    const config = "routing:\n  routing_matrix:\n    openai: { low: o-low, medium: o-med, high: o-high, critical: o-crit }\n  task_types:\n    triage: { provider_preference: [openai], default_complexity: low, complexity_keywords: { critical: [outage] } }\n  complexity_analysis:\n    prompt_length_thresholds: { low: 100, medium: 200, high: 400 }\n"
+    expect((await routed(`{"routing_enabled": true, "task_type": "triage"}`, config, KEYS, { q: "hello" })).calls).toEqual(["openai/o-low"])
+    expect((await routed(`{"routing_enabled": true, "task_type": "triage"}`, config, KEYS, { q: "x".repeat(120) })).calls).toEqual(["openai/o-high"])
+    expect((await routed(`{"routing_enabled": true, "task_type": "triage"}`, config, KEYS, { q: "a production outage" })).calls).toEqual(["openai/o-crit"])
+  })
+
+  it("skips providers without credentials and uses activities and the configured fallback", async () => {
+    const onlyGoogle = { GOOGLE_API_KEY: "AIza-test-google-0003" }
+    expect((await routed(`{"routing_enabled": true, "provider_preference": ["anthropic", "google"], "complexity_override": "medium"}`, "", onlyGoogle)).calls).toEqual([
+      "google/gemini-1.5-flash"
+    ])
+    const config = "routing:\n  activities:\n    triage:\n      primary: { provider: openai, model: tiny-1 }\n      fallbacks: [{ provider: google, model: g-2 }]\n"
+    expect((await routed(`{"routing_enabled": true, "activity": "triage"}`, config)).calls).toEqual(["openai/tiny-1"])
+  })
+
+  it("tries the next candidate when a routed model fails, and records the one that answered", async () => {
+    const models = scripted((r) => (r.provider === "anthropic" ? failure("ServerError") : "ok"))
+    const dir = workspace({ "r.csv": csv(`G,R,llm,,,q,a,,"{""routing_enabled"": true, ""complexity_override"": ""high"", ""provider_preference"": [""anthropic"", ""openai""]}",`) })
+    const result = await run(dir, { workflow: "r.csv", state: { q: "x" } }, { models: models.layer, env: KEYS })
+    expect(models.calls.map((c) => `${c.provider}/${c.model}`)).toEqual(["anthropic/claude-3-5-sonnet-latest", "openai/gpt-4o"])
+    expect(executions(result)[0]!.llm).toMatchObject({ provider: "openai", model: "gpt-4o" })
+  })
+})
+
+describe("summary with llm", () => {
+  it("asks the model to summarise the joined inputs, the Prompt as instructions", async () => {
+    const models = scripted(() => "short")
+    const dir = workspace({ "s.csv": csv(`G,S,summary,,,a|b,s,In one line about {a}:,"{""llm"": ""claude""}",`) })
+    const result = await run(dir, { workflow: "s.csv", state: { a: "cats", b: "dogs" } }, { models: models.layer })
+    expect(result.outputs["s"]).toBe("short")
+    expect(models.calls[0]).toMatchObject({ provider: "anthropic", system: "In one line about cats:", messages: [{ role: "user", content: "a: cats\n\nb: dogs" }] })
+  })
+})
+
+describe("orchestrator", () => {
+  const files = (context: string) => ({
+    "o.csv": [
+      "GraphName,Node,AgentType,Input_Fields,Output_Field,Success_Next,Failure_Next,Prompt,Context,Description",
+      `G,Router,orchestrator,request,selected,,,Route the request,"${context.replace(/"/g, '""')}",`,
+      "G,GetDrink,echo,request,result,,,,,Fetch a beverage such as coffee or tea",
+      "G,GetFood,echo,request,result,,,,,Prepare a meal or a snack",
+      ""
+    ].join("\n")
+  })
+
+  it("algorithm: matches the input against node names and descriptions and goes there", async () => {
+    const models = scripted()
+    const result = await run(workspace(files(`{"matching_strategy": "algorithm"}`)), { workflow: "o.csv", state: { request: "some coffee please" } }, { models: models.layer })
+    expect(result.outputs["selected"]).toBe("GetDrink")
+    expect(executions(result).map((e) => e.node)).toEqual(["Router", "GetDrink"])
+    expect(models.calls).toHaveLength(0)
+  })
+
+  it("llm: the model chooses among the nodes and their descriptions", async () => {
+    const models = scripted(() => "GetFood")
+    const result = await run(workspace(files(`{"matching_strategy": "llm"}`)), { workflow: "o.csv", state: { request: "I am hungry" } }, { models: models.layer })
+    expect(result.outputs["selected"]).toBe("GetFood")
+    expect(models.calls[0]!.system).toContain("- GetDrink: Fetch a beverage such as coffee or tea")
+    expect(executions(result)[0]!.llm).toMatchObject({ provider: "openai" })
+  })
+
+  it("tiered: keywords when confident, the model otherwise", async () => {
+    const models = scripted(() => "GetFood")
+    const confident = await run(workspace(files(`{"confidence_threshold": 0.5}`)), { workflow: "o.csv", state: { request: "coffee" } }, { models: models.layer })
+    expect(confident.outputs["selected"]).toBe("GetDrink")
+    expect(models.calls).toHaveLength(0)
+    const unsure = await run(workspace(files(`{"confidence_threshold": 0.5}`)), { workflow: "o.csv", state: { request: "I am starving, anything" } }, { models: models.layer })
+    expect(unsure.outputs["selected"]).toBe("GetFood")
+    expect(models.calls).toHaveLength(1)
+  })
+})
