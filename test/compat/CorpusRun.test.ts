@@ -1,6 +1,8 @@
 import * as path from "node:path"
-import { describe, expect, it } from "vitest"
-import { agentmap, json } from "../support/cli.js"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { agentmapAsync } from "../support/cli.js"
+import { type FakeLlm, startFakeLlm } from "../support/FakeLlmServer.js"
+import { llmEnv } from "../support/llm.js"
 import { workspace } from "../support/workspace.js"
 import { CORPUS, TABLE } from "./corpus.js"
 
@@ -8,17 +10,26 @@ const cases = Object.entries(TABLE).flatMap(([file, entry]) => entry.runs.map((r
 const cwd = workspace({})
 
 describe("compatibility corpus: agentmap run", () => {
-  it.each(cases)("$label runs as pinned", ({ file, run }) => {
+  // LLM agents answer from fake OpenAI, Anthropic and Gemini servers (deterministic replies)
+  let fake: FakeLlm
+  beforeAll(async () => {
+    fake = await startFakeLlm()
+  })
+  afterAll(() => fake.close())
+
+  it.each(cases)("$label runs as pinned", async ({ file, run }) => {
     const args = ["run", path.join(CORPUS, file), "--state", JSON.stringify(run.state), "--json", ...(run.graph ? ["--graph", run.graph] : [])]
-    const r = agentmap(args, { cwd })
+    const r = await agentmapAsync(args, { cwd, env: llmEnv(fake) })
     expect(r.stderr).not.toMatch(/\n\s+at /)
-    const doc = json(r)
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>
     expect(r.status).toBe(run.exit)
     if (run.status !== undefined) {
-      const summary = doc["execution_summary"] as { node_executions: Array<{ node: string }> }
+      const summary = doc["execution_summary"] as { node_executions: Array<{ node: string; llm?: { provider: string; model: string } }> }
       const { errors: _errors, last_action_success: _flag, ...outputs } = doc["outputs"] as Record<string, unknown>
       expect(doc["status"]).toBe(run.status)
       expect(summary.node_executions.map((e) => e.node)).toEqual(run.nodes)
+      const used = summary.node_executions.flatMap((e) => (e.llm === undefined ? [] : [[e.node, `${e.llm.provider}/${e.llm.model}`] as const]))
+      expect(Object.fromEntries(used)).toEqual(run.models ?? {})
       const interrupt = doc["interrupt"] as { node: string; type: string } | undefined
       expect(interrupt === undefined ? undefined : { node: interrupt.node, type: interrupt.type }).toEqual(run.interrupt)
       expect(outputs).toEqual(run.outputs)

@@ -11,6 +11,8 @@ export interface RunExpectation {
   readonly exit: number
   readonly status?: string
   readonly nodes?: ReadonlyArray<string>
+  /** The provider/model each LLM node used. */
+  readonly models?: Readonly<Record<string, string>>
   readonly interrupt?: { readonly node: string; readonly type: string }
   readonly outputs?: Record<string, unknown>
   readonly error?: string

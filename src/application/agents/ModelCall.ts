@@ -20,7 +20,7 @@ const truthy = (v: unknown) => v === true || (typeof v === "string" && ["true", 
  */
 export const candidatesFor = (settings: LlmSettings["Type"], context: JsonObject, ownProvider: Provider | undefined, text: string): ReadonlyArray<ModelChoice> => {
   const available = PROVIDERS.filter((p) => settings.providers[p].available)
-  const explicitProvider = providerNamed(context["provider"] ?? context["llm_provider"] ?? (typeof context["llm"] === "string" ? context["llm"] : undefined))
+  const explicitProvider = providerNamed(context["provider"] ?? context["llm_provider"] ?? context["llm_type"] ?? (typeof context["llm"] === "string" ? context["llm"] : undefined))
   const explicitModel = stringIn(context, "model", "llm_model", "model_override")
   if (truthy(context["routing_enabled"])) {
     const { candidates } = chooseModels(settings.routing, {

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type FakeLlm, startFakeLlm } from "../support/FakeLlmServer.js"
+import { llmEnv } from "../support/llm.js"
+import { type RunningServer, createKey, startServer } from "../support/server.js"
+import { readEvents } from "../support/sse.js"
+import { workspace } from "../support/workspace.js"
+
+describe("token events while a model answers", () => {
+  let fake: FakeLlm
+  let server: RunningServer
+  let key: string
+  beforeAll(async () => {
+    fake = await startFakeLlm()
+    const dir = workspace({
+      "workflows/chat.csv": [
+        "GraphName,Node,AgentType,Input_Fields,Output_Field,Edge,Prompt",
+        "C,Answer,claude,question,answer,Done,Answer briefly.",
+        "C,Done,echo,answer,final,,",
+        ""
+      ].join("\n")
+    })
+    key = createKey(dir, "streamer")
+    server = await startServer(dir, [], llmEnv(fake))
+  })
+  afterAll(async () => {
+    await server?.stop()
+    await fake?.close()
+  })
+
+  it("reach the HTTP client while the provider is still sending chunks", async () => {
+    const chunks = ["The ", "sky ", "is ", "blue ", "because ", "of ", "Rayleigh ", "scattering."]
+    const delay = 150
+    fake.script("anthropic", { text: chunks.join(""), chunks, chunkDelayMs: delay })
+    const response = await fetch(`${server.url}/execute/chat/stream`, {
+      method: "POST",
+      headers: { "x-api-key": key, "content-type": "application/json" },
+      body: JSON.stringify({ state: { question: "Why is the sky blue?" } })
+    })
+    const { frames } = await readEvents(response)
+    const events = frames.filter((f) => !f.comment)
+    const tokens = events.filter((f) => f.event === "token")
+    expect(tokens.map((t) => t.data)).toEqual(chunks.map((text) => ({ node: "Answer", text })))
+    expect(events.map((f) => f.event).filter((e) => e !== "token")).toEqual(["node", "node", "completed"])
+    expect(events.findIndex((f) => f.event === "node")).toBeGreaterThan(events.indexOf(tokens[tokens.length - 1]!))
+    // the provider needs (chunks - 1) × delay to send everything; the first token arrived well before that
+    const providerStarted = fake.requests[0]!.at
+    expect(tokens[0]!.at - providerStarted).toBeLessThan(((chunks.length - 1) * delay) / 2)
+    expect(tokens[tokens.length - 1]!.at - tokens[0]!.at).toBeGreaterThanOrEqual((chunks.length - 2) * delay)
+    expect(events[events.length - 1]!.data).toMatchObject({ status: "completed", outputs: { final: chunks.join("") } })
+    expect(fake.requests[0]!.stream).toBe(true)
+  })
+})
