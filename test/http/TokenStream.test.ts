@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type FakeLlm, startFakeLlm } from "../support/FakeLlmServer.js"
-import { llmEnv } from "../support/llm.js"
-import { type RunningServer, createKey, startServer } from "../support/server.js"
+import { TEST_KEYS, llmEnv } from "../support/llm.js"
+import { type RunningServer, call, createKey, startServer } from "../support/server.js"
 import { readEvents } from "../support/sse.js"
 import { workspace } from "../support/workspace.js"
 
@@ -9,6 +9,7 @@ describe("token events while a model answers", () => {
   let fake: FakeLlm
   let server: RunningServer
   let key: string
+  let admin: string
   beforeAll(async () => {
     fake = await startFakeLlm()
     const dir = workspace({
@@ -20,6 +21,7 @@ describe("token events while a model answers", () => {
       ].join("\n")
     })
     key = createKey(dir, "streamer")
+    admin = createKey(dir, "admin", "admin")
     server = await startServer(dir, [], llmEnv(fake))
   })
   afterAll(async () => {
@@ -48,5 +50,15 @@ describe("token events while a model answers", () => {
     expect(tokens[tokens.length - 1]!.at - tokens[0]!.at).toBeGreaterThanOrEqual((chunks.length - 2) * delay)
     expect(events[events.length - 1]!.data).toMatchObject({ status: "completed", outputs: { final: chunks.join("") } })
     expect(fake.requests[0]!.stream).toBe(true)
+  })
+
+  it("admin diagnose says which providers are configured, without their keys", async () => {
+    const r = await call(`${server.url}/admin/diagnose`, { key: admin })
+    expect(r.body["llm"]).toEqual({
+      openai: { configured: true, base_url: fake.openaiBaseUrl, model: "gpt-4o-mini" },
+      anthropic: { configured: true, base_url: fake.anthropicBaseUrl, model: "claude-3-5-haiku-latest" },
+      google: { configured: true, base_url: fake.googleBaseUrl, model: "gemini-1.5-flash" }
+    })
+    for (const k of Object.values(TEST_KEYS)) expect(r.text + server.stderr()).not.toContain(k)
   })
 })

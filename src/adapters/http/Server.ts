@@ -20,6 +20,10 @@ export const settingsLayer = (config: AppConfig, version: string) =>
       auth: { enabled: config.auth.enabled, jwt: config.auth.jwt.secret !== undefined ? "hs256" : config.auth.jwt.jwksUrl !== undefined ? "jwks" : "off" },
       persistence_backend: config.persistence.backend,
       execution: { durability: config.execution.durability, success_policy: config.execution.successPolicy._tag },
+      // which providers can be called, never their keys
+      llm: Object.fromEntries(
+        Object.entries(config.llm.providers).map(([name, p]) => [name, { configured: p.apiKey !== undefined || p.customBaseUrl, base_url: p.baseUrl, model: p.model }])
+      ),
       http: { max_body_bytes: config.http.maxBodyBytes, rate_limit: config.http.rateLimit, cors_origins: config.http.cors.allowOrigins }
     }
   })
