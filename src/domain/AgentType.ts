@@ -1,3 +1,4 @@
+import { PROVIDER_ALIASES } from "./Llm.js"
 /**
  * The closed set of built-in agent kinds. Adding one means adding it here, which makes the
  * agent registry (a mapped type over this union) fail to compile until it is registered.
@@ -23,13 +24,7 @@ export const BuiltinAgentTypes = [
 export type BuiltinAgentType = (typeof BuiltinAgentTypes)[number]
 
 /** Other spellings users write for a built-in kind (after lower-casing and dropping a trailing "Agent"). */
-const Aliases: Readonly<Record<string, BuiltinAgentType>> = {
-  subgraph: "graph",
-  gpt: "openai",
-  chatgpt: "openai",
-  claude: "anthropic",
-  gemini: "google"
-}
+const Aliases: Readonly<Record<string, BuiltinAgentType>> = { subgraph: "graph", ...PROVIDER_ALIASES }
 
 /**
  * Agent types are case-insensitive, empty means `default`, and a trailing `Agent` is ignored

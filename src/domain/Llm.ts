@@ -6,7 +6,7 @@ export const PROVIDERS = ["openai", "anthropic", "google"] as const
 export type Provider = (typeof PROVIDERS)[number]
 
 /** Other names authors use for a provider (agent types and Context values alike). */
-const PROVIDER_ALIASES: Readonly<Record<string, Provider>> = {
+export const PROVIDER_ALIASES: Readonly<Record<string, Provider>> = {
   openai: "openai",
   gpt: "openai",
   chatgpt: "openai",
