@@ -76,21 +76,32 @@ export const make = (config: LlmConfig) =>
         }
         let text = ""
         let usage = { inputTokens: 0, outputTokens: 0 }
+        let finished = false
+        // the push parser, not the channel: a stream of tokens is many small events
+        const events: Array<Sse.Event> = []
+        const parser = Sse.makeParser((e) => void (e._tag === "Event" && events.push(e)))
         yield* response.stream.pipe(
           Stream.decodeText(),
-          Stream.pipeThroughChannel(Sse.makeChannel()),
-          Stream.map((event) => protocol.piece(event.event === "message" ? "" : event.event, event.data)),
-          Stream.takeWhile((piece) => piece !== "done"),
           Stream.mapError(() => fail("Network", "the answer stream broke off")),
-          Stream.runForEach((piece) =>
+          Stream.runForEach((received) =>
             Effect.gen(function* () {
-              if (piece.error !== undefined) return yield* fail("ServerError", `error in the answer stream: ${piece.error}`)
-              if (piece.inputTokens !== undefined) usage = { ...usage, inputTokens: piece.inputTokens }
-              if (piece.outputTokens !== undefined) usage = { ...usage, outputTokens: piece.outputTokens }
-              if (piece.text !== undefined) {
-                text += piece.text
-                emitted.value = true
-                yield* request.onToken!(piece.text)
+              if (finished) return
+              const tooLarge = parser.feed(received)
+              if (tooLarge !== undefined) return yield* fail("BadResponse", tooLarge.message)
+              for (const event of events.splice(0)) {
+                const piece = protocol.piece(event.event === "message" ? "" : event.event, event.data)
+                if (piece === "done") {
+                  finished = true
+                  return
+                }
+                if (piece.error !== undefined) return yield* fail("ServerError", `error in the answer stream: ${piece.error}`)
+                if (piece.inputTokens !== undefined) usage = { ...usage, inputTokens: piece.inputTokens }
+                if (piece.outputTokens !== undefined) usage = { ...usage, outputTokens: piece.outputTokens }
+                if (piece.text !== undefined) {
+                  text += piece.text
+                  emitted.value = true
+                  yield* request.onToken!(piece.text)
+                }
               }
             })
           )
