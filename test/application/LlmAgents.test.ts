@@ -35,6 +35,17 @@ describe("llm agents", () => {
     ])
   })
 
+  it("take their system prompt from the prompt registry or a file, filled from the inputs", async () => {
+    const models = scripted(() => "ok")
+    const dir = workspace({
+      "prompts/registry.yaml": "analyst: 'You analyse {subject} data.'\n",
+      "prompts/critic.txt": "Criticise the analysis of {subject}.\n",
+      "p.csv": csv("G,A,llm,B,,subject|data,analysis,prompt:analyst,,", "G,B,claude,,,subject|analysis,critique,file:critic.txt,,")
+    })
+    await run(dir, { workflow: "p.csv", state: { subject: "sales", data: "1,2,3" } }, { models: models.layer })
+    expect(models.calls.map((c) => c.system)).toEqual(["You analyse sales data.", "Criticise the analysis of sales."])
+  })
+
   it("keep conversation memory under memory_key, at most max_memory_messages", async () => {
     const models = scripted((_r, i) => `answer ${i + 1}`)
     const dir = workspace({ "m.csv": csv(`G,Chat,llm,,,message|history,reply,Be kind.,"{""memory_key"": ""history"", ""max_memory_messages"": 3}",`) })
