@@ -73,6 +73,9 @@ export const executeNode = (prepared: PreparedNode, state: JsonObject, task: Nod
         success = finished.success
       }
     }
+    const strangers = failure === undefined ? (finished?.next ?? []).filter((n) => !prepared.graphNodes.some((g) => g.name === n)) : []
+    if (strangers.length > 0)
+      failure = new AgentFailure({ type: "RoutingError", message: `node '${spec.name}' chose ${strangers.map((n) => `'${n}'`).join(", ")}, which is not a node of this graph` })
     const llm = failure?.llm ?? finished?.llm
     if (failure !== undefined) {
       updates = { error: failure.message }

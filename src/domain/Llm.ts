@@ -39,6 +39,13 @@ export const memoryFrom = (value: unknown): ReadonlyArray<ChatMessage> =>
       })
     : []
 
+/** A conversation providers accept: no empty turns, and it starts with the user (trimming can leave an answer first). */
+export const conversationFrom = (messages: ReadonlyArray<ChatMessage>): ReadonlyArray<ChatMessage> => {
+  const kept = messages.filter((m) => m.content.trim() !== "")
+  const first = kept.findIndex((m) => m.role === "user")
+  return first < 0 ? [] : kept.slice(first)
+}
+
 /** The newest `max` messages (all when max is undefined). */
 export const lastMessages = (messages: ReadonlyArray<ChatMessage>, max: number | undefined) =>
   max === undefined || messages.length <= max ? messages : messages.slice(messages.length - max)

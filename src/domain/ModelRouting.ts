@@ -18,6 +18,8 @@ export interface ModelChoice {
 
 /** The `routing:` config section, decoded (defaults filled in). */
 export interface RoutingConfig {
+  /** `routing.enabled: false` turns routing off: `routing_enabled` nodes use their provider's model. */
+  readonly enabled: boolean
   readonly matrix: Partial<Record<Provider, Partial<Record<Complexity, string>>>>
   readonly taskTypes: Readonly<Record<string, TaskType>>
   /** Prompt + input length (characters) from which a request counts as medium, high, critical. */
@@ -75,8 +77,10 @@ export const assessComplexity = (config: RoutingConfig, request: RoutingRequest)
   const t = config.lengthThresholds
   let level: Complexity = length >= t.critical ? "critical" : length >= t.high ? "high" : length >= t.medium ? "medium" : "low"
   level = max(level, task.defaultComplexity)
-  const words = new Set(request.text.toLowerCase().match(/[a-z][a-z-]+/g) ?? [])
-  for (const c of COMPLEXITIES) if ((task.keywords[c] ?? []).some((k) => words.has(k.toLowerCase()))) level = max(level, c)
+  const text = ` ${(request.text.toLowerCase().match(/[a-z0-9][a-z0-9-]*/g) ?? []).join(" ")} `
+  // a keyword (or phrase) counts as whole words
+  const mentions = (k: string) => text.includes(` ${(k.toLowerCase().match(/[a-z0-9][a-z0-9-]*/g) ?? []).join(" ")} `)
+  for (const c of COMPLEXITIES) if ((task.keywords[c] ?? []).some(mentions)) level = max(level, c)
   return level
 }
 

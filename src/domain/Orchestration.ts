@@ -47,14 +47,19 @@ export const matchByKeywords = (input: string, options: ReadonlyArray<RouteOptio
   return { node: best.node, confidence: Math.round(coverage * (0.5 + 0.5 * margin) * 100) / 100 }
 }
 
-/** The option a model's answer names: the exact name, else the first option named anywhere in it. */
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+/**
+ * The option a model's answer names: the exact name, else the first option named as a whole word
+ * in it (a longer name wins over one it contains: `DrinkOrder` over `Drink`).
+ */
 export const optionNamed = (answer: string, options: ReadonlyArray<RouteOption>): string | undefined => {
   const cleaned = answer.trim().replace(/^["'`*\s]+|["'`*.\s]+$/g, "")
   const exact = options.find((o) => o.name.toLowerCase() === cleaned.toLowerCase())
   if (exact !== undefined) return exact.name
   const mentioned = options
-    .map((o) => ({ name: o.name, at: answer.toLowerCase().indexOf(o.name.toLowerCase()) }))
+    .map((o) => ({ name: o.name, at: answer.search(new RegExp(`(?<![A-Za-z0-9_])${escaped(o.name)}(?![A-Za-z0-9_])`, "i")) }))
     .filter((o) => o.at >= 0)
-    .sort((a, b) => a.at - b.at)
+    .sort((a, b) => a.at - b.at || b.name.length - a.name.length)
   return mentioned[0]?.name
 }

@@ -87,7 +87,17 @@ describe.each(PROVIDERS)("%s adapter against its wire protocol", (provider) => {
     if (provider === "anthropic") {
       expect(sent.path).toBe("/v1/messages")
       expect(sent.headers["anthropic-version"]).toBe("2023-06-01")
-      expect(sent.body).toMatchObject({ model: "anthropic-model-1", system: "You are terse.", max_tokens: 64, temperature: 0.3 })
+      expect(sent.body).toEqual({
+        model: "anthropic-model-1",
+        system: "You are terse.",
+        messages: [
+          { role: "user", content: "earlier question" },
+          { role: "assistant", content: "earlier answer" },
+          { role: "user", content: "What is the answer?" }
+        ],
+        max_tokens: 64,
+        temperature: 0.3
+      })
     }
     if (provider === "google") {
       expect(sent.path).toBe("/v1beta/models/google-model-1:generateContent")
@@ -131,7 +141,62 @@ describe.each(PROVIDERS)("%s adapter against its wire protocol", (provider) => {
   })
 })
 
+describe("broken answers", () => {
+  it.each(PROVIDERS)("%s: a stream that ends before the provider says it is complete is a failure, retried when nothing was streamed yet", async (provider) => {
+    fake.script(provider, { text: "cut short", chunks: [], cut: true }, { text: "whole answer" })
+    const pieces: Array<string> = []
+    const reply = await ok(models(), request(provider, { onToken: (t) => Effect.sync(() => void pieces.push(t)) }))
+    expect(reply.text).toBe("whole answer")
+    fake.script(provider, { text: "cut short", cut: true })
+    const e = await failed(models(), request(provider, { onToken: () => Effect.void }))
+    expect(e).toMatchObject({ reason: "Network", message: "the answer stream ended before the provider said it was complete" })
+    expect(fake.requests).toHaveLength(3)
+  })
+
+  it("a 200 carrying an error instead of an answer is a failure with the provider's message", async () => {
+    fake.script("openai", { status: 200, body: { error: { message: "quota exceeded for this project" } } })
+    expect(await failed(models(), request("openai"))).toMatchObject({ reason: "BadResponse", message: "the answer had no message text: quota exceeded for this project" })
+    fake.script("anthropic", { status: 200, body: { error: { message: "quota exceeded" } } })
+    expect(await failed(models(), request("anthropic", { onToken: () => Effect.void }))).toMatchObject({ reason: "BadResponse", message: "expected a stream of events, got: quota exceeded" })
+  })
+
+  it("redacts configured keys that do not look like keys, and credentials in a base URL", async () => {
+    const secret = "local-secret-xyz"
+    fake.script("openai", { status: 401, body: { error: { message: `key ${secret} is not valid` } } })
+    const m = models({ openai: { api_key: secret, base_url: fake.openaiBaseUrl } })
+    expect((await failed(m, request("openai"))).message).toBe("HTTP 401: key [REDACTED] is not valid")
+    const unreachable = models({ max_retries: 0, openai: { api_key: secret, base_url: "http://user:hunter2@127.0.0.1:9/v1?token=abc" } })
+    const e = await failed(unreachable, request("openai"))
+    expect(e.message).toMatch(/^could not reach http:\/\/127\.0\.0\.1:9\/v1: /)
+    expect(e.message).not.toMatch(/hunter2|token=abc/)
+  })
+})
+
 describe("resilience", () => {
+  it("opens the circuit when calls hang for the whole timeout, counting from when they gave up", async () => {
+    const m = models({ max_retries: 0, timeout_seconds: 0.3, circuit_breaker: { failure_threshold: 1, reset_seconds: 0.2 } })
+    fake.script("google", { hang: true })
+    expect(await failed(m, request("google"))).toMatchObject({ reason: "Timeout" })
+    expect(await failed(m, request("google"))).toMatchObject({ reason: "CircuitOpen" })
+    expect(fake.requests).toHaveLength(1)
+  })
+
+  it("a failed half-open trial opens the circuit again", async () => {
+    const m = models({ max_retries: 0, circuit_breaker: { failure_threshold: 1, reset_seconds: 0.2 } })
+    fake.script("openai", { status: 500 }, { status: 500 })
+    await failed(m, request("openai"))
+    await new Promise((r) => setTimeout(r, 250))
+    expect(await failed(m, request("openai"))).toMatchObject({ reason: "ServerError" })
+    expect(await failed(m, request("openai"))).toMatchObject({ reason: "CircuitOpen" })
+    expect(fake.requests).toHaveLength(2)
+  })
+
+  it("asks reasoning models for max_completion_tokens", async () => {
+    await ok(models(), request("openai", { model: "o3-mini" }))
+    expect(fake.requests[0]!.body).toMatchObject({ model: "o3-mini", max_completion_tokens: 64 })
+    expect(fake.requests[0]!.body).not.toHaveProperty("max_tokens")
+  })
+
   it("does not retry what a retry cannot fix (bad key, bad request)", async () => {
     fake.script("openai", { status: 401 })
     expect(await failed(models(), request("openai"))).toMatchObject({ reason: "Unauthorized" })

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest"
 import { failure, scripted } from "../../src/adapters/llm/ScriptedLanguageModels.js"
-import { run, workspace } from "../support/workspace.js"
+import { Effect, Layer } from "effect"
+import { LanguageModels, LlmError } from "../../src/ports/LanguageModels.js"
+import { run, withApp, workspace } from "../support/workspace.js"
 
 const HEADER = "GraphName,Node,AgentType,Success_Next,Failure_Next,Input_Fields,Output_Field,Prompt,Context,Description"
 const csv = (...rows: ReadonlyArray<string>) => [HEADER, ...rows, ""].join("\n")
@@ -60,11 +62,52 @@ describe("llm agents", () => {
       { role: "assistant", content: "answer 1" },
       { role: "user", content: "again" }
     ])
+    // three messages would start with an answer, which providers refuse: the memory starts at a question
     expect(second.outputs["history"]).toEqual([
-      { role: "assistant", content: "answer 1" },
       { role: "user", content: "again" },
       { role: "assistant", content: "answer 2" }
     ])
+  })
+
+  it("read and write memory through a mapped input, skipping empty and malformed entries", async () => {
+    const models = scripted(() => "noted")
+    const dir = workspace({ "m.csv": csv("G,Chat,llm,,,message|chat_log:memory,reply,,,") })
+    const log = [{ role: "assistant", content: "stale answer" }, { role: "user", content: "" }, "junk", { role: "user", content: "hi" }, { role: "assistant", content: "hello" }]
+    const result = await run(dir, { workflow: "m.csv", state: { message: "remember me", chat_log: log } }, { models: models.layer })
+    expect(models.calls[0]!.messages).toEqual([
+      { role: "user", content: "hi" },
+      { role: "assistant", content: "hello" },
+      { role: "user", content: "remember me" }
+    ])
+    expect(result.outputs["chat_log"]).toEqual([...(models.calls[0]!.messages as Array<unknown>), { role: "assistant", content: "noted" }])
+    expect(result.outputs["memory"]).toBeUndefined()
+  })
+
+  it("a node with nothing to ask fails without calling a model", async () => {
+    const models = scripted()
+    const dir = workspace({ "e.csv": csv("G,Ask,llm,,Handle,q,a,,,", "G,Handle,echo,,,error,why,,,") })
+    const result = await run(dir, { workflow: "e.csv", state: {} }, { models: models.layer })
+    expect(result.outputs["why"]).toBe("node 'Ask' has nothing to ask: no Prompt and no input values")
+    expect(models.calls).toHaveLength(0)
+  })
+
+  it("does not fall back to another model once part of an answer has been streamed", async () => {
+    const calls: Array<string> = []
+    const halfway = Layer.succeed(LanguageModels, {
+      chat: (r) =>
+        Effect.gen(function* () {
+          calls.push(r.provider)
+          yield* r.onToken?.("The answer is ") ?? Effect.void
+          return yield* new LlmError({ provider: r.provider, model: r.model, reason: "Network", message: "connection reset" })
+        })
+    })
+    const dir = workspace({ "agentmap_config.yaml": "llm:\n  fallback_provider: anthropic\n", "p.csv": csv("G,Ask,openai,,,q,a,,,") })
+    const tokens: Array<string> = []
+    const outcome = await withApp(dir, (s) => s.execute({ workflow: "p.csv", state: { q: "x" } }, { tokens: (t) => Effect.sync(() => void tokens.push(t.text)) }), { models: halfway })
+    if (outcome._tag === "Left") throw new Error(String(outcome.left))
+    expect(calls).toEqual(["openai"])
+    expect(tokens).toEqual(["The answer is "])
+    expect(outcome.right.result.outputs["error"]).toBe("node 'Ask': the model call failed: openai/gpt-4o-mini: Network: connection reset")
   })
 
   it("a call that finally fails sets the flag false, records the error and takes Failure_Next", async () => {
@@ -104,6 +147,10 @@ describe("model routing", () => {
     expect((await routed(`{"routing_enabled": true, "complexity_override": "low", "provider_preference": ["google", "openai"]}`)).calls).toEqual(["google/gemini-1.5-flash"])
   })
 
+  it("routing.enabled: false sends routed nodes to their provider's configured model", async () => {
+    expect((await routed(`{"routing_enabled": true, "complexity_override": "critical"}`, "routing:\n  enabled: false\n")).calls).toEqual(["openai/gpt-4o-mini"])
+  })
+
   it("assesses complexity from the prompt and inputs when there is no override", async () => {
     const config = "routing:\n  routing_matrix:\n    openai: { low: o-low, medium: o-med, high: o-high, critical: o-crit }\n  task_types:\n    triage: { provider_preference: [openai], default_complexity: low, complexity_keywords: { critical: [outage] } }\n  complexity_analysis:\n    prompt_length_thresholds: { low: 100, medium: 200, high: 400 }\n"
     expect((await routed(`{"routing_enabled": true, "task_type": "triage"}`, config, KEYS, { q: "hello" })).calls).toEqual(["openai/o-low"])
@@ -135,6 +182,8 @@ describe("summary with llm", () => {
     const dir = workspace({ "s.csv": csv(`G,S,summary,,,a|b,s,In one line about {a}:,"{""llm"": ""claude""}",`) })
     const result = await run(dir, { workflow: "s.csv", state: { a: "cats", b: "dogs" } }, { models: models.layer })
     expect(result.outputs["s"]).toBe("short")
+    const off = await run(workspace({ "s.csv": csv(`G,S,summary,,,a|b,s,,"{""llm"": ""no""}",`) }), { workflow: "s.csv", state: { a: "cats", b: "dogs" } }, { models: models.layer })
+    expect(off.outputs["s"]).toBe("a: cats\n\nb: dogs")
     expect(models.calls[0]).toMatchObject({ provider: "anthropic", system: "In one line about cats:", messages: [{ role: "user", content: "a: cats\n\nb: dogs" }] })
   })
 })
@@ -164,6 +213,28 @@ describe("orchestrator", () => {
     expect(result.outputs["selected"]).toBe("GetFood")
     expect(models.calls[0]!.system).toContain("- GetDrink: Fetch a beverage such as coffee or tea")
     expect(executions(result)[0]!.llm).toMatchObject({ provider: "openai" })
+  })
+
+  it("refuses a default_target that is not another node of the graph: the node fails and Failure_Next runs", async () => {
+    const dir = workspace({
+      "o.csv": [
+        "GraphName,Node,AgentType,Input_Fields,Output_Field,Success_Next,Failure_Next,Prompt,Context,Description",
+        `G,Router,orchestrator,request,selected,,Oops,,"{""matching_strategy"": ""algorithm"", ""default_target"": ""Nowhere""}",`,
+        "G,GetDrink,echo,request,result,,,,,Fetch a beverage",
+        "G,Oops,echo,error,why,,,,,",
+        ""
+      ].join("\n")
+    })
+    const result = await run(dir, { workflow: "o.csv", state: { request: "nothing matches this" } }, { models: scripted().layer })
+    expect(result.outputs["why"]).toBe("orchestrator 'Router': default_target 'Nowhere' is not another node of this graph")
+    expect(executions(result).map((e) => e.node)).toEqual(["Router", "Oops"])
+  })
+
+  it("tiered: a model that cannot answer leaves the keywords' best guess", async () => {
+    const models = scripted(() => failure("ServerError"))
+    const result = await run(workspace(files(`{"confidence_threshold": 0.99}`)), { workflow: "o.csv", state: { request: "coffee and a meal" } }, { models: models.layer })
+    expect(result.outputs["selected"]).toBe("GetDrink")
+    expect(executions(result)[0]).toMatchObject({ success: true, llm: { provider: "openai" } })
   })
 
   it("tiered: keywords when confident, the model otherwise", async () => {

@@ -4,6 +4,7 @@ import { DEFAULT_MATRIX, DEFAULT_TASK_TYPES, type RoutingConfig, type RoutingReq
 import { matchByKeywords, optionNamed } from "../../src/domain/Orchestration.js"
 
 const config: RoutingConfig = {
+  enabled: true,
   matrix: DEFAULT_MATRIX,
   taskTypes: DEFAULT_TASK_TYPES,
   lengthThresholds: { medium: 50, high: 100, critical: 200 },
@@ -31,6 +32,9 @@ describe("model routing", () => {
     expect(assessComplexity(config, request({ text: "x".repeat(120) }))).toBe("high")
     expect(assessComplexity(config, request({ text: "I want a refund" }))).toBe("medium")
     expect(assessComplexity(config, request({ text: "I will escalate to legal" }))).toBe("high")
+    const phrases: RoutingConfig = { ...config, taskTypes: { t: { providerPreference: ["openai"], defaultComplexity: "low", keywords: { critical: ["data breach"] } } } }
+    expect(assessComplexity(phrases, request({ taskType: "t", text: "We had a data breach!" }))).toBe("critical")
+    expect(assessComplexity(phrases, request({ taskType: "t", text: "data about a breach" }))).toBe("low")
     expect(assessComplexity(config, request({ text: "x".repeat(500), complexityOverride: "low" }))).toBe("low")
   })
 
@@ -71,6 +75,9 @@ describe("orchestration matching", () => {
     expect(optionNamed(" getfood. ", options)).toBe("GetFood")
     expect(optionNamed("I would pick GetDrink here", options)).toBe("GetDrink")
     expect(optionNamed("no idea", options)).toBeUndefined()
+    const overlapping = [{ name: "End", description: "" }, { name: "Drink", description: "" }, { name: "DrinkOrder", description: "" }, { name: "GetFood", description: "" }]
+    expect(optionNamed("I recommend GetFood", overlapping)).toBe("GetFood")
+    expect(optionNamed("go with DrinkOrder", overlapping)).toBe("DrinkOrder")
   })
   it("agent type aliases name the provider agents", () => {
     expect(["gpt", "ChatGPT", "ClaudeAgent", "gemini", "LLMAgent"].map(normalizeAgentType)).toEqual(["openai", "openai", "anthropic", "google", "llm"])

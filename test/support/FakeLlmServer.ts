@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from "node:net"
 /** A fake OpenAI / Anthropic / Gemini HTTP server speaking the real wire formats (JSON and SSE). */
 export type Provider = "openai" | "anthropic" | "google"
 export type Scripted =
-  | { readonly text: string; readonly inputTokens?: number; readonly outputTokens?: number; readonly chunkDelayMs?: number; readonly chunks?: ReadonlyArray<string> }
+  | { readonly text: string; readonly inputTokens?: number; readonly outputTokens?: number; readonly chunkDelayMs?: number; readonly chunks?: ReadonlyArray<string>; readonly cut?: boolean }
   | { readonly status: number; readonly retryAfter?: string; readonly body?: unknown }
   | { readonly hang: true }
 export interface RecordedRequest {
@@ -132,7 +132,7 @@ const reply = async (req: RecordedRequest, res: ServerResponse, r: Extract<Scrip
   for (const [i, piece] of pieces.entries()) {
     if (i > 0 && delayMs > 0) await sleep(delayMs)
     if (res.destroyed) return // the client went away
-    const last = i === pieces.length - 1
+    const last = i === pieces.length - 1 && r.cut !== true
     if (req.provider === "openai") openai([{ index: 0, delta: i === 0 ? { role: "assistant", content: piece } : { content: piece }, finish_reason: null }])
     else if (req.provider === "anthropic") anthropic("content_block_delta", { index: 0, delta: { type: "text_delta", text: piece } })
     else
@@ -143,6 +143,11 @@ const reply = async (req: RecordedRequest, res: ServerResponse, r: Extract<Scrip
           : { promptTokenCount: input, totalTokenCount: input },
         modelVersion: model
       })
+  }
+  if (r.cut === true) {
+    // the connection ends mid-answer: no end-of-answer events
+    res.end()
+    return
   }
   if (req.provider === "openai") {
     openai([{ index: 0, delta: {}, finish_reason: "stop" }])

@@ -108,6 +108,7 @@ export const decodeRouting = (raw: unknown, file: string, diagnostics: Array<Dia
   const fallbackProvider = providerNamed(fallback["default_provider"])
   const fallbackModel = text(fallback, "default_model") ?? (fallbackProvider !== undefined ? DEFAULT_MATRIX[fallbackProvider]?.low : undefined)
   return {
+    enabled: isJsonObject(raw) ? raw["enabled"] !== false : true,
     matrix,
     taskTypes,
     lengthThresholds: { medium: num(thresholds, "low") ?? 500, high: num(thresholds, "medium") ?? 2000, critical: num(thresholds, "high") ?? 8000 },

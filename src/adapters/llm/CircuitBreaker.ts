@@ -8,6 +8,8 @@ export interface CircuitBreaker {
   readonly refuse: (now: number) => number | undefined
   readonly succeeded: () => void
   readonly failed: (now: number) => void
+  /** A call ended without an outcome (interrupted): a trial it held is given back. */
+  readonly released: () => void
 }
 
 export const circuitBreaker = (threshold: number, resetMillis: number): CircuitBreaker => {
@@ -29,6 +31,9 @@ export const circuitBreaker = (threshold: number, resetMillis: number): CircuitB
     failed: (now) => {
       failures += 1
       if (trialInFlight || failures >= threshold) openUntil = now + resetMillis
+      trialInFlight = false
+    },
+    released: () => {
       trialInFlight = false
     }
   }

@@ -34,7 +34,9 @@ export const geminiContent: Protocol = {
     if (asRecord(chunk)["error"] !== undefined) return { error: nestedErrorMessage(chunk) ?? "error in stream" }
     const usage = asRecord(asRecord(chunk)["usageMetadata"])
     const text = textOf(chunk)
+    const finish = asRecord(asArray(asRecord(chunk)["candidates"])[0])["finishReason"]
     return {
+      ...(typeof finish === "string" && finish !== "" ? { last: true } : {}),
       ...(text !== undefined && text !== "" ? { text } : {}),
       ...(count(usage["promptTokenCount"]) !== undefined ? { inputTokens: count(usage["promptTokenCount"])! } : {}),
       ...(count(usage["candidatesTokenCount"]) !== undefined ? { outputTokens: count(usage["candidatesTokenCount"])! } : {})

@@ -11,6 +11,16 @@ import { openAiChat } from "./OpenAiChat.js"
 import { parseJson, type Protocol } from "./Protocol.js"
 import { redactor } from "./Redaction.js"
 
+/** A base URL as it may be shown: no user info, no query (either could hold a credential). */
+const shownUrl = (url: string) => {
+  try {
+    const u = new URL(url)
+    return `${u.protocol}//${u.host}${u.pathname}`.replace(/\/+$/, "")
+  } catch {
+    return "(the configured base_url)"
+  }
+}
+
 const PROTOCOLS: Readonly<Record<Provider, Protocol>> = { openai: openAiChat, anthropic: anthropicMessages, google: geminiContent }
 
 const reasonFor = (status: number): LlmFailureReason =>
@@ -51,28 +61,45 @@ export const make = (config: LlmConfig) =>
     const breakers = Object.fromEntries(PROVIDERS.map((p) => [p, circuitBreaker(config.circuit.failureThreshold, config.circuit.resetMillis)])) as Record<Provider, ReturnType<typeof circuitBreaker>>
     const redact = redactor(PROVIDERS.flatMap((p) => (config.providers[p].apiKey !== undefined ? [Redacted.value(config.providers[p].apiKey!)] : [])))
 
-    const attempt = (request: ChatRequest, protocol: Protocol, emitted: { value: boolean }) =>
-      Effect.gen(function* () {
-        const fail = (reason: LlmFailureReason, message: string, after?: number) =>
-          new LlmError({ provider: request.provider, model: request.model, reason, message: redact(message).slice(0, 500), ...(after !== undefined ? { retryAfterSeconds: after } : {}) })
-        const provider = config.providers[request.provider]
-        const key = provider.apiKey === undefined ? undefined : Redacted.value(provider.apiKey)
-        const stream = request.onToken !== undefined
-        const wire = protocol.request(provider, key, request, stream)
-        const response: HttpClientResponse.HttpClientResponse = yield* client
-          .execute(HttpClientRequest.post(wire.url).pipe(HttpClientRequest.setHeaders(wire.headers), HttpClientRequest.bodyUnsafeJson(wire.body)))
-          .pipe(Effect.mapError((e) => fail("Network", `could not reach ${provider.baseUrl}: ${e.cause instanceof Error ? e.cause.message : e.message}`)))
-        if (response.status >= 400) {
+    const attempt = (request: ChatRequest, protocol: Protocol, emitted: { value: boolean }) => {
+      const fail = (reason: LlmFailureReason, message: string, after?: number) =>
+        new LlmError({ provider: request.provider, model: request.model, reason, message: redact(message).slice(0, 500), ...(after !== undefined ? { retryAfterSeconds: after } : {}) })
+      const timedOut = (what: string) => fail("Timeout", `${what} within ${config.timeoutMillis / 1000} s`)
+      const provider = config.providers[request.provider]
+      const key = provider.apiKey === undefined ? undefined : Redacted.value(provider.apiKey)
+      const stream = request.onToken !== undefined
+      const wire = protocol.request(provider, key, request, stream)
+      const answered = client
+        .execute(HttpClientRequest.post(wire.url).pipe(HttpClientRequest.setHeaders(wire.headers), HttpClientRequest.bodyUnsafeJson(wire.body)))
+        .pipe(
+          Effect.mapError((e) => {
+            const cause = e.cause instanceof Error ? e.cause.message : e.message
+            return fail("Network", `could not reach ${shownUrl(provider.baseUrl)}: ${cause.split(wire.url).join(shownUrl(wire.url)).split(provider.baseUrl).join(shownUrl(provider.baseUrl))}`)
+          })
+        )
+      const refused = (response: HttpClientResponse.HttpClientResponse) =>
+        Effect.gen(function* () {
           const body = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
           const now = yield* Clock.currentTimeMillis
           const said = protocol.errorMessage(parseJson(body)) ?? (body.slice(0, 200) || "no details")
           return yield* fail(reasonFor(response.status), `HTTP ${response.status}: ${said}`, retryAfter(response.headers["retry-after"], now))
-        }
-        if (!stream) {
+        })
+      if (!stream)
+        return Effect.gen(function* () {
+          const response = yield* answered
+          if (response.status >= 400) return yield* refused(response)
           const body = yield* response.json.pipe(Effect.mapError(() => fail("BadResponse", "the answer was not JSON")))
           const parsed = protocol.reply(body)
-          if (parsed === undefined) return yield* fail("BadResponse", "the answer had no message text")
+          if (parsed === undefined) return yield* fail("BadResponse", `the answer had no message text${protocol.errorMessage(body) !== undefined ? `: ${protocol.errorMessage(body)}` : ""}`)
           return { text: parsed.text, provider: request.provider, model: request.model, usage: parsed.usage } satisfies ChatReply
+        }).pipe(Effect.scoped, Effect.timeoutFail({ duration: Duration.millis(config.timeoutMillis), onTimeout: () => timedOut("no complete answer") }))
+      // streamed: the timeout bounds the wait for the answer to start and each silence in it, not a long answer
+      return Effect.gen(function* () {
+        const response = yield* answered.pipe(Effect.timeoutFail({ duration: Duration.millis(config.timeoutMillis), onTimeout: () => timedOut("no answer") }))
+        if (response.status >= 400) return yield* refused(response)
+        if (!(response.headers["content-type"] ?? "").includes("text/event-stream")) {
+          const body = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
+          return yield* fail("BadResponse", `expected a stream of events, got: ${protocol.errorMessage(parseJson(body)) ?? (body.slice(0, 200) || "an empty answer")}`)
         }
         let text = ""
         let usage = { inputTokens: 0, outputTokens: 0 }
@@ -83,12 +110,13 @@ export const make = (config: LlmConfig) =>
         yield* response.stream.pipe(
           Stream.decodeText(),
           Stream.mapError(() => fail("Network", "the answer stream broke off")),
+          Stream.timeoutFail(() => timedOut("the answer stream went silent"), Duration.millis(config.timeoutMillis)),
           Stream.runForEach((received) =>
             Effect.gen(function* () {
-              if (finished) return
               const tooLarge = parser.feed(received)
               if (tooLarge !== undefined) return yield* fail("BadResponse", tooLarge.message)
               for (const event of events.splice(0)) {
+                if (finished) return
                 const piece = protocol.piece(event.event === "message" ? "" : event.event, event.data)
                 if (piece === "done") {
                   finished = true
@@ -97,23 +125,20 @@ export const make = (config: LlmConfig) =>
                 if (piece.error !== undefined) return yield* fail("ServerError", `error in the answer stream: ${piece.error}`)
                 if (piece.inputTokens !== undefined) usage = { ...usage, inputTokens: piece.inputTokens }
                 if (piece.outputTokens !== undefined) usage = { ...usage, outputTokens: piece.outputTokens }
-                if (piece.text !== undefined) {
+                if (piece.text !== undefined && piece.text !== "") {
                   text += piece.text
                   emitted.value = true
                   yield* request.onToken!(piece.text)
                 }
+                if (piece.last === true) finished = true
               }
             })
           )
         )
+        if (!finished) return yield* fail("Network", "the answer stream ended before the provider said it was complete")
         return { text, provider: request.provider, model: request.model, usage } satisfies ChatReply
-      }).pipe(
-        Effect.scoped,
-        Effect.timeoutFail({
-          duration: Duration.millis(config.timeoutMillis),
-          onTimeout: () => new LlmError({ provider: request.provider, model: request.model, reason: "Timeout", message: `no complete answer within ${config.timeoutMillis / 1000} s` })
-        })
-      )
+      }).pipe(Effect.scoped)
+    }
 
     const chat = (request: ChatRequest): Effect.Effect<ChatReply, LlmError> => {
       const protocol = PROTOCOLS[request.provider]
@@ -146,7 +171,9 @@ export const make = (config: LlmConfig) =>
                 Effect.logDebug(`${request.provider}/${request.model} answered: ${reply.usage.inputTokens} tokens in, ${reply.usage.outputTokens} out`)
               )
             ),
-            Effect.tapError((e) => Effect.sync(() => (e.retryable ? breaker.failed(now) : breaker.succeeded())))
+            // the clock after the attempt: a call that hung for the whole timeout opens the circuit from now
+            Effect.tapError((e) => Effect.map(Clock.currentTimeMillis, (after) => (e.retryable ? breaker.failed(after) : breaker.succeeded()))),
+            Effect.onInterrupt(() => Effect.sync(() => breaker.released()))
           )
         }).pipe(
           Effect.catchIf(

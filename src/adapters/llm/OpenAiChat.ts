@@ -9,7 +9,8 @@ export const openAiChat: Protocol = {
       model: request.model,
       messages: [...(request.system !== undefined && request.system !== "" ? [{ role: "system", content: request.system }] : []), ...request.messages],
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-      ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+      // reasoning models (o1, o3, o4, gpt-5) take max_completion_tokens and refuse max_tokens
+      ...(request.maxTokens !== undefined ? { [/^(o\d|gpt-5)/.test(request.model) ? "max_completion_tokens" : "max_tokens"]: request.maxTokens } : {}),
       ...(stream ? { stream: true, stream_options: { include_usage: true } } : {})
     }
   }),

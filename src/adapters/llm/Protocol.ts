@@ -16,6 +16,8 @@ export interface StreamPiece {
   readonly outputTokens?: number
   /** The provider reported an error inside the stream. */
   readonly error?: string
+  /** The answer is complete after this piece (for formats without a separate end event). */
+  readonly last?: boolean
 }
 
 /** A provider's wire format: how to ask, and how to read the answer whole or streamed. */

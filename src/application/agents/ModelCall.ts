@@ -22,7 +22,7 @@ export const candidatesFor = (settings: LlmSettings["Type"], context: JsonObject
   const available = PROVIDERS.filter((p) => settings.providers[p].available)
   const explicitProvider = providerNamed(context["provider"] ?? context["llm_provider"] ?? context["llm_type"] ?? (typeof context["llm"] === "string" ? context["llm"] : undefined))
   const explicitModel = stringIn(context, "model", "llm_model", "model_override")
-  if (truthy(context["routing_enabled"])) {
+  if (settings.routing.enabled && truthy(context["routing_enabled"])) {
     const { candidates } = chooseModels(settings.routing, {
       taskType: stringIn(context, "task_type"),
       complexityOverride: complexityAt(context["complexity_override"] ?? context["complexity"]),
@@ -70,6 +70,9 @@ export const askModel = (
   const context = call.node.context
   const text = [conversation.system ?? "", ...conversation.messages.map((m) => m.content)].join("\n")
   const candidates = candidatesFor(settings, context, ownProvider, text)
+  // once part of an answer has gone to listeners, another model's answer would be glued onto it
+  const streamed = { value: false }
+  const onToken = call.emitToken === undefined ? undefined : (piece: string) => Effect.zipRight(Effect.sync(() => (streamed.value = true)), call.emitToken!(piece))
   const attempt = (i: number, failures: ReadonlyArray<LlmError>): Effect.Effect<{ readonly reply: ChatReply; readonly llm: LlmRecord }, AgentFailure> => {
     const choice = candidates[i]
     if (choice === undefined) {
@@ -94,13 +97,13 @@ export const askModel = (
         messages: conversation.messages,
         temperature: numberIn(context, "temperature") ?? defaults.temperature,
         maxTokens: numberIn(context, "max_tokens", "maxTokens") ?? defaults.maxTokens,
-        onToken: call.emitToken
+        onToken
       })
       .pipe(
         Effect.map((reply) => ({ reply, llm: record(reply, reply.usage) })),
         Effect.catchIf(
           (e): e is LlmError => e instanceof LlmError,
-          (e) => attempt(i + 1, [...failures, e])
+          (e) => attempt(streamed.value ? candidates.length : i + 1, [...failures, e])
         )
       )
   }

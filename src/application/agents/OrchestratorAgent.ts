@@ -35,7 +35,7 @@ export const orchestratorAgent =
       let llm: LlmRecord | undefined
       if (chosen === undefined && strategy !== "algorithm" && options.length > 0) {
         const instructions = call.prompt.trim() === "" ? "" : `${call.prompt.trim()}\n\n`
-        const asked = yield* askModel(
+        const asking = askModel(
           models,
           settings,
           call,
@@ -45,10 +45,19 @@ export const orchestratorAgent =
           },
           undefined
         )
+        // tiered: a model that cannot answer leaves the keywords' best guess (or the default target)
+        const asked = strategy === "llm" ? yield* asking : yield* Effect.either(asking).pipe(Effect.map((e) => (e._tag === "Right" ? e.right : { reply: undefined, llm: e.left.llm })))
         llm = asked.llm
-        chosen = optionNamed(asked.reply.text, options) ?? (byKeywords?.node)
+        chosen = (asked.reply === undefined ? undefined : optionNamed(asked.reply.text, options)) ?? byKeywords?.node
       }
-      chosen ??= byKeywords?.node ?? stringIn(context, "default_target")
+      const fallback = stringIn(context, "default_target")
+      if (chosen === undefined && fallback !== undefined) {
+        if (fallback === call.node.name || !call.graphNodes.some((n) => n.name === fallback))
+          return yield* Effect.fail(
+            new AgentFailure({ type: "NoRoute", message: `orchestrator '${call.node.name}': default_target '${fallback}' is not another node of this graph`, ...(llm ? { llm } : {}) })
+          )
+        chosen = fallback
+      }
       if (chosen === undefined)
         return yield* Effect.fail(
           new AgentFailure({ type: "NoRoute", message: `orchestrator '${call.node.name}' found no step for the input among ${options.map((o) => o.name).join(", ") || "no candidates"}`, ...(llm ? { llm } : {}) })

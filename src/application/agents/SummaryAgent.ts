@@ -22,7 +22,8 @@ export const summaryAgent =
       .map((b) => fill(format, { key: b.param, value: toText(call.inputs[b.param]) }))
       .join(separator)
     const llm = context["llm"]
-    if (llm === undefined || llm === null || llm === false || llm === "false") return Effect.succeed(done(joined))
+    const off = llm === undefined || llm === null || llm === false || llm === 0 || (typeof llm === "string" && ["", "false", "no", "0", "off", "none"].includes(llm.trim().toLowerCase()))
+    if (off) return Effect.succeed(done(joined))
     const instructions = fill(call.prompt, call.inputs).trim()
     return askModel(
       models,
