@@ -35,15 +35,17 @@ const models = (llm: Record<string, unknown> = {}): LanguageModels["Type"] => {
   return Effect.runSync(HttpLanguageModels.make(config).pipe(Effect.provide(HttpLanguageModels.httpClient)))
 }
 
+const TURNS: ChatRequest["messages"] = [
+    { role: "user", content: "earlier question" },
+    { role: "assistant", content: "earlier answer" },
+    { role: "user", content: "What is the answer?" }
+  ]
+
 const request = (provider: Provider, extra: Partial<ChatRequest> = {}): ChatRequest => ({
   provider,
   model: `${provider}-model-1`,
   system: "You are terse.",
-  messages: [
-    { role: "user", content: "earlier question" },
-    { role: "assistant", content: "earlier answer" },
-    { role: "user", content: "What is the answer?" }
-  ],
+  messages: TURNS,
   temperature: 0.3,
   maxTokens: 64,
   ...extra
@@ -74,12 +76,7 @@ describe.each(PROVIDERS)("%s adapter against its wire protocol", (provider) => {
       expect(sent.path).toBe("/v1/chat/completions")
       expect(sent.body).toEqual({
         model: "openai-model-1",
-        messages: [
-          { role: "system", content: "You are terse." },
-          { role: "user", content: "earlier question" },
-          { role: "assistant", content: "earlier answer" },
-          { role: "user", content: "What is the answer?" }
-        ],
+        messages: [{ role: "system", content: "You are terse." }, ...TURNS],
         temperature: 0.3,
         max_tokens: 64
       })
@@ -90,11 +87,7 @@ describe.each(PROVIDERS)("%s adapter against its wire protocol", (provider) => {
       expect(sent.body).toEqual({
         model: "anthropic-model-1",
         system: "You are terse.",
-        messages: [
-          { role: "user", content: "earlier question" },
-          { role: "assistant", content: "earlier answer" },
-          { role: "user", content: "What is the answer?" }
-        ],
+        messages: TURNS,
         max_tokens: 64,
         temperature: 0.3
       })
