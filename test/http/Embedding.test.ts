@@ -2,7 +2,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import { createAgentMap, createWebHandler } from "../../src/main/index.js"
+import { createAgentMap, createWebHandler, scriptedModels } from "../../src/main/index.js"
 import { agentmap } from "../support/cli.js"
 import { type RunningExample, startExample } from "../support/examples.js"
 import { call } from "../support/server.js"
@@ -85,5 +85,18 @@ describe("library entry points", () => {
       await am.close()
     }
     await expect(am.run("greet")).rejects.toMatchObject({ tag: "Closed" })
+  })
+
+  it("createAgentMap takes the host's own chat models (a scripted fake in the host's tests)", async () => {
+    const models = scriptedModels((r) => `echo from ${r.provider}: ${r.messages.at(-1)?.content}`)
+    const llmDir = workspace({ "workflows/ask.csv": "GraphName,Node,AgentType,Input_Fields,Output_Field\nA,Ask,claude,question,answer\n" })
+    const am = createAgentMap({ cwd: llmDir, models: models.layer })
+    try {
+      const result = await am.run("ask", { state: { question: "ping" } })
+      expect(result.outputs["answer"]).toBe("echo from anthropic: ping")
+      expect(models.calls).toHaveLength(1)
+    } finally {
+      await am.close()
+    }
   })
 })

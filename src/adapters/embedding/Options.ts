@@ -5,6 +5,7 @@ import { loadConfig } from "../config/ConfigLoader.js"
 import * as HttpServer from "../http/Server.js"
 import * as TtyTerminal from "../terminal/TtyTerminal.js"
 import { packageVersion } from "../cli/Version.js"
+import type { LanguageModels } from "../../ports/LanguageModels.js"
 
 /** How a host application points AgentMap at its configuration. */
 export interface AgentMapOptions {
@@ -14,6 +15,8 @@ export interface AgentMapOptions {
   readonly cwd?: string
   /** Environment for `env:` values and AGENTMAP_* overrides (default: process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>
+  /** Chat models instead of the providers in `llm:` (e.g. `scripted(...)` in a host's own tests). */
+  readonly models?: Layer.Layer<LanguageModels>
 }
 
 /** Loads the configuration the way the CLI does; fails with InvalidConfig / FileNotFound. */
@@ -24,7 +27,7 @@ export const configFor = (options: AgentMapOptions = {}) =>
 
 /** AgentMap's services (WorkflowService, ThreadService, WorkflowCatalog, AuthService, ...) for a configuration. */
 export const servicesFor = (config: AppConfig, options: AgentMapOptions = {}) =>
-  AppLayer.layer({ config, cwd: options.cwd ?? process.cwd(), terminal: TtyTerminal.layerNone })
+  AppLayer.layer({ config, cwd: options.cwd ?? process.cwd(), terminal: TtyTerminal.layerNone, ...(options.models !== undefined ? { models: options.models } : {}) })
 
 /**
  * Everything a host Effect application composes: the services plus the HTTP settings the
