@@ -184,6 +184,11 @@ describe("resilience", () => {
     expect(fake.requests).toHaveLength(2)
   })
 
+  it("accepts Gemini model names written as models/<name>", async () => {
+    await ok(models(), request("google", { model: "models/gemini-1.5-pro" }))
+    expect(fake.requests[0]!.path).toBe("/v1beta/models/gemini-1.5-pro:generateContent")
+  })
+
   it("asks reasoning models for max_completion_tokens", async () => {
     await ok(models(), request("openai", { model: "o3-mini" }))
     expect(fake.requests[0]!.body).toMatchObject({ model: "o3-mini", max_completion_tokens: 64 })

@@ -10,7 +10,8 @@ const textOf = (body: unknown): string | undefined => {
 /** Google Gemini `generateContent` / `streamGenerateContent?alt=sse` (key in `x-goog-api-key`, never in the URL). */
 export const geminiContent: Protocol = {
   request: (config, key, request, stream) => ({
-    url: `${config.baseUrl}/v1beta/models/${encodeURIComponent(request.model)}:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`,
+    // Google's own docs name models both ways: `gemini-1.5-flash` and `models/gemini-1.5-flash`
+    url: `${config.baseUrl}/v1beta/models/${encodeURIComponent(request.model.replace(/^models\//, ""))}:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`,
     headers: key === undefined ? {} : { "x-goog-api-key": key },
     body: {
       contents: request.messages
