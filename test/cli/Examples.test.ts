@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest"
-import { ROOT, agentmap, json } from "../support/cli.js"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { ROOT, agentmap, agentmapAsync, json } from "../support/cli.js"
+import { type FakeLlm, startFakeLlm } from "../support/FakeLlmServer.js"
+import { llmEnv } from "../support/llm.js"
 
 /** The examples the README shows, run from the checkout the way the README says. */
 describe("README examples in workflows/", () => {
@@ -30,8 +32,37 @@ describe("README examples in workflows/", () => {
     expect(run(["routing_function", "--state", '{"score":95}']).outputs["grade"]).toBe("95: excellent")
   })
   it("every example validates without errors", () => {
-    for (const name of ["hello_world", "branching", "fan_out", "subgraph", "review", "routing_function"]) {
+    for (const name of ["hello_world", "branching", "fan_out", "subgraph", "review", "routing_function", "support_triage"]) {
       expect(agentmap(["validate", name], { cwd: ROOT }).status).toBe(0)
     }
+  })
+})
+
+describe("README LLM example against fake providers", () => {
+  let fake: FakeLlm
+  beforeAll(async () => {
+    fake = await startFakeLlm()
+  })
+  afterAll(() => fake.close())
+  const triage = async (state: Record<string, unknown>) => {
+    const r = await agentmapAsync(["run", "support_triage", "--state", JSON.stringify(state), "--json"], { cwd: ROOT, env: llmEnv(fake) })
+    return JSON.parse(r.stdout) as { outputs: Record<string, unknown>; execution_summary: { node_executions: Array<{ node: string; llm?: { model: string } }> } }
+  }
+
+  it("support_triage routes by keywords to a team whose model answers with memory, and apologises when the model fails", async () => {
+    const billing = await triage({ message: "I want a refund for my last invoice" })
+    expect(billing.outputs["team"]).toBe("Billing")
+    expect(billing.outputs["answer"]).toBe("[anthropic/claude-3-5-haiku-latest] I want a refund for my last invoice")
+    expect(billing.outputs["history"]).toHaveLength(2)
+    const technical = await triage({ message: "the app crashes at login", history: billing.outputs["history"] })
+    expect(technical.execution_summary.node_executions.map((e) => [e.node, e.llm?.model])).toEqual([
+      ["Route", undefined],
+      ["Technical", "gpt-4o-mini"],
+      ["Done", undefined]
+    ])
+    expect(fake.requests.at(-1)!.body.messages).toHaveLength(4)
+    fake.script("anthropic", ...Array.from({ length: 4 }, () => ({ status: 500 })))
+    const failing = await triage({ message: "refund please" })
+    expect(failing.outputs["answer"]).toMatch(/^Sorry, we could not answer right now: node 'Billing': the model call failed: anthropic\/claude-3-5-haiku-latest: ServerError: HTTP 500/)
   })
 })
