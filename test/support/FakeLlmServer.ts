@@ -14,6 +14,8 @@ export interface RecordedRequest {
   readonly body: any
   readonly stream: boolean
   readonly at: number
+  /** When the last byte of a streamed answer was written (set then). */
+  endedAt?: number
 }
 export interface FakeLlm {
   readonly url: string
@@ -146,6 +148,7 @@ const reply = async (req: RecordedRequest, res: ServerResponse, r: Extract<Scrip
   }
   if (r.cut === true) {
     // the connection ends mid-answer: no end-of-answer events
+    req.endedAt = Date.now()
     res.end()
     return
   }
@@ -158,6 +161,7 @@ const reply = async (req: RecordedRequest, res: ServerResponse, r: Extract<Scrip
     anthropic("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: output } })
     anthropic("message_stop")
   }
+  req.endedAt = Date.now()
   res.end()
 }
 
