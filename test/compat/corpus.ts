@@ -24,7 +24,7 @@ export interface CorpusEntry {
   readonly runs: ReadonlyArray<RunExpectation>
 }
 
-/** The committed, reviewed table of what each corpus file does (regenerate with scripts/corpus-table.mjs). */
+/** The committed, reviewed table of what each corpus file does (regenerate with `node --import tsx scripts/corpus-table.mjs`; LLM nodes answer from the fake providers). */
 export const TABLE = JSON.parse(fs.readFileSync(path.join(ROOT, "test/compat/corpus.json"), "utf8")) as Record<string, CorpusEntry>
 
 export const corpusFiles = (dir = CORPUS, prefix = ""): Array<string> =>
