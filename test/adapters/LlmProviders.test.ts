@@ -1,4 +1,4 @@
-import { Effect, Either } from "effect"
+import { Effect, Either, Tracer } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { decodeLlm } from "../../src/adapters/config/LlmConfig.js"
 import * as HttpLanguageModels from "../../src/adapters/llm/HttpLanguageModels.js"
@@ -246,6 +246,30 @@ describe("resilience", () => {
     const e = await failed(m, request("openai"))
     expect(e.reason).toBe("Network")
     expect(e.message).toMatch(/^could not reach http:\/\/127\.0\.0\.1:9\/v1/)
+  })
+})
+
+describe("tracing", () => {
+  it("a host tracing HTTP calls sees every provider's key header redacted", async () => {
+    const recorded: Array<ReadonlyMap<string, unknown>> = []
+    const tracer = Tracer.make({
+      span: (name, parent, context, links, startTime, kind) => {
+        const attributes = new Map<string, unknown>()
+        recorded.push(attributes)
+        return {
+          _tag: "Span", name, spanId: `s${recorded.length}`, traceId: "t", parent, context, links, kind, sampled: true,
+          status: { _tag: "Started", startTime }, attributes,
+          end: () => undefined, attribute: (k, v) => void attributes.set(k, v), event: () => undefined, addLinks: () => undefined
+        }
+      },
+      context: (f) => f()
+    })
+    const m = models()
+    for (const provider of PROVIDERS) await Effect.runPromise(m.chat(request(provider)).pipe(Effect.withTracer(tracer)))
+    const headers = recorded.flatMap((a) => [...a.entries()].filter(([k]) => k.startsWith("http.request.header.")))
+    expect(headers.map(([k]) => k)).toEqual(expect.arrayContaining(["http.request.header.authorization", "http.request.header.x-api-key", "http.request.header.x-goog-api-key"]))
+    const shown = JSON.stringify(headers)
+    for (const key of Object.values(KEYS)) expect(shown).not.toContain(key)
   })
 })
 

@@ -1,4 +1,4 @@
-import { FetchHttpClient, HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import { FetchHttpClient, Headers, HttpClient, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
 import * as Sse from "@effect/experimental/Sse"
 import { Clock, Duration, Effect, Layer, Random, Redacted, Stream } from "effect"
 import { PROVIDERS, type Provider } from "../../domain/Llm.js"
@@ -72,6 +72,8 @@ export const make = (config: LlmConfig) =>
       const answered = client
         .execute(HttpClientRequest.post(wire.url).pipe(HttpClientRequest.setHeaders(wire.headers), HttpClientRequest.bodyUnsafeJson(wire.body)))
         .pipe(
+          // a host that traces HTTP calls sees these headers redacted (Gemini's key header is not a default)
+          Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, "x-goog-api-key"]),
           Effect.mapError((e) => {
             const cause = e.cause instanceof Error ? e.cause.message : e.message
             return fail("Network", `could not reach ${shownUrl(provider.baseUrl)}: ${cause.split(wire.url).join(shownUrl(wire.url)).split(provider.baseUrl).join(shownUrl(provider.baseUrl))}`)
