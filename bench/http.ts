@@ -94,6 +94,29 @@ const openLoop = (url: string, rate: number, duration: number) =>
     tick()
   })
 
+/** Server CPU per request (from /proc, user + system): far steadier than throughput on a shared 2-core machine. */
+const cpuPerRequest = async (url: string, pid: number, requests = 1500, connections = 50) => {
+  const ticks = () => {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
+    return (Number(fields[11]) + Number(fields[12])) * 10 // clock ticks of 10 ms
+  }
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections })
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const req = http.request(`${url}/execute/chain-3`, { method: "POST", agent, headers: { "content-type": "application/json", "x-api-key": key } }, (res) => {
+        res.resume()
+        res.on("end", () => resolve())
+      })
+      req.on("error", reject)
+      req.end(body)
+    })
+  let left = requests
+  const before = ticks()
+  await Promise.all(Array.from({ length: connections }, async () => { while (left-- > 0) await one() }))
+  agent.destroy()
+  return (ticks() - before) / requests
+}
+
 const rssOf = (pid: number) => Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8" }).trim()) / 1024
 
 console.log(`node ${process.version}, ${os.cpus().length} cores; load generator in this process; ${seconds} s per measurement, 50 connections\n`)
@@ -110,6 +133,14 @@ for (const [name, server] of [["agentmap serve", one], ["raw: AgentMap's graph",
 }
 console.log(`\nthroughput ratio agentmap / raw engine: ${(results["agentmap serve"]! / results["raw: AgentMap's graph"]!).toFixed(2)} (target >= 0.8)`)
 console.log(`throughput ratio agentmap / raw LangGraph: ${(results["agentmap serve"]! / results["raw: hand-written LangGraph"]!).toFixed(2)}`)
+
+const cpu = { agentmap: [] as Array<number>, raw: [] as Array<number> }
+for (let i = 0; i < 3; i++) {
+  cpu.agentmap.push(await cpuPerRequest(one.url, one.child.pid!))
+  cpu.raw.push(await cpuPerRequest(rawEngine.url, rawEngine.child.pid!))
+}
+const med = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[1]!
+console.log(`server CPU per request (1,500 requests, 50 connections, median of 3): agentmap ${med(cpu.agentmap).toFixed(2)} ms, raw engine ${med(cpu.raw).toFixed(2)} ms → CPU ratio ${(med(cpu.raw) / med(cpu.agentmap)).toFixed(2)}`)
 
 const rate = Math.max(1, Math.round(results["raw: AgentMap's graph"]! / 2))
 const open = await openLoop(one.url, rate, seconds)
