@@ -21,6 +21,7 @@ import * as ModuleUserFunctions from "./functions/ModuleUserFunctions.js"
 import * as RandomThreadIds from "./ids/RandomThreadIds.js"
 import * as LazyEngine from "./langgraph/LazyEngine.js"
 import * as HttpLanguageModels from "./llm/HttpLanguageModels.js"
+import * as FileDocumentStorage from "./storage/FileDocumentStorage.js"
 import type { LangGraphSaver } from "./persistence/LangGraphSaver.js"
 import * as MemoryPersistence from "./persistence/MemoryPersistence.js"
 import * as PostgresPersistence from "./persistence/PostgresPersistence.js"
@@ -75,6 +76,7 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     NodeCredentials.layer(config.auth.jwt),
     options.models ?? HttpLanguageModels.layer(config.llm),
     HttpLanguageModels.settingsLayer(config.llm),
+    FileDocumentStorage.layer({ root: config.paths.storage }),
     options.terminal
   )
   return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, AuthService.layer).pipe(

@@ -18,13 +18,29 @@ export const BuiltinAgentTypes = [
   "openai",
   "anthropic",
   "google",
-  "orchestrator"
+  "orchestrator",
+  "csv_reader",
+  "csv_writer",
+  "json_reader",
+  "json_writer",
+  "file_reader",
+  "file_writer"
 ] as const
 
 export type BuiltinAgentType = (typeof BuiltinAgentTypes)[number]
 
 /** Other spellings users write for a built-in kind (after lower-casing and dropping a trailing "Agent"). */
-const Aliases: Readonly<Record<string, BuiltinAgentType>> = { subgraph: "graph", ...PROVIDER_ALIASES }
+const Aliases: Readonly<Record<string, BuiltinAgentType>> = {
+  subgraph: "graph",
+  ...PROVIDER_ALIASES,
+  // the original's class names: CSVReaderAgent → csvreader
+  csvreader: "csv_reader",
+  csvwriter: "csv_writer",
+  jsonreader: "json_reader",
+  jsonwriter: "json_writer",
+  filereader: "file_reader",
+  filewriter: "file_writer"
+}
 
 /**
  * Agent types are case-insensitive, empty means `default`, and a trailing `Agent` is ignored
@@ -41,7 +57,7 @@ export const isBuiltinAgentType = (type: string): type is BuiltinAgentType =>
   (BuiltinAgentTypes as ReadonlyArray<string>).includes(type)
 
 /** Built-in kinds that always finish in one go (no interrupt, no subgraph that could raise one). */
-const NEVER_SUSPENDS: ReadonlySet<string> = new Set<BuiltinAgentType>(["default", "echo", "success", "failure", "branching", "summary", "llm", "openai", "anthropic", "google", "orchestrator"])
+const NEVER_SUSPENDS: ReadonlySet<string> = new Set<BuiltinAgentType>(["default", "echo", "success", "failure", "branching", "summary", "llm", "openai", "anthropic", "google", "orchestrator", "csv_reader", "csv_writer", "json_reader", "json_writer", "file_reader", "file_writer"])
 
 /** Whether a node of this (normalised) type may suspend its run; unknown and custom agents may. */
 export const maySuspend = (type: string): boolean => !NEVER_SUSPENDS.has(type)

@@ -14,6 +14,8 @@ export interface AppConfig {
     readonly cache: string
     readonly promptsDirectory: string
     readonly promptRegistry: string
+    /** Where csv/json/file reader and writer agents work (`storage.base_directory`, default `data`). */
+    readonly storage: string
   }
   readonly execution: {
     readonly successPolicy: SuccessPolicy

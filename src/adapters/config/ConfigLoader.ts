@@ -139,7 +139,8 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
       customAgents: abs(text(raw, "paths", "custom_agents") ?? "custom_agents"),
       cache,
       promptsDirectory,
-      promptRegistry: text(raw, "prompts", "registry_file") !== undefined ? abs(text(raw, "prompts", "registry_file")!) : path.join(promptsDirectory, "registry.yaml")
+      promptRegistry: text(raw, "prompts", "registry_file") !== undefined ? abs(text(raw, "prompts", "registry_file")!) : path.join(promptsDirectory, "registry.yaml"),
+      storage: abs(text(raw, "storage", "base_directory") ?? "data")
     },
     execution: {
       successPolicy: decodePolicy(raw, diagnostics, file ?? "(environment)"),

@@ -79,7 +79,8 @@ export const ConfigSpec: Spec = obj({
   storage: obj(
     {
       csv_repository_path: str,
-      cache_folder: str
+      cache_folder: str,
+      base_directory: str
     },
     true
   ),

@@ -1,6 +1,7 @@
 import { Context, Effect, Layer } from "effect"
 import type { BuiltinAgentType } from "../../domain/AgentType.js"
 import { LanguageModels, LlmSettings } from "../../ports/LanguageModels.js"
+import { DocumentStorage } from "../../ports/DocumentStorage.js"
 import { Terminal } from "../../ports/Terminal.js"
 import type { Agent } from "./Agent.js"
 import { branchingAgent } from "./BranchingAgent.js"
@@ -10,6 +11,7 @@ import { inputAgent } from "./InputAgent.js"
 import { llmAgent } from "./LlmAgent.js"
 import { orchestratorAgent } from "./OrchestratorAgent.js"
 import { defaultAgent, echoAgent, failureAgent, successAgent } from "./SimpleAgents.js"
+import { storageAgents } from "./StorageAgents.js"
 import { summaryAgent } from "./SummaryAgent.js"
 import { suspendAgent } from "./SuspendAgent.js"
 
@@ -24,6 +26,7 @@ export const layer = Layer.effect(
     const terminal = yield* Terminal
     const models = yield* LanguageModels
     const settings = yield* LlmSettings
+    const storage = storageAgents(yield* DocumentStorage)
     const agents: Agents = {
       default: defaultAgent,
       echo: echoAgent,
@@ -39,7 +42,8 @@ export const layer = Layer.effect(
       openai: llmAgent(models, settings, "openai"),
       anthropic: llmAgent(models, settings, "anthropic"),
       google: llmAgent(models, settings, "google"),
-      orchestrator: orchestratorAgent(models, settings)
+      orchestrator: orchestratorAgent(models, settings),
+      ...storage
     }
     return agents
   })
