@@ -147,6 +147,13 @@ describe("model routing", () => {
     expect((await routed(`{"routing_enabled": true, "complexity_override": "low", "provider_preference": ["google", "openai"]}`)).calls).toEqual(["google/gemini-1.5-flash"])
   })
 
+  it("a model named provider.complexity (the original's `anthropic.medium`) is the matrix's model", async () => {
+    const models = scripted()
+    const dir = workspace({ "t.csv": csv(`G,A,claude,,,q,a,,"{""provider"": ""anthropic"", ""model"": ""anthropic.medium""}",`) })
+    await run(dir, { workflow: "t.csv", state: { q: "x" } }, { models: models.layer })
+    expect(models.calls.map((c) => `${c.provider}/${c.model}`)).toEqual(["anthropic/claude-3-5-sonnet-latest"])
+  })
+
   it("routing.enabled: false sends routed nodes to their provider's configured model", async () => {
     expect((await routed(`{"routing_enabled": true, "complexity_override": "critical"}`, "routing:\n  enabled: false\n")).calls).toEqual(["openai/gpt-4o-mini"])
   })

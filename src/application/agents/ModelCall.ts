@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import type { JsonObject } from "../../domain/Json.js"
 import { type ChatMessage, PROVIDERS, type Provider, numberIn, providerNamed, stringIn } from "../../domain/Llm.js"
-import { chooseModels, complexityAt, type ModelChoice, providerList } from "../../domain/ModelRouting.js"
+import { chooseModels, complexityAt, DEFAULT_MATRIX, type ModelChoice, providerList } from "../../domain/ModelRouting.js"
 import { type ChatReply, type LanguageModels, LlmError, type LlmSettings } from "../../ports/LanguageModels.js"
 import { AgentFailure, type AgentCall, type LlmRecord } from "./Agent.js"
 
@@ -12,6 +12,16 @@ export interface Conversation {
 
 const truthy = (v: unknown) => v === true || (typeof v === "string" && ["true", "yes", "1"].includes(v.trim().toLowerCase()))
 
+/** A Context model name; `anthropic.medium` (provider.complexity) names the routing matrix's model for that provider and level. */
+const modelNamed = (settings: LlmSettings["Type"], name: string | undefined): { readonly provider?: Provider; readonly model?: string } => {
+  const tier = name === undefined ? null : /^([a-z]+)\.(low|medium|high|critical)$/i.exec(name)
+  const provider = tier === null ? undefined : providerNamed(tier[1])
+  const level = tier === null ? undefined : complexityAt(tier[2])
+  const model = provider === undefined || level === undefined ? undefined : (settings.routing.matrix[provider]?.[level] ?? DEFAULT_MATRIX[provider]?.[level])
+  if (provider !== undefined && model !== undefined) return { provider, model }
+  return name === undefined ? {} : { model: name }
+}
+
 /**
  * The models a node may use, best first. With `routing_enabled` the routing section chooses
  * (task type, complexity from the override or the text, provider preference, activity); otherwise
@@ -20,8 +30,9 @@ const truthy = (v: unknown) => v === true || (typeof v === "string" && ["true", 
  */
 export const candidatesFor = (settings: LlmSettings["Type"], context: JsonObject, ownProvider: Provider | undefined, text: string): ReadonlyArray<ModelChoice> => {
   const available = PROVIDERS.filter((p) => settings.providers[p].available)
-  const explicitProvider = providerNamed(context["provider"] ?? context["llm_provider"] ?? context["llm_type"] ?? (typeof context["llm"] === "string" ? context["llm"] : undefined))
-  const explicitModel = stringIn(context, "model", "llm_model", "model_override")
+  const named = modelNamed(settings, stringIn(context, "model", "llm_model", "model_override"))
+  const explicitProvider = providerNamed(context["provider"] ?? context["llm_provider"] ?? context["llm_type"] ?? (typeof context["llm"] === "string" ? context["llm"] : undefined)) ?? named.provider
+  const explicitModel = named.model
   if (settings.routing.enabled && truthy(context["routing_enabled"])) {
     const { candidates } = chooseModels(settings.routing, {
       taskType: stringIn(context, "task_type"),
