@@ -26,6 +26,16 @@ const param = <A>(parsed: Either.Either<A, string>, caller: Caller) =>
 
 const route = (request: HttpServerRequest.HttpServerRequest, prefix: string) => tail(request.url, prefix) ?? ""
 
+type Gate = Effect.Effect.Success<typeof makeGate>
+
+/** Passes the gate for `needed`, then answers with `body`; a refusal or a failure becomes the JSON error response. */
+const guarded = (
+  gate: Gate,
+  request: HttpServerRequest.HttpServerRequest,
+  needed: Parameters<Gate>[1],
+  body: (caller: Caller) => Effect.Effect<ReturnType<typeof ok>, { readonly _tag: string; readonly message: string } | ReturnType<typeof ok>>
+) => Effect.flatMap(Effect.either(gate(request, needed)), (gated) => (Either.isLeft(gated) ? Effect.succeed(gated.left) : respond(gated.right.correlationId, body(gated.right))))
+
 const RunsLive = (api: Api) =>
   HttpApiBuilder.group(api, "runs", (handlers) =>
   Effect.gen(function* () {
@@ -34,49 +44,37 @@ const RunsLive = (api: Api) =>
     const service = yield* WorkflowService
     return handlers
       .handleRaw("execute", ({ request }) =>
-        Effect.flatMap(Effect.either(gate(request, "execute")), (gated) =>
-          Either.isLeft(gated)
-            ? Effect.succeed(gated.left)
-            : respond(
-                gated.right.correlationId,
-                Effect.gen(function* () {
-                  const caller = gated.right
-                  const target = yield* param(executeTarget(route(request, "/execute/")), caller)
-                  const body = yield* readJson(request, ExecuteBody, settings.maxBodyBytes, caller.correlationId)
-                  const execution = {
-                    workflow: target.address,
-                    principal: caller.principal.id,
-                    ...(body.state !== undefined ? { state: body.state } : {}),
-                    ...(body.thread_id !== undefined ? { thread_id: body.thread_id } : {})
-                  }
-                  if (target.stream)
-                    return yield* streamRun(({ observer, tokens }, onStart) => service.execute(execution, { observer, tokens, onStart }), {
-                      correlationId: caller.correlationId,
-                      heartbeatMillis: settings.heartbeatMillis
-                    })
-                  const { result } = yield* service.execute(execution)
-                  return ok(result, caller.correlationId)
-                })
-              )
+        guarded(gate, request, "execute", (caller) =>
+          Effect.gen(function* () {
+            const target = yield* param(executeTarget(route(request, "/execute/")), caller)
+            const body = yield* readJson(request, ExecuteBody, settings.maxBodyBytes, caller.correlationId)
+            const execution = {
+              workflow: target.address,
+              principal: caller.principal.id,
+              ...(body.state !== undefined ? { state: body.state } : {}),
+              ...(body.thread_id !== undefined ? { thread_id: body.thread_id } : {})
+            }
+            if (target.stream)
+              return yield* streamRun(({ observer, tokens }, onStart) => service.execute(execution, { observer, tokens, onStart }), {
+                correlationId: caller.correlationId,
+                heartbeatMillis: settings.heartbeatMillis
+              })
+            const { result } = yield* service.execute(execution)
+            return ok(result, caller.correlationId)
+          })
         )
       )
       .handleRaw("resume", ({ request }) =>
-        Effect.flatMap(Effect.either(gate(request, "execute")), (gated) =>
-          Either.isLeft(gated)
-            ? Effect.succeed(gated.left)
-            : respond(
-                gated.right.correlationId,
-                Effect.gen(function* () {
-                  const caller = gated.right
-                  const threadId = yield* param(threadTarget(route(request, "/resume/")), caller)
-                  const body = yield* readJson(request, ResumeBody, settings.maxBodyBytes, caller.correlationId)
-                  const { result } = yield* service.resume(
-                    { thread_id: threadId, ...(body.action !== undefined ? { action: body.action } : {}), ...(body.data !== undefined ? { data: body.data } : {}) },
-                    { caller: caller.principal }
-                  )
-                  return ok(result, caller.correlationId)
-                })
-              )
+        guarded(gate, request, "execute", (caller) =>
+          Effect.gen(function* () {
+            const threadId = yield* param(threadTarget(route(request, "/resume/")), caller)
+            const body = yield* readJson(request, ResumeBody, settings.maxBodyBytes, caller.correlationId)
+            const { result } = yield* service.resume(
+              { thread_id: threadId, ...(body.action !== undefined ? { action: body.action } : {}), ...(body.data !== undefined ? { data: body.data } : {}) },
+              { caller: caller.principal }
+            )
+            return ok(result, caller.correlationId)
+          })
         )
       )
   })
@@ -87,12 +85,10 @@ const WorkflowsLive = (api: Api) =>
   Effect.gen(function* () {
     const gate = yield* makeGate
     const catalog = yield* WorkflowCatalog
-    const guarded = (request: HttpServerRequest.HttpServerRequest, body: (caller: Caller) => Effect.Effect<ReturnType<typeof ok>, { readonly _tag: string; readonly message: string } | ReturnType<typeof ok>>) =>
-      Effect.flatMap(Effect.either(gate(request, "read")), (gated) => (Either.isLeft(gated) ? Effect.succeed(gated.left) : respond(gated.right.correlationId, body(gated.right))))
     return handlers
-      .handleRaw("list", ({ request }) => guarded(request, (caller) => Effect.map(catalog.list, (workflows) => ok({ workflows }, caller.correlationId))))
+      .handleRaw("list", ({ request }) => guarded(gate, request, "read", (caller) => Effect.map(catalog.list, (workflows) => ok({ workflows }, caller.correlationId))))
       .handleRaw("detail", ({ request }) =>
-        guarded(request, (caller) =>
+        guarded(gate, request, "read", (caller) =>
           Effect.gen(function* () {
             const address = yield* param(workflowTarget(route(request, "/workflows/")), caller)
             return ok(yield* catalog.describe(address), caller.correlationId)
@@ -108,30 +104,24 @@ const ThreadsLive = (api: Api) =>
     const gate = yield* makeGate
     const threads = yield* ThreadService
     return handlers.handleRaw("show", ({ request }) =>
-      Effect.flatMap(Effect.either(gate(request, "read")), (gated) =>
-        Either.isLeft(gated)
-          ? Effect.succeed(gated.left)
-          : respond(
-              gated.right.correlationId,
-              Effect.gen(function* () {
-                const caller = gated.right
-                const id = yield* param(threadTarget(route(request, "/threads/")), caller)
-                const { thread } = yield* threads.show(id, caller.principal)
-                return ok(
-                  {
-                    thread_id: thread.thread_id,
-                    workflow: thread.workflow,
-                    graph: thread.graph,
-                    status: thread.status,
-                    interrupt: thread.interrupt === null ? null : { node: thread.interrupt.node, type: thread.interrupt.type, payload: thread.interrupt.payload },
-                    created_at: thread.created_at,
-                    updated_at: thread.updated_at,
-                    result: thread.result
-                  },
-                  caller.correlationId
-                )
-              })
-            )
+      guarded(gate, request, "read", (caller) =>
+        Effect.gen(function* () {
+          const id = yield* param(threadTarget(route(request, "/threads/")), caller)
+          const { thread } = yield* threads.show(id, caller.principal)
+          return ok(
+            {
+              thread_id: thread.thread_id,
+              workflow: thread.workflow,
+              graph: thread.graph,
+              status: thread.status,
+              interrupt: thread.interrupt === null ? null : { node: thread.interrupt.node, type: thread.interrupt.type, payload: thread.interrupt.payload },
+              created_at: thread.created_at,
+              updated_at: thread.updated_at,
+              result: thread.result
+            },
+            caller.correlationId
+          )
+        })
       )
     )
   })
@@ -151,28 +141,23 @@ const SystemLive = (api: Api) =>
         )
       )
       .handleRaw("diagnose", ({ request }) =>
-        Effect.flatMap(Effect.either(gate(request, "admin")), (gated) =>
-          Either.isLeft(gated)
-            ? Effect.succeed(gated.left)
-            : respond(
-                gated.right.correlationId,
-                Effect.gen(function* () {
-                  const store = yield* Effect.either(checkpoints.has("agentmap:diagnose-probe"))
-                  const workflows = yield* Effect.either(catalog.list)
-                  return ok(
-                    {
-                      version: settings.version,
-                      node: process.version,
-                      pid: process.pid,
-                      uptime_s: Math.round((Date.now() - started) / 1000),
-                      persistence: { store: checkpoints.describe, reachable: Either.isRight(store), ...(Either.isLeft(store) ? { error: store.left.message } : {}) },
-                      workflows: Either.isRight(workflows) ? { count: workflows.right.length, invalid: workflows.right.filter((w) => !w.valid).map((w) => w.name) } : { error: workflows.left.message },
-                      ...settings.describe
-                    },
-                    gated.right.correlationId
-                  )
-                })
-              )
+        guarded(gate, request, "admin", (caller) =>
+          Effect.gen(function* () {
+            const store = yield* Effect.either(checkpoints.has("agentmap:diagnose-probe"))
+            const workflows = yield* Effect.either(catalog.list)
+            return ok(
+              {
+                version: settings.version,
+                node: process.version,
+                pid: process.pid,
+                uptime_s: Math.round((Date.now() - started) / 1000),
+                persistence: { store: checkpoints.describe, reachable: Either.isRight(store), ...(Either.isLeft(store) ? { error: store.left.message } : {}) },
+                workflows: Either.isRight(workflows) ? { count: workflows.right.length, invalid: workflows.right.filter((w) => !w.valid).map((w) => w.name) } : { error: workflows.left.message },
+                ...settings.describe
+              },
+              caller.correlationId
+            )
+          })
         )
       )
   })
