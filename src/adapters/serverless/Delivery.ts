@@ -1,7 +1,7 @@
 import { Effect, Exit } from "effect"
 import { TriggerService } from "../../application/TriggerService.js"
 import type { RunResult } from "../../domain/RunResult.js"
-import type { Container, Problem } from "./Runtime.js"
+import { type Container, type Problem, startProblem } from "./Runtime.js"
 
 /** How one message, record or event ended. */
 export type Outcome =
@@ -71,6 +71,12 @@ export class DeliveryFailed extends Error {
     this.name = "DeliveryFailed"
   }
 }
+
+/** The container for an event delivery; one that cannot start fails the delivery, so the platform retries it. */
+export const containerForDelivery = (container: (correlationId: string) => Promise<Container>, correlationId: string): Promise<Container> =>
+  container(correlationId).catch((e: unknown) => {
+    throw new DeliveryFailed(startProblem(e), correlationId)
+  })
 
 /** Runs `work` over items with at most `limit` at a time, keeping their order in the answer. */
 export const mapLimit = async <A, B>(items: ReadonlyArray<A>, limit: number, work: (item: A) => Promise<B>): Promise<Array<B>> => {

@@ -1,4 +1,4 @@
-import type { Container, Problem } from "./Runtime.js"
+import { type Container, type Problem, startProblem } from "./Runtime.js"
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 
@@ -17,6 +17,10 @@ export const problemResponse = (status: number, problem: Problem, correlationId:
     status,
     headers: { "content-type": "application/json", "x-correlation-id": correlationId }
   })
+
+/** The container for an HTTP request, or the 500 answer saying why it could not start. */
+export const containerForHttp = (container: (correlationId: string) => Promise<Container>, correlationId: string): Promise<Container | Response> =>
+  container(correlationId).catch((e: unknown) => problemResponse(500, startProblem(e), correlationId))
 
 /**
  * Answers a request with the HTTP server's routes. The platform's request id becomes the

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto"
 import { Either, ParseResult, Schema } from "effect"
 import { isJsonObject } from "../../../domain/Json.js"
 import { objectMappingFor, payloadFor, scheduleMappingFor, tableMappingFor } from "../../../domain/TriggerMapping.js"
-import { type Carried, DeliveryFailed, deliver, jsonBody, mapLimit, type Outcome, payload, resultEntry, single, unusable } from "../Delivery.js"
-import { answer, problemResponse, readResponse } from "../HttpBridge.js"
-import { type Container, containerRuntime, type RuntimeOptions, startProblem } from "../Runtime.js"
+import { type Carried, containerForDelivery, DeliveryFailed, deliver, jsonBody, mapLimit, type Outcome, payload, resultEntry, single, unusable } from "../Delivery.js"
+import { answer, containerForHttp, problemResponse, readResponse } from "../HttpBridge.js"
+import { type Container, containerRuntime, type RuntimeOptions } from "../Runtime.js"
 import { fromV1, fromV2, toResult } from "./ApiGateway.js"
 import { DynamoRecord, detect, EventBridgeEvent, HttpV1Event, HttpV2Event, S3Record, SqsRecord } from "./Events.js"
 import { unmarshall } from "./DynamoImage.js"
@@ -34,12 +34,8 @@ export const makeHandler = (options: RuntimeOptions = {}) => {
     const platformId = (Either.isRight(decoded) ? decoded.right.id : undefined) ?? requestId
     const send = async (response: Response) => toResult(version, await readResponse(response))
     if (Either.isLeft(decoded)) return send(problemResponse(400, { error: "BadRequest", message: `malformed API Gateway event: ${describe(decoded.left)}` }, platformId))
-    let c: Container
-    try {
-      c = await container(platformId)
-    } catch (e) {
-      return send(problemResponse(500, startProblem(e), platformId))
-    }
+    const c = await containerForHttp(container, platformId)
+    if (c instanceof Response) return send(c)
     const request = decoded.right.request()
     return send(request instanceof Request ? await answer(c, request, platformId) : problemResponse(400, request, platformId))
   }
@@ -169,12 +165,7 @@ export const makeHandler = (options: RuntimeOptions = {}) => {
     const kind = detect(event)
     if (kind._tag === "HttpV2") return http(event, "2.0", requestId)
     if (kind._tag === "HttpV1") return http(event, "1.0", requestId)
-    let c: Container
-    try {
-      c = await container(requestId)
-    } catch (e) {
-      throw new DeliveryFailed(startProblem(e), requestId)
-    }
+    const c = await containerForDelivery(container, requestId)
     switch (kind._tag) {
       case "Records":
         if (kind.source === "aws:sqs") return sqs(c, kind.records, requestId)

@@ -1,6 +1,6 @@
-import { DeliveryFailed, deliver, jsonBody, payload, single, unusable, type Carried } from "../Delivery.js"
-import { answer, problemResponse, readResponse, requestInit } from "../HttpBridge.js"
-import { type Container, containerRuntime, type RuntimeOptions, startProblem } from "../Runtime.js"
+import { containerForDelivery, deliver, jsonBody, payload, single, unusable, type Carried } from "../Delivery.js"
+import { answer, containerForHttp, readResponse, requestInit } from "../HttpBridge.js"
+import { containerRuntime, type RuntimeOptions } from "../Runtime.js"
 
 /** The parts of @azure/functions' HttpRequest the handler reads (v4 programming model). */
 export interface AzureHttpRequest {
@@ -34,12 +34,8 @@ export const makeHandlers = (options: RuntimeOptions = { prefix: "/api" }) => {
 
   const http = async (request: AzureHttpRequest, context: AzureContext): Promise<AzureHttpResponse> => {
     const id = context.invocationId
-    let c: Container
-    try {
-      c = await container(id)
-    } catch (e) {
-      return send(problemResponse(500, startProblem(e), id))
-    }
+    const c = await containerForHttp(container, id)
+    if (c instanceof Response) return send(c)
     const headers = new Headers()
     request.headers.forEach((value, key) => headers.set(key, value))
     const method = request.method.toUpperCase()
@@ -50,12 +46,7 @@ export const makeHandlers = (options: RuntimeOptions = { prefix: "/api" }) => {
   /** A storage-queue message: runs once per message id; a failure throws so the host retries and finally poison-queues it. */
   const queue = async (item: unknown, context: AzureContext): Promise<unknown> => {
     const id = context.invocationId
-    let c: Container
-    try {
-      c = await container(id)
-    } catch (e) {
-      throw new DeliveryFailed(startProblem(e), id)
-    }
+    const c = await containerForDelivery(container, id)
     const messageId = typeof context.triggerMetadata?.["id"] === "string" ? context.triggerMetadata["id"] : undefined
     return single(await deliver(c, carried(item, c.config.http.maxBodyBytes), messageId === undefined ? undefined : `azure-queue:${messageId}`, id), id)
   }

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from "node:http"
 import { randomUUID } from "node:crypto"
 import { isJsonObject } from "../../../domain/Json.js"
 import { objectMappingFor, payloadFor } from "../../../domain/TriggerMapping.js"
-import { type Carried, DeliveryFailed, deliver, jsonBody, single, unusable, payload } from "../Delivery.js"
+import { type Carried, containerForDelivery, deliver, jsonBody, single, unusable, payload } from "../Delivery.js"
 import { answer, bodyBytes, problemResponse, readResponse, requestInit } from "../HttpBridge.js"
 import { type Container, containerRuntime, type RuntimeOptions, startProblem } from "../Runtime.js"
 
@@ -112,12 +112,7 @@ export const makeHandlers = (options: RuntimeOptions = {}) => {
   /** Pub/Sub and Cloud Storage events; an unusable event throws so the platform retries or dead-letters it. */
   const cloudEvent = async (event: CloudEventLike): Promise<unknown> => {
     const id = event.id
-    let c: Container
-    try {
-      c = await container(id)
-    } catch (e) {
-      throw new DeliveryFailed(startProblem(e), id)
-    }
+    const c = await containerForDelivery(container, id)
     const taken =
       event.type === PUBSUB
         ? pubsub(c, event)
