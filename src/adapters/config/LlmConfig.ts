@@ -34,6 +34,12 @@ const DEFAULTS: Readonly<Record<Provider, { readonly baseUrl: string; readonly m
   google: { baseUrl: "https://generativelanguage.googleapis.com", model: "gemini-1.5-flash", maxTokens: undefined, env: ["GOOGLE_API_KEY", "GEMINI_API_KEY"] }
 }
 
+/** A provider can be called with a key, or with a base URL of its own (local servers often need none). */
+export const isConfigured = (provider: ProviderConfig) => provider.apiKey !== undefined || provider.customBaseUrl
+
+/** The environment variable a provider's key is read from when the file has none. */
+export const keyVariable = (provider: Provider) => DEFAULTS[provider].env[0]!
+
 type Raw = Readonly<Record<string, unknown>>
 const section = (raw: unknown, key: string): Raw => (isJsonObject(raw) && isJsonObject(raw[key]) ? raw[key] : {})
 const text = (raw: Raw, key: string) => (typeof raw[key] === "string" && (raw[key] as string).trim() !== "" ? (raw[key] as string).trim() : undefined)

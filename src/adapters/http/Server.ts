@@ -4,6 +4,7 @@ import { HttpLayerRouter } from "@effect/platform"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Effect, Layer } from "effect"
 import type { AppConfig } from "../config/AppConfig.js"
+import { isConfigured } from "../config/LlmConfig.js"
 import { HttpSettings } from "./HttpSettings.js"
 import * as Routes from "./Routes.js"
 import { activeStreams } from "./Sse.js"
@@ -22,7 +23,7 @@ export const settingsLayer = (config: AppConfig, version: string) =>
       execution: { durability: config.execution.durability, success_policy: config.execution.successPolicy._tag },
       // which providers can be called, never their keys
       llm: Object.fromEntries(
-        Object.entries(config.llm.providers).map(([name, p]) => [name, { configured: p.apiKey !== undefined || p.customBaseUrl, base_url: p.baseUrl, model: p.model }])
+        Object.entries(config.llm.providers).map(([name, p]) => [name, { configured: isConfigured(p), base_url: p.baseUrl, model: p.model }])
       ),
       http: { max_body_bytes: config.http.maxBodyBytes, rate_limit: config.http.rateLimit, cors_origins: config.http.cors.allowOrigins }
     }

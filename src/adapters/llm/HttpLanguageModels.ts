@@ -3,7 +3,7 @@ import * as Sse from "@effect/experimental/Sse"
 import { Clock, Duration, Effect, Layer, Random, Redacted, Stream } from "effect"
 import { PROVIDERS, type Provider } from "../../domain/Llm.js"
 import { type ChatReply, type ChatRequest, LanguageModels, LlmError, type LlmFailureReason, LlmSettings } from "../../ports/LanguageModels.js"
-import type { LlmConfig } from "../config/LlmConfig.js"
+import { isConfigured, keyVariable, type LlmConfig } from "../config/LlmConfig.js"
 import { anthropicMessages } from "./AnthropicMessages.js"
 import { circuitBreaker } from "./CircuitBreaker.js"
 import { geminiContent } from "./GeminiContent.js"
@@ -35,8 +35,8 @@ const retryAfter = (value: string | undefined, now: number): number | undefined 
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000)
 }
 
-/** A provider is usable with a key, or with a base URL of its own (local servers often need none). */
-export const isAvailable = (config: LlmConfig, provider: Provider) => config.providers[provider].apiKey !== undefined || config.providers[provider].customBaseUrl
+/** Whether calls to `provider` can be made at all (see isConfigured). */
+export const isAvailable = (config: LlmConfig, provider: Provider) => isConfigured(config.providers[provider])
 
 /** What agents read about models, from `llm:` and `routing:`. */
 export const settingsLayer = (config: LlmConfig) =>
@@ -76,7 +76,8 @@ export const make = (config: LlmConfig) =>
           Effect.locallyWith(Headers.currentRedactedNames, (names) => [...names, "x-goog-api-key"]),
           Effect.mapError((e) => {
             const cause = e.cause instanceof Error ? e.cause.message : e.message
-            return fail("Network", `could not reach ${shownUrl(provider.baseUrl)}: ${cause.split(wire.url).join(shownUrl(wire.url)).split(provider.baseUrl).join(shownUrl(provider.baseUrl))}`)
+            // the request URL starts with the base URL: showing the base without credentials covers both
+            return fail("Network", `could not reach ${shownUrl(provider.baseUrl)}: ${cause.split(provider.baseUrl).join(shownUrl(provider.baseUrl))}`)
           })
         )
       const refused = (response: HttpClientResponse.HttpClientResponse) =>
@@ -151,7 +152,7 @@ export const make = (config: LlmConfig) =>
             provider: request.provider,
             model: request.model,
             reason: "NotConfigured",
-            message: `no API key for ${request.provider} (set llm.${request.provider}.api_key or ${request.provider === "openai" ? "OPENAI_API_KEY" : request.provider === "anthropic" ? "ANTHROPIC_API_KEY" : "GOOGLE_API_KEY"})`
+            message: `no API key for ${request.provider} (set llm.${request.provider}.api_key or ${keyVariable(request.provider)})`
           })
         )
       const emitted = { value: false }
