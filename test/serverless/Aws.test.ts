@@ -40,6 +40,16 @@ describe("AWS Lambda handler (memory persistence)", () => {
     expect(r.headers["x-correlation-id"]).toBe("JKJaXmPLvHcESHA=")
   })
 
+  it("answers a stream request with the whole event stream in one body: node events, then exactly one final event", async () => {
+    const event = fixture("aws/apigw-v2-execute.json", { TOKEN: bearer }) as { rawPath: string; requestContext: { http: { path: string } } }
+    const r = (await invoke({ ...event, rawPath: "/prod/execute/chain/Chain/stream" })) as Proxy
+    expect([r.statusCode, r.headers["content-type"]?.startsWith("text/event-stream")]).toEqual([200, true])
+    const names = [...r.body.matchAll(/^event: (\w+)$/gm)].map((m) => m[1])
+    expect(names.filter((n) => n === "node").length).toBeGreaterThan(0)
+    expect(names.filter((n) => n !== "node")).toEqual(["completed"])
+    expect(r.body).toContain("from HTTP API")
+  })
+
   it("answers Function URL events, keeping a caller's own correlation id and accepting X-API-Key", async () => {
     const r = await http("function-url-execute.json")
     // the bearer token sits in X-API-Key here, which is not an API key: refused like the HTTP server would

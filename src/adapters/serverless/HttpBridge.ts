@@ -1,3 +1,4 @@
+import type { PlainRequest, PlainResponse } from "./PlainHttp.js"
 import { type Container, type Problem, startProblem } from "./Runtime.js"
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
@@ -11,34 +12,40 @@ export const bodyBytes = (body: string | null | undefined, base64: boolean): { r
   return { bytes: Buffer.from(compact, "base64") }
 }
 
+/** Header names lower-cased, values that are not text dropped, repeated ones joined. */
+export const headerRecord = (entries: Iterable<readonly [string, string | ReadonlyArray<string> | null | undefined]>): Record<string, string> => {
+  const headers: Record<string, string> = {}
+  for (const [k, v] of entries) {
+    if (typeof v === "string") headers[k.toLowerCase()] = v
+    else if (Array.isArray(v)) headers[k.toLowerCase()] = v.join(", ")
+  }
+  return headers
+}
+
+/** A request decoded from an event; GET and HEAD carry no body. */
+export const plainRequest = (method: string, url: string, headers: Record<string, string>, body: Uint8Array | undefined): PlainRequest => {
+  const m = method.toUpperCase()
+  return { method: m, url, headers, body: m === "GET" || m === "HEAD" || body === undefined || body.length === 0 ? undefined : body }
+}
+
 /** A JSON error answer in the HTTP server's shape, for problems found before the routes run. */
-export const problemResponse = (status: number, problem: Problem, correlationId: string) =>
-  new Response(JSON.stringify({ ...problem, correlation_id: correlationId }), {
-    status,
-    headers: { "content-type": "application/json", "x-correlation-id": correlationId }
-  })
+export const problemResponse = (status: number, problem: Problem, correlationId: string): PlainResponse => ({
+  status,
+  headers: { "content-type": "application/json", "x-correlation-id": correlationId },
+  cookies: [],
+  body: JSON.stringify({ ...problem, correlation_id: correlationId })
+})
 
 /** The container for an HTTP request, or the 500 answer saying why it could not start. */
-export const containerForHttp = (container: (correlationId: string) => Promise<Container>, correlationId: string): Promise<Container | Response> =>
+export const containerForHttp = (container: (correlationId: string) => Promise<Container>, correlationId: string): Promise<Container | PlainResponse> =>
   container(correlationId).catch((e: unknown) => problemResponse(500, startProblem(e), correlationId))
+
+/** Whether `containerForHttp` gave the answer already (the container did not start). */
+export const isAnswer = (c: Container | PlainResponse): c is PlainResponse => "status" in c
 
 /**
  * Answers a request with the HTTP server's routes. The platform's request id becomes the
  * correlation id unless the caller sent one of its own.
  */
-export const answer = (container: Container, request: Request, platformRequestId: string): Promise<Response> => {
-  if (!request.headers.has("x-correlation-id")) request.headers.set("x-correlation-id", platformRequestId)
-  return container.fetch(request)
-}
-
-/** A response read whole (serverless platforms send bodies in one piece; a stream's events arrive together at its end). */
-export const readResponse = async (response: Response) => {
-  const headers: Record<string, string> = {}
-  response.headers.forEach((value, key) => {
-    if (key !== "set-cookie") headers[key] = value
-  })
-  return { status: response.status, headers, cookies: response.headers.getSetCookie(), body: await response.text() }
-}
-
-export const requestInit = (method: string, headers: Headers, bytes: Uint8Array | undefined): RequestInit =>
-  method === "GET" || method === "HEAD" || bytes === undefined ? { method, headers } : { method, headers, body: bytes as unknown as BodyInit }
+export const answer = (container: Container, request: PlainRequest, platformRequestId: string): Promise<PlainResponse> =>
+  container.http(request.headers["x-correlation-id"] !== undefined ? request : { ...request, headers: { ...request.headers, "x-correlation-id": platformRequestId } })

@@ -1,4 +1,3 @@
-import { HttpLayerRouter } from "@effect/platform"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Cause, Effect, Exit, Layer, ManagedRuntime, Option } from "effect"
 import { TriggerService } from "../../application/TriggerService.js"
@@ -13,6 +12,7 @@ import * as HttpServer from "../http/Server.js"
 import * as Routes from "../http/Routes.js"
 import * as TtyTerminal from "../terminal/TtyTerminal.js"
 import * as Logging from "./Logging.js"
+import { makePlainHandler, type PlainRequest, type PlainResponse } from "./PlainHttp.js"
 
 export type Platform = "aws" | "azure" | "gcp"
 
@@ -28,8 +28,8 @@ export interface Container {
   readonly triggers: TriggerConfig
   /** Runs a trigger program with log lines tagged by the invocation's correlation id. */
   readonly run: <A>(program: Effect.Effect<A, { readonly _tag: string; readonly message: string }, TriggerService>, correlationId: string) => Promise<Exit.Exit<A, Problem>>
-  /** The HTTP routes of `agentmap serve`, as a web handler. */
-  readonly fetch: (request: Request) => Promise<Response>
+  /** The HTTP routes of `agentmap serve`, for requests decoded from the platform's events. */
+  readonly http: (request: PlainRequest) => Promise<PlainResponse>
   readonly log: (level: "info" | "warning" | "error", message: string, correlationId: string) => Promise<void>
 }
 
@@ -100,7 +100,7 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
     Layer.provide(NodeHttpServer.layerContext),
     Layer.provide(Logging.layer(config.logging.level))
   )
-  const web = HttpLayerRouter.toWebHandler(routes, { disableLogger: true })
+  const web = makePlainHandler(routes)
   const log = (level: "info" | "warning" | "error", message: string, id: string) =>
     runtime.runPromise(
       (level === "info" ? Effect.logInfo(message) : level === "warning" ? Effect.logWarning(message) : Effect.logError(message)).pipe(
@@ -126,7 +126,7 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
       )
       return Exit.isSuccess(exit) ? Exit.succeed(exit.value) : Exit.fail(problemOf(exit.cause))
     },
-    fetch: (request) => web.handler(request),
+    http: web.handle,
     log
   }
 }

@@ -3,7 +3,8 @@ import { Either, ParseResult, Schema } from "effect"
 import { isJsonObject } from "../../../domain/Json.js"
 import { objectMappingFor, payloadFor, scheduleMappingFor, tableMappingFor } from "../../../domain/TriggerMapping.js"
 import { type Carried, containerForDelivery, DeliveryFailed, deliver, jsonBody, mapLimit, type Outcome, payload, resultEntry, single, unusable } from "../Delivery.js"
-import { answer, containerForHttp, problemResponse, readResponse } from "../HttpBridge.js"
+import { answer, containerForHttp, isAnswer, problemResponse } from "../HttpBridge.js"
+import type { PlainResponse } from "../PlainHttp.js"
 import { type Container, containerRuntime, type RuntimeOptions } from "../Runtime.js"
 import { fromV1, fromV2, toResult } from "./ApiGateway.js"
 import { DynamoRecord, detect, EventBridgeEvent, HttpV1Event, HttpV2Event, S3Record, SqsRecord } from "./Events.js"
@@ -32,12 +33,12 @@ export const makeHandler = (options: RuntimeOptions = {}) => {
         ? Either.map(Schema.decodeUnknownEither(HttpV2Event)(event), (e) => ({ id: e.requestContext.requestId, request: () => fromV2(e) }))
         : Either.map(Schema.decodeUnknownEither(HttpV1Event)(event), (e) => ({ id: e.requestContext?.requestId, request: () => fromV1(e) }))
     const platformId = (Either.isRight(decoded) ? decoded.right.id : undefined) ?? requestId
-    const send = async (response: Response) => toResult(version, await readResponse(response))
+    const send = (response: PlainResponse) => toResult(version, response)
     if (Either.isLeft(decoded)) return send(problemResponse(400, { error: "BadRequest", message: `malformed API Gateway event: ${describe(decoded.left)}` }, platformId))
     const c = await containerForHttp(container, platformId)
-    if (c instanceof Response) return send(c)
+    if (isAnswer(c)) return send(c)
     const request = decoded.right.request()
-    return send(request instanceof Request ? await answer(c, request, platformId) : problemResponse(400, request, platformId))
+    return send("method" in request ? await answer(c, request, platformId) : problemResponse(400, request, platformId))
   }
 
   const sqs = async (c: Container, records: ReadonlyArray<unknown>, requestId: string) => {

@@ -1,5 +1,6 @@
 import { containerForDelivery, deliver, jsonBody, payload, single, unusable, type Carried } from "../Delivery.js"
-import { answer, containerForHttp, readResponse, requestInit } from "../HttpBridge.js"
+import { answer, containerForHttp, isAnswer, plainRequest } from "../HttpBridge.js"
+import type { PlainResponse } from "../PlainHttp.js"
 import { containerRuntime, type RuntimeOptions } from "../Runtime.js"
 
 /** The parts of @azure/functions' HttpRequest the handler reads (v4 programming model). */
@@ -26,21 +27,19 @@ export interface AzureHttpResponse {
 export const makeHandlers = (options: RuntimeOptions = { prefix: "/api" }) => {
   const container = containerRuntime(options)
 
-  const send = async (response: Response): Promise<AzureHttpResponse> => {
-    const r = await readResponse(response)
-    // Azure sends Set-Cookie from `cookies`; AgentMap sets none, so headers are the whole answer
-    return { status: r.status, headers: r.headers, body: r.body }
-  }
+  // Azure sends Set-Cookie from `cookies`; AgentMap sets none, so headers are the whole answer
+  const send = (r: PlainResponse): AzureHttpResponse => ({ status: r.status, headers: r.headers, body: r.body })
 
   const http = async (request: AzureHttpRequest, context: AzureContext): Promise<AzureHttpResponse> => {
     const id = context.invocationId
     const c = await containerForHttp(container, id)
-    if (c instanceof Response) return send(c)
-    const headers = new Headers()
-    request.headers.forEach((value, key) => headers.set(key, value))
+    if (isAnswer(c)) return send(c)
+    const headers: Record<string, string> = {}
+    request.headers.forEach((value, key) => void (headers[key.toLowerCase()] = value))
     const method = request.method.toUpperCase()
     const bytes = method === "GET" || method === "HEAD" ? undefined : new Uint8Array(await request.arrayBuffer())
-    return send(await answer(c, new Request(request.url, requestInit(method, headers, bytes?.length === 0 ? undefined : bytes)), id))
+    const url = new URL(request.url, "http://localhost")
+    return send(await answer(c, plainRequest(method, `${url.pathname}${url.search}`, headers, bytes), id))
   }
 
   /** A storage-queue message: runs once per message id; a failure throws so the host retries and finally poison-queues it. */

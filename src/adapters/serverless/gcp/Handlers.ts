@@ -3,7 +3,8 @@ import { randomUUID } from "node:crypto"
 import { isJsonObject } from "../../../domain/Json.js"
 import { objectMappingFor, payloadFor } from "../../../domain/TriggerMapping.js"
 import { type Carried, containerForDelivery, deliver, jsonBody, single, unusable, payload } from "../Delivery.js"
-import { answer, bodyBytes, problemResponse, readResponse, requestInit } from "../HttpBridge.js"
+import { answer, bodyBytes, headerRecord, plainRequest, problemResponse } from "../HttpBridge.js"
+import type { PlainResponse } from "../PlainHttp.js"
 import { type Container, containerRuntime, type RuntimeOptions, startProblem } from "../Runtime.js"
 
 /** The parts of the functions framework's (Express) request the handler reads. */
@@ -58,18 +59,13 @@ export const makeHandlers = (options: RuntimeOptions = {}) => {
 
   const http = async (req: GcpRequest, res: GcpResponse): Promise<void> => {
     const id = executionId(req.headers)
-    let response: Response
+    let r: PlainResponse
     try {
       const c = await container(id)
-      const headers = new Headers()
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v)
-      const method = req.method.toUpperCase()
-      const host = headers.get("host") ?? "localhost"
-      response = await answer(c, new Request(`http://${host}${req.originalUrl ?? req.url}`, requestInit(method, headers, rawBodyOf(req))), id)
+      r = await answer(c, plainRequest(req.method, req.originalUrl ?? req.url, headerRecord(Object.entries(req.headers)), rawBodyOf(req)), id)
     } catch (e) {
-      response = problemResponse(500, startProblem(e), id)
+      r = problemResponse(500, startProblem(e), id)
     }
-    const r = await readResponse(response)
     res.status(r.status)
     for (const [k, v] of Object.entries(r.headers)) res.set(k, v)
     res.send(r.body)
