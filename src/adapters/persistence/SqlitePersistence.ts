@@ -9,6 +9,8 @@ import { IdempotencyStore } from "../../ports/IdempotencyStore.js"
 import { KeyStore } from "../../ports/KeyStore.js"
 import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
 import { LangGraphSaver } from "./LangGraphSaver.js"
+import { groupCommit } from "./GroupCommit.js"
+import { cachedKeyStore } from "./SqliteKeyCache.js"
 import { lazyResource } from "./LazyResource.js"
 import type { SqlClient } from "./SqlClient.js"
 import * as SqlKeyStore from "./SqlKeyStore.js"
@@ -37,11 +39,19 @@ const clientOf = (db: SqliteDatabase): SqlClient => {
     }
     return prepared
   }
+  // writes from concurrent requests share a commit
+  const writes = groupCommit((work) => db.transaction(work)())
   return {
-    query: async (sql, params) => statement(sql).all(...bind(params)) as ReadonlyArray<Record<string, unknown>>,
-    execute: async (sql, params) => statement(sql).run(...bind(params)).changes,
+    query: async (sql, params) => {
+      writes.flush()
+      return statement(sql).all(...bind(params)) as ReadonlyArray<Record<string, unknown>>
+    },
+    execute: (sql, params) => writes.write(() => statement(sql).run(...bind(params)).changes),
     // one connection per process and SQLite's own file locking: statements do not interleave
-    exclusive: (work) => work()
+    exclusive: (work) => {
+      writes.flush()
+      return work()
+    }
   }
 }
 
@@ -70,6 +80,8 @@ export const layer = (options: SqliteOptions) =>
         async ({ db }) => void db.close(),
         unavailable
       )
+      // moves when another connection (another process) commits to the file
+      const dataVersion = Effect.flatMap(connection, (c) => Effect.try({ try: () => c.db.pragma("data_version", { simple: true }) as number, catch: unavailable }))
       const registry = SqlThreadRegistry.make(Effect.map(connection, (c) => c.client), store)
       const checkpoints = CheckpointStore.of({
         describe: store,
@@ -104,7 +116,7 @@ export const layer = (options: SqliteOptions) =>
       return Context.make(ThreadRegistry, registry)
         .pipe(Context.add(CheckpointStore, checkpoints))
         .pipe(Context.add(LangGraphSaver, { get: connection.pipe(Effect.map((c) => c.saver)) }))
-        .pipe(Context.add(KeyStore, SqlKeyStore.make(Effect.map(connection, (c) => c.client), store)))
+        .pipe(Context.add(KeyStore, cachedKeyStore(SqlKeyStore.make(Effect.map(connection, (c) => c.client), store), dataVersion)))
         .pipe(Context.add(IdempotencyStore, SqlIdempotencyStore.make(Effect.map(connection, (c) => c.client), store)))
     })
   )
