@@ -1,16 +1,18 @@
 // Baseline for bench/http.ts: a plain node:http server that invokes AgentMap's own compiled
-// LangGraph graph for chain-3.csv directly (same graph, same SQLite checkpointer), skipping the
+// LangGraph graph for chain-3.csv directly (same graph, same SQLite checkpointer: AgentMap's
+// group-committing SqliteSaver), skipping the
 // HTTP framework, auth, the thread registry and per-request planning.
 import { randomUUID } from "node:crypto"
 import { createServer } from "node:http"
 import * as path from "node:path"
-import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite"
 import Database from "better-sqlite3"
 import { Effect, ManagedRuntime, type Runtime } from "effect"
 import { PlanBuilder } from "../../src/application/PlanBuilder.js"
 import * as AppLayer from "../../src/adapters/AppLayer.js"
 import { loadConfig } from "../../src/adapters/config/ConfigLoader.js"
 import { compile, startInput } from "../../src/adapters/langgraph/Compile.js"
+import { groupCommit } from "../../src/adapters/persistence/GroupCommit.js"
+import { GroupCommitSqliteSaver } from "../../src/adapters/persistence/GroupCommitSqliteSaver.js"
 import * as TtyTerminal from "../../src/adapters/terminal/TtyTerminal.js"
 
 const dir = process.argv[2]!
@@ -22,7 +24,7 @@ const db = new Database(path.join(dir, "raw.db"))
 db.pragma("journal_mode = WAL")
 db.pragma("synchronous = NORMAL")
 const host = { runSubgraph: () => Effect.die("no subgraphs"), resumeSubgraph: () => Effect.die("no subgraphs"), tokens: undefined }
-const graph = compile(plan, runtime, () => ({ host, observer: () => Effect.void })).compile({ checkpointer: new SqliteSaver(db) })
+const graph = compile(plan, runtime, () => ({ host, observer: () => Effect.void })).compile({ checkpointer: new GroupCommitSqliteSaver(db, groupCommit((work) => db.transaction(work)())) })
 
 const server = createServer((req, res) => {
   let body = ""

@@ -9,8 +9,8 @@ import { IdempotencyStore } from "../../ports/IdempotencyStore.js"
 import { KeyStore } from "../../ports/KeyStore.js"
 import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
 import { LangGraphSaver } from "./LangGraphSaver.js"
-import { groupCommit } from "./GroupCommit.js"
-import { cachedKeyStore } from "./SqliteKeyCache.js"
+import { type GroupCommit, groupCommit } from "./GroupCommit.js"
+import { KEY_VERSION, KEY_VERSION_SCHEMA, cachedKeyStore } from "./SqliteKeyCache.js"
 import { lazyResource } from "./LazyResource.js"
 import type { SqlClient } from "./SqlClient.js"
 import * as SqlKeyStore from "./SqlKeyStore.js"
@@ -28,7 +28,7 @@ export interface SqliteOptions {
 const placeholders = (sql: string) => sql.replace(/\$\d+/g, "?")
 const bind = (params: ReadonlyArray<unknown> = []) => params.map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p))
 
-const clientOf = (db: SqliteDatabase): SqlClient => {
+const clientOf = (db: SqliteDatabase, writes: GroupCommit): SqlClient => {
   // preparing a statement costs more than running it: prepare each text once per connection
   const statements = new Map<string, Statement<Array<unknown>>>()
   const statement = (sql: string) => {
@@ -39,8 +39,6 @@ const clientOf = (db: SqliteDatabase): SqlClient => {
     }
     return prepared
   }
-  // writes from concurrent requests share a commit
-  const writes = groupCommit((work) => db.transaction(work)())
   return {
     query: async (sql, params) => {
       writes.flush()
@@ -72,16 +70,18 @@ export const layer = (options: SqliteOptions) =>
           const db = new Database(options.path, { timeout: 5000 })
           db.pragma("journal_mode = WAL")
           db.pragma("synchronous = NORMAL")
-          const client = clientOf(db)
-          for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...IDEMPOTENCY_SCHEMA]) await client.execute(statement)
-          const { SqliteSaver } = await import("@langchain/langgraph-checkpoint-sqlite")
-          return { db, client, saver: new SqliteSaver(db) }
+          // writes from concurrent runs (checkpoints, threads, keys) share a commit
+          const writes = groupCommit((work) => db.transaction(work)())
+          const client = clientOf(db, writes)
+          for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...KEY_VERSION_SCHEMA, ...IDEMPOTENCY_SCHEMA]) await client.execute(statement)
+          const { GroupCommitSqliteSaver } = await import("./GroupCommitSqliteSaver.js")
+          return { db, writes, client, saver: new GroupCommitSqliteSaver(db, writes), keyVersion: db.prepare<[], { version: number }>(KEY_VERSION) }
         },
         async ({ db }) => void db.close(),
         unavailable
       )
-      // moves when another connection (another process) commits to the file
-      const dataVersion = Effect.flatMap(connection, (c) => Effect.try({ try: () => c.db.pragma("data_version", { simple: true }) as number, catch: unavailable }))
+      // read directly, without running pending writes first: this process's own key writes clear the cache themselves
+      const keyVersion = Effect.flatMap(connection, (c) => Effect.try({ try: () => c.keyVersion.get()?.version ?? 0, catch: unavailable }))
       const registry = SqlThreadRegistry.make(Effect.map(connection, (c) => c.client), store)
       const checkpoints = CheckpointStore.of({
         describe: store,
@@ -90,6 +90,7 @@ export const layer = (options: SqliteOptions) =>
             Effect.flatMap((c) =>
               Effect.try({
                 try: () => {
+                  c.writes.flush()
                   const exists = c.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'").get()
                   return exists !== undefined && c.db.prepare("SELECT 1 FROM checkpoints WHERE thread_id = ? LIMIT 1").get(threadId) !== undefined
                 },
@@ -116,7 +117,7 @@ export const layer = (options: SqliteOptions) =>
       return Context.make(ThreadRegistry, registry)
         .pipe(Context.add(CheckpointStore, checkpoints))
         .pipe(Context.add(LangGraphSaver, { get: connection.pipe(Effect.map((c) => c.saver)) }))
-        .pipe(Context.add(KeyStore, cachedKeyStore(SqlKeyStore.make(Effect.map(connection, (c) => c.client), store), dataVersion)))
+        .pipe(Context.add(KeyStore, cachedKeyStore(SqlKeyStore.make(Effect.map(connection, (c) => c.client), store), keyVersion)))
         .pipe(Context.add(IdempotencyStore, SqlIdempotencyStore.make(Effect.map(connection, (c) => c.client), store)))
     })
   )
