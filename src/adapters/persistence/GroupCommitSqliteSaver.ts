@@ -9,8 +9,9 @@ import {
   copyCheckpoint
 } from "@langchain/langgraph-checkpoint"
 import { SqliteSaver } from "@langchain/langgraph-checkpoint-sqlite"
-import type { Database, Statement } from "better-sqlite3"
+import type { Database } from "better-sqlite3"
 import type { GroupCommit } from "./GroupCommit.js"
+import { type PreparedStatements, preparedStatements } from "./PreparedStatements.js"
 
 const PUT = `INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)`
 const WRITE = (verb: string) => `INSERT ${verb} INTO writes (thread_id, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
@@ -23,22 +24,13 @@ const WRITE = (verb: string) => `INSERT ${verb} INTO writes (thread_id, checkpoi
  * run pending writes first.
  */
 export class GroupCommitSqliteSaver extends SqliteSaver {
-  private readonly statements = new Map<string, Statement<Array<unknown>>>()
-
   constructor(
     db: Database,
-    private readonly writes: GroupCommit
+    private readonly writes: GroupCommit,
+    /** The connection's statement cache (shared with the other stores on it). */
+    private readonly statement: PreparedStatements = preparedStatements(db)
   ) {
     super(db)
-  }
-
-  private statement(sql: string) {
-    let prepared = this.statements.get(sql)
-    if (prepared === undefined) {
-      prepared = this.db.prepare<Array<unknown>>(sql)
-      this.statements.set(sql, prepared)
-    }
-    return prepared
   }
 
   override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {

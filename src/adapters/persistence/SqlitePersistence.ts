@@ -1,7 +1,6 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { createRequire } from "node:module"
-import type { Database as SqliteDatabase, Statement } from "better-sqlite3"
 import { Context, Effect, Layer } from "effect"
 import { StoreUnavailable } from "../../domain/Errors.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
@@ -12,6 +11,7 @@ import { LangGraphSaver } from "./LangGraphSaver.js"
 import { type GroupCommit, groupCommit } from "./GroupCommit.js"
 import { KEY_VERSION, KEY_VERSION_SCHEMA, cachedKeyStore } from "./SqliteKeyCache.js"
 import { lazyResource } from "./LazyResource.js"
+import { type PreparedStatements, preparedStatements } from "./PreparedStatements.js"
 import type { SqlClient } from "./SqlClient.js"
 import * as SqlKeyStore from "./SqlKeyStore.js"
 import { KEY_SCHEMA } from "./SqlKeyStore.js"
@@ -28,17 +28,8 @@ export interface SqliteOptions {
 const placeholders = (sql: string) => sql.replace(/\$\d+/g, "?")
 const bind = (params: ReadonlyArray<unknown> = []) => params.map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p))
 
-const clientOf = (db: SqliteDatabase, writes: GroupCommit): SqlClient => {
-  // preparing a statement costs more than running it: prepare each text once per connection
-  const statements = new Map<string, Statement<Array<unknown>>>()
-  const statement = (sql: string) => {
-    let prepared = statements.get(sql)
-    if (prepared === undefined) {
-      prepared = db.prepare<Array<unknown>>(placeholders(sql))
-      statements.set(sql, prepared)
-    }
-    return prepared
-  }
+const clientOf = (prepared: PreparedStatements, writes: GroupCommit): SqlClient => {
+  const statement = (sql: string) => prepared(placeholders(sql))
   return {
     query: async (sql, params) => {
       writes.flush()
@@ -72,10 +63,11 @@ export const layer = (options: SqliteOptions) =>
           db.pragma("synchronous = NORMAL")
           // writes from concurrent runs (checkpoints, threads, keys) share a commit
           const writes = groupCommit((work) => db.transaction(work)())
-          const client = clientOf(db, writes)
+          const statements = preparedStatements(db)
+          const client = clientOf(statements, writes)
           for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...KEY_VERSION_SCHEMA, ...IDEMPOTENCY_SCHEMA]) await client.execute(statement)
           const { GroupCommitSqliteSaver } = await import("./GroupCommitSqliteSaver.js")
-          return { db, writes, client, saver: new GroupCommitSqliteSaver(db, writes), keyVersion: db.prepare<[], { version: number }>(KEY_VERSION) }
+          return { db, writes, client, saver: new GroupCommitSqliteSaver(db, writes, statements), keyVersion: db.prepare<[], { version: number }>(KEY_VERSION) }
         },
         async ({ db }) => void db.close(),
         unavailable

@@ -76,7 +76,8 @@ const plainOf = (response: HttpServerResponse.HttpServerResponse) =>
  * Serves an HttpLayerRouter application to plain requests: the same router, middleware and error
  * handling as `HttpLayerRouter.toWebHandler`, minus the web Request and Response around them.
  */
-export const makePlainHandler = <A, E>(routes: Layer.Layer<A, E, HttpLayerRouter.HttpRouter>) => {
+export const makePlainHandler = <A, E>(routes: Layer.Layer<A, E, HttpLayerRouter.HttpRouter>): ((request: PlainRequest) => Promise<PlainResponse>) => {
+  // kept for the container's life, like the runtime it serves
   const scope = Effect.runSync(Scope.make())
   const built = Effect.runPromise(
     Effect.gen(function* () {
@@ -94,5 +95,5 @@ export const makePlainHandler = <A, E>(routes: Layer.Layer<A, E, HttpLayerRouter
     if (answered !== undefined) return answered
     return { status: 500, headers: { "content-type": "application/json" }, cookies: [], body: JSON.stringify({ error: "InternalError", message: Exit.isFailure(exit) ? "internal error" : "no response" }) }
   }
-  return { handle, dispose: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+  return handle
 }

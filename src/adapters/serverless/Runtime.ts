@@ -100,7 +100,7 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
     Layer.provide(NodeHttpServer.layerContext),
     Layer.provide(Logging.layer(config.logging.level))
   )
-  const web = makePlainHandler(routes)
+  const http = makePlainHandler(routes)
   const log = (level: "info" | "warning" | "error", message: string, id: string) =>
     runtime.runPromise(
       (level === "info" ? Effect.logInfo(message) : level === "warning" ? Effect.logWarning(message) : Effect.logError(message)).pipe(
@@ -126,7 +126,7 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
       )
       return Exit.isSuccess(exit) ? Exit.succeed(exit.value) : Exit.fail(problemOf(exit.cause))
     },
-    http: web.handle,
+    http,
     log
   }
 }
