@@ -6,6 +6,7 @@ import { canFanOut } from "../../domain/Routing.js"
 import type { NodeSpec } from "../../domain/Workflow.js"
 import type { NodeExecution } from "../../domain/RunResult.js"
 import type { NodeError, NodeHost, NodeStep, RunPlan, StepObserver } from "../../ports/WorkflowEngine.js"
+import { useLightRunContext } from "./RunContext.js"
 import { DATA, EXECUTIONS, type GraphState, type GraphUpdate, SCHEDULE, State, type Suspension, type Task, emptySchedule, view } from "./StateChannels.js"
 
 /** Carries a typed failure (store outage, routing failure) out through LangGraph. */
@@ -61,6 +62,7 @@ export interface RunHooks {
 }
 
 export const compile = (plan: RunPlan, runtime: Runtime.Runtime<never>, hooksFor: (threadId: string) => RunHooks) => {
+  useLightRunContext()
   const nodes = new Map<string, NodeSpec>(plan.graph.nodes.map((n) => [n.name, n]))
   const joins = plan.graph.nodes.some((n) => canFanOut(n.routing)) ? joinCandidates(plan.graph) : new Set<string>()
 
