@@ -1,3 +1,4 @@
+import * as http from "node:http"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { agentmap } from "../support/cli.js"
 import { type RunningServer, call, createKey, startServer } from "../support/server.js"
@@ -78,6 +79,26 @@ describe("HTTP API", () => {
     }
     const invalid = await post("/execute/broken", {})
     expect(invalid.body["diagnostics"]).toEqual([expect.objectContaining({ line: 2, column: 4, code: "unknown-target" })])
+  })
+
+  it("reads chunked bodies (no Content-Length) within http.max_body_bytes and refuses larger ones with 413", async () => {
+    const chunked = (text: string) =>
+      new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+        const url = new URL(`${server.url}/execute/greet/Greet`)
+        const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "x-api-key": key, "content-type": "application/json" } }, (res) => {
+          let data = ""
+          res.on("data", (d: Buffer) => (data += d.toString()))
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(data) as Record<string, unknown> }))
+        })
+        req.on("error", reject)
+        // written in pieces, so Node sends Transfer-Encoding: chunked and no length
+        for (let i = 0; i < text.length; i += 500) req.write(text.slice(i, i + 500))
+        req.end()
+      })
+    const small = await chunked(JSON.stringify({ state: { name: "Chunk".repeat(100) } }))
+    expect([small.status, (small.body["outputs"] as Record<string, unknown>)["greeting"]]).toEqual([200, `Hello ${"Chunk".repeat(100)}`])
+    const large = await chunked(JSON.stringify({ state: { name: "x".repeat(5000) } }))
+    expect([large.status, large.body["error"]]).toEqual([413, "PayloadTooLarge"])
   })
 
   it("refuses paths that climb out of the repository, however they are written", async () => {

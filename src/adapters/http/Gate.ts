@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto"
 import { HttpServerRequest, type HttpServerResponse } from "@effect/platform"
-import { Chunk, Clock, Effect, Option, ParseResult, Schema, Stream } from "effect"
+import { Clock, Effect, Option } from "effect"
 import { AuthService } from "../../application/AuthService.js"
 import { PERMISSIONS, type Permission, type Principal, allows } from "../../domain/Auth.js"
 import { HttpSettings } from "./HttpSettings.js"
@@ -58,29 +58,5 @@ export const makeGate = Effect.gen(function* () {
       return { principal, correlationId }
     })
 })
-
-/** The request body as JSON, within the size limit, decoded with `schema` (400 with what was wrong, 413 when too large). */
-export const readJson = <A, I>(request: HttpServerRequest.HttpServerRequest, schema: Schema.Schema<A, I>, maxBytes: number, correlationId: string) =>
-  Effect.gen(function* () {
-    const headers = { "x-correlation-id": correlationId }
-    const tooLarge = fail("PayloadTooLarge", `the request body is larger than ${maxBytes} bytes (http.max_body_bytes)`, headers)
-    const declared = Number(request.headers["content-length"] ?? "NaN")
-    if (Number.isFinite(declared) && declared > maxBytes) return yield* Effect.fail(tooLarge)
-    const chunks = yield* request.stream.pipe(
-      Stream.mapAccumEffect(0, (seen, chunk: Uint8Array) =>
-        seen + chunk.length > maxBytes ? Effect.fail("too large" as const) : Effect.succeed([seen + chunk.length, chunk] as const)
-      ),
-      Stream.runCollect,
-      Effect.mapError((e) => (e === "too large" ? tooLarge : fail("BadRequest", "the request body could not be read", headers)))
-    )
-    const text = Buffer.concat(Chunk.toReadonlyArray(chunks)).toString("utf8")
-    const parsed = yield* Effect.try({
-      try: () => (text.trim() === "" ? {} : (JSON.parse(text) as unknown)),
-      catch: (e) => fail("BadRequest", `malformed JSON body: ${e instanceof Error ? e.message : String(e)}`, headers)
-    })
-    return yield* Schema.decodeUnknown(schema)(parsed).pipe(
-      Effect.mapError((e) => fail("BadRequest", `invalid request body: ${ParseResult.TreeFormatter.formatErrorSync(e).replace(/\s+/g, " ")}`, headers))
-    )
-  })
 
 export const requestOf = HttpServerRequest.HttpServerRequest

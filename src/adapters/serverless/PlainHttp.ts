@@ -45,7 +45,8 @@ const sourceOf = (request: PlainRequest) => {
             }
           },
     text: async () => (bytes === undefined ? "" : decoder.decode(bytes)),
-    arrayBuffer: async () => (bytes === undefined ? new ArrayBuffer(0) : bytes.slice().buffer)
+    // a copy of exactly these bytes: a Node Buffer's `.buffer` may be a shared pool larger than the body
+    arrayBuffer: async () => (bytes === undefined ? new ArrayBuffer(0) : Uint8Array.prototype.slice.call(bytes).buffer)
   }
 }
 
