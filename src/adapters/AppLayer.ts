@@ -38,10 +38,12 @@ export interface AppOptions {
   readonly functions?: Layer.Layer<UserFunctions>
   /** The chat models (default: the providers of `llm:` over HTTP; tests hand in a scripted fake). */
   readonly models?: Layer.Layer<LanguageModels>
+  /** A process that serves many runs (`serve`, an embedding host): stores may keep background work. */
+  readonly longLived?: boolean
 }
 
 /** `persistence.backend` picks where checkpoints, threads and execution logs live. */
-export const persistence = (config: AppConfig) => {
+export const persistence = (config: AppConfig, longLived = false) => {
   const p = config.persistence
   switch (p.backend) {
     case "memory":
@@ -49,12 +51,12 @@ export const persistence = (config: AppConfig) => {
     case "postgres":
       return PostgresPersistence.layer({ url: p.postgresUrl ?? "", schema: p.postgresSchema, connectTimeoutMillis: p.connectTimeoutMillis })
     case "sqlite":
-      return SqlitePersistence.layer({ path: p.sqlitePath })
+      return SqlitePersistence.layer({ path: p.sqlitePath, backgroundCheckpoints: longLived })
   }
 }
 
 /** The composition root: configuration picks the adapters; every door runs the same services on top. */
-export const layer = (options: AppOptions) => layerWithStores(options, persistence(options.config))
+export const layer = (options: AppOptions) => layerWithStores(options, persistence(options.config, options.longLived))
 
 /** The same composition over given stores (benchmarks compare backends, including none). */
 export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadRegistry | CheckpointStore | LangGraphSaver | KeyStore | IdempotencyStore>) => {

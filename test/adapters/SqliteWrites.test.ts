@@ -1,4 +1,5 @@
 import * as fs from "node:fs"
+import { createRequire } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
 import Database from "better-sqlite3"
@@ -6,6 +7,7 @@ import { Effect, ManagedRuntime, Option } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { groupCommit } from "../../src/adapters/persistence/GroupCommit.js"
 import * as SqlitePersistence from "../../src/adapters/persistence/SqlitePersistence.js"
+import { walCheckpoints } from "../../src/adapters/persistence/WalCheckpoints.js"
 import { KeyStore, type StoredKey } from "../../src/ports/KeyStore.js"
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-sqlite-writes-"))
@@ -91,5 +93,44 @@ describe("API key lookups on SQLite", () => {
     expect(Option.getOrThrow(await keys((k) => k.findByHash("h3"))).revoked_at).toBeNull()
     await keys((k) => k.revoke("own", "2026-11-27T02:00:00.000Z"))
     expect(Option.getOrThrow(await keys((k) => k.findByHash("h3"))).revoked_at).toBe("2026-11-27T02:00:00.000Z")
+  })
+})
+
+describe("WAL checkpoints in a background thread (long-lived processes)", () => {
+  const driver = createRequire(import.meta.url).resolve("better-sqlite3")
+  const rows = 3000
+  const fill = async (db: Database.Database, committed: () => void) => {
+    const insert = db.prepare("INSERT INTO t (id) VALUES (?)")
+    for (let i = 0; i < rows; i++) {
+      db.transaction(() => insert.run(`${i}:${"x".repeat(1000)}`))()
+      committed()
+      // the worker's answers arrive between turns, as they do between a server's requests
+      if (i % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 1))
+    }
+  }
+
+  it("keep the WAL file bounded while the committing connection never checkpoints itself, and lose nothing", async () => {
+    const file = path.join(dir, "wal-background.db")
+    const db = table(file)
+    const wal = walCheckpoints(db, file, driver, { everyCommits: 10, restartFrames: 200, maxUnreported: 100 })
+    expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(0)
+    await fill(db, wal.committed)
+    // 3000 rows of 1 KB (and their index pages: ~60 MB of WAL frames) went through it; it was copied back and started over instead of growing
+    expect(fs.statSync(`${file}-wal`).size).toBeLessThan(4 * 1024 * 1024)
+    expect(fs.statSync(file).size).toBeGreaterThan(3 * 1024 * 1024)
+    await wal.close()
+    const reader = new Database(file, { readonly: true })
+    expect(reader.prepare("SELECT count(*) AS n FROM t").get()).toEqual({ n: rows })
+    reader.close()
+    db.close()
+  })
+
+  it("without the background thread, the same writes with SQLite's own checkpoints off grow the WAL past that bound", async () => {
+    const file = path.join(dir, "wal-none.db")
+    const db = table(file)
+    db.pragma("wal_autocheckpoint = 0")
+    await fill(db, () => undefined)
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(8 * 1024 * 1024)
+    db.close()
   })
 })

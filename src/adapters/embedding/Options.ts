@@ -27,7 +27,7 @@ export const configFor = (options: AgentMapOptions = {}) =>
 
 /** AgentMap's services (WorkflowService, ThreadService, WorkflowCatalog, AuthService, ...) for a configuration. */
 export const servicesFor = (config: AppConfig, options: AgentMapOptions = {}) =>
-  AppLayer.layer({ config, cwd: options.cwd ?? process.cwd(), terminal: TtyTerminal.layerNone, ...(options.models !== undefined ? { models: options.models } : {}) })
+  AppLayer.layer({ config, cwd: options.cwd ?? process.cwd(), terminal: TtyTerminal.layerNone, longLived: true, ...(options.models !== undefined ? { models: options.models } : {}) })
 
 /**
  * Everything a host Effect application composes: the services plus the HTTP settings the

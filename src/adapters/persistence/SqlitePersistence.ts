@@ -11,6 +11,7 @@ import { LangGraphSaver } from "./LangGraphSaver.js"
 import { type GroupCommit, groupCommit } from "./GroupCommit.js"
 import { KEY_VERSION, KEY_VERSION_SCHEMA, cachedKeyStore } from "./SqliteKeyCache.js"
 import { lazyResource } from "./LazyResource.js"
+import { walCheckpoints } from "./WalCheckpoints.js"
 import { type PreparedStatements, preparedStatements } from "./PreparedStatements.js"
 import type { SqlClient } from "./SqlClient.js"
 import * as SqlKeyStore from "./SqlKeyStore.js"
@@ -23,6 +24,8 @@ import { IDEMPOTENCY_SCHEMA } from "./SqlIdempotencyStore.js"
 export interface SqliteOptions {
   /** The database file (default `<paths.cache>/agentmap.db`). */
   readonly path: string
+  /** A process serving many runs: WAL checkpoints run in a background thread (see WalCheckpoints). */
+  readonly backgroundCheckpoints?: boolean
 }
 
 const placeholders = (sql: string) => sql.replace(/\$\d+/g, "?")
@@ -57,19 +60,27 @@ export const layer = (options: SqliteOptions) =>
       const connection = yield* lazyResource(
         async () => {
           fs.mkdirSync(path.dirname(options.path), { recursive: true })
-          const Database = createRequire(import.meta.url)("better-sqlite3") as typeof import("better-sqlite3")
+          const require = createRequire(import.meta.url)
+          const Database = require("better-sqlite3") as typeof import("better-sqlite3")
           const db = new Database(options.path, { timeout: 5000 })
           db.pragma("journal_mode = WAL")
           db.pragma("synchronous = NORMAL")
+          const wal = options.backgroundCheckpoints === true ? walCheckpoints(db, options.path, require.resolve("better-sqlite3")) : undefined
           // writes from concurrent runs (checkpoints, threads, keys) share a commit
-          const writes = groupCommit((work) => db.transaction(work)())
+          const writes = groupCommit((work) => {
+            db.transaction(work)()
+            wal?.committed()
+          })
           const statements = preparedStatements(db)
           const client = clientOf(statements, writes)
           for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...KEY_VERSION_SCHEMA, ...IDEMPOTENCY_SCHEMA]) await client.execute(statement)
           const { GroupCommitSqliteSaver } = await import("./GroupCommitSqliteSaver.js")
-          return { db, writes, client, saver: new GroupCommitSqliteSaver(db, writes, statements), keyVersion: db.prepare<[], { version: number }>(KEY_VERSION) }
+          return { db, wal, writes, client, saver: new GroupCommitSqliteSaver(db, writes, statements), keyVersion: db.prepare<[], { version: number }>(KEY_VERSION) }
         },
-        async ({ db }) => void db.close(),
+        async ({ db, wal }) => {
+          await wal?.close()
+          db.close()
+        },
         unavailable
       )
       // read directly, without running pending writes first: this process's own key writes clear the cache themselves

@@ -60,6 +60,7 @@ export const serveCommand = Command.make("serve", { host, port, workers, config:
       const count = Option.getOrElse(a.workers, () => config.http.workers)
       if (count < 1) return yield* Effect.fail(new InvalidRequest({ message: "--workers must be at least 1" }))
       const app = AppLayer.layer({ config, cwd, terminal: TtyTerminal.layerNone })
+      const serving = AppLayer.layer({ config, cwd, terminal: TtyTerminal.layerNone, longLived: true })
       const logging = Logging.layer(config.logging.level)
       if (!isWorker) {
         if (config.auth.enabled) {
@@ -87,7 +88,7 @@ export const serveCommand = Command.make("serve", { host, port, workers, config:
           process.stderr.write(
             `agentmap: serving http://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}${isWorker ? ` (worker ${process.env["AGENTMAP_SERVE_WORKER"]}, pid ${process.pid})` : ""}\n`
           )
-      }).pipe(Layer.provide(HttpServer.settingsLayer(config, packageVersion())), Layer.provide(app), Layer.provide(logging))
+      }).pipe(Layer.provide(HttpServer.settingsLayer(config, packageVersion())), Layer.provide(serving), Layer.provide(logging))
       yield* Effect.raceFirst(Layer.launch(server), shutdownSignal)
       // a worker's IPC channel to the primary would keep it alive after the server closed
       if (isWorker) cluster.worker?.disconnect()
