@@ -58,19 +58,20 @@ const load = (url: string, options: { connections: number; duration?: number; am
 
 /** Open loop: requests leave at a fixed rate whether or not earlier ones have answered. */
 const openLoop = (url: string, rate: number, duration: number) =>
-  new Promise<{ latencies: Array<number>; sent: number; errors: number }>((resolve) => {
+  new Promise<{ latencies: Array<number>; sent: number; errors: number; causes: ReadonlySet<string> }>((resolve) => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 512 })
     const latencies: Array<number> = []
     let sent = 0
     let done = 0
     let errors = 0
+    const causes = new Set<string>()
     const total = Math.round(rate * duration)
     const started = performance.now()
     const finish = () => {
       if (done < total) return
       latencies.sort((a, b) => a - b)
       agent.destroy()
-      resolve({ latencies, sent, errors })
+      resolve({ latencies, sent, errors, causes })
     }
     const fire = () => {
       const at = performance.now()
@@ -79,13 +80,17 @@ const openLoop = (url: string, rate: number, duration: number) =>
         res.resume()
         res.on("end", () => {
           if (res.statusCode === 200) latencies.push(performance.now() - at)
-          else errors++
+          else {
+            errors++
+            causes.add(`HTTP ${res.statusCode}`)
+          }
           done++
           finish()
         })
       })
-      req.on("error", () => {
+      req.on("error", (e: NodeJS.ErrnoException) => {
         errors++
+        causes.add(e.code ?? e.message)
         done++
         finish()
       })
@@ -154,7 +159,7 @@ const windows = []
 for (let i = 0; i < 3; i++) windows.push(await openLoop(one.url, rate, seconds))
 const all = windows.flatMap((w) => w.latencies).sort((a, b) => a - b)
 console.log(`\nopen loop at ${rate} req/s (half the raw engine's maximum), 3 windows of ${seconds} s:`)
-windows.forEach((w, i) => console.log(`  window ${i + 1}: p50 ${quantile(w.latencies, 0.5).toFixed(1)} ms, p99 ${quantile(w.latencies, 0.99).toFixed(1)} ms, errors ${w.errors}`))
+windows.forEach((w, i) => console.log(`  window ${i + 1}: p50 ${quantile(w.latencies, 0.5).toFixed(1)} ms, p99 ${quantile(w.latencies, 0.99).toFixed(1)} ms, errors ${w.errors}${w.errors > 0 ? ` (${[...w.causes].join(", ")})` : ""}`))
 console.log(`  all ${all.length} requests: p50 ${quantile(all, 0.5).toFixed(1)} ms, p99 ${quantile(all, 0.99).toFixed(1)} ms (target p99 < 25 ms)`)
 await Promise.all([stop(rawGraph), stop(rawEngine)])
 

@@ -12,6 +12,7 @@ import { PlanBuilder } from "../../src/application/PlanBuilder.js"
 import * as AppLayer from "../../src/adapters/AppLayer.js"
 import { loadConfig } from "../../src/adapters/config/ConfigLoader.js"
 import { compile, startInput } from "../../src/adapters/langgraph/Compile.js"
+import { LIGHT_CONTEXT } from "../../src/adapters/langgraph/RunContext.js"
 import { groupCommit } from "../../src/adapters/persistence/GroupCommit.js"
 import { GroupCommitSqliteSaver } from "../../src/adapters/persistence/GroupCommitSqliteSaver.js"
 import { walCheckpoints } from "../../src/adapters/persistence/WalCheckpoints.js"
@@ -38,7 +39,7 @@ const server = createServer((req, res) => {
   req.on("data", (d) => (body += d))
   req.on("end", async () => {
     const state = body === "" ? {} : (JSON.parse(body) as { state?: Record<string, unknown> }).state ?? {}
-    const out = await graph.invoke(startInput(plan, state as never), { configurable: { thread_id: randomUUID() }, durability: "sync" })
+    const out = await graph.invoke(startInput(plan, state as never), { configurable: { thread_id: randomUUID(), [LIGHT_CONTEXT]: true }, durability: "sync" })
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "completed", outputs: out }))
   })
 })

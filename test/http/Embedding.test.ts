@@ -70,6 +70,34 @@ describe("library entry points", () => {
     }
   })
 
+  it("createWebHandler holds a streamed body without a length to http.max_body_bytes (413), and reads one within it", async () => {
+    const limited = workspace({
+      "agentmap_config.yaml": "persistence:\n  backend: memory\nauth:\n  enabled: false\nhttp:\n  max_body_bytes: 2048\n",
+      "workflows/greet.csv": "GraphName,Node,AgentType,Input_Fields,Output_Field,Edge\nG,Say,echo,name,greeting,\n"
+    })
+    const { handler, dispose } = createWebHandler({ cwd: limited, prefix: "/am" })
+    // a ReadableStream body has no Content-Length: the limit has to hold while reading
+    const streamed = (text: string) =>
+      new Request("http://host/am/execute/greet", {
+        method: "POST",
+        body: new ReadableStream({
+          start(controller) {
+            for (let i = 0; i < text.length; i += 500) controller.enqueue(new TextEncoder().encode(text.slice(i, i + 500)))
+            controller.close()
+          }
+        }),
+        duplex: "half"
+      } as RequestInit)
+    try {
+      const large = await handler(streamed(JSON.stringify({ state: { name: "x".repeat(5000) } })))
+      expect([large.status, ((await large.json()) as { error: string }).error]).toEqual([413, "PayloadTooLarge"])
+      const small = await handler(streamed(JSON.stringify({ state: { name: "Flo" } })))
+      expect([small.status, ((await small.json()) as { outputs: Record<string, unknown> }).outputs["greeting"]]).toEqual([200, "Flo"])
+    } finally {
+      await dispose()
+    }
+  })
+
   it("createAgentMap runs, resumes, validates and lists with one runtime built once", async () => {
     const am = createAgentMap({ cwd: dir })
     try {

@@ -18,6 +18,7 @@ import {
 import { LangGraphSaver } from "../persistence/LangGraphSaver.js"
 import { AbortSignalError, type InterruptValue, type RunHooks, compile, startInput } from "./Compile.js"
 import { DATA, EXECUTIONS, type GraphState, view } from "./StateChannels.js"
+import { LIGHT_CONTEXT } from "./RunContext.js"
 
 type Input = ReturnType<typeof startInput> | Command | null
 
@@ -67,7 +68,7 @@ export const make = Effect.gen(function* () {
         hooks.set(threadId, { host: host(durability, tokens), observer })
         const run = async () => {
           const stream = await graph.stream(input as never, {
-            configurable: { thread_id: threadId },
+            configurable: { thread_id: threadId, [LIGHT_CONTEXT]: true },
             recursionLimit: plan.maxSteps * 2 + 10,
             streamMode: "values",
             durability,

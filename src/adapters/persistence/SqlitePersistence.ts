@@ -11,7 +11,7 @@ import { LangGraphSaver } from "./LangGraphSaver.js"
 import { type GroupCommit, groupCommit } from "./GroupCommit.js"
 import { KEY_VERSION, KEY_VERSION_SCHEMA, cachedKeyStore } from "./SqliteKeyCache.js"
 import { lazyResource } from "./LazyResource.js"
-import { walCheckpoints } from "./WalCheckpoints.js"
+import { type WalCheckpoints, walCheckpoints } from "./WalCheckpoints.js"
 import { type PreparedStatements, preparedStatements } from "./PreparedStatements.js"
 import type { SqlClient } from "./SqlClient.js"
 import * as SqlKeyStore from "./SqlKeyStore.js"
@@ -65,7 +65,7 @@ export const layer = (options: SqliteOptions) =>
           const db = new Database(options.path, { timeout: 5000 })
           db.pragma("journal_mode = WAL")
           db.pragma("synchronous = NORMAL")
-          const wal = options.backgroundCheckpoints === true ? walCheckpoints(db, options.path, require.resolve("better-sqlite3")) : undefined
+          let wal: WalCheckpoints | undefined
           // writes from concurrent runs (checkpoints, threads, keys) share a commit
           const writes = groupCommit((work) => {
             db.transaction(work)()
@@ -75,6 +75,8 @@ export const layer = (options: SqliteOptions) =>
           const client = clientOf(statements, writes)
           for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...KEY_VERSION_SCHEMA, ...IDEMPOTENCY_SCHEMA]) await client.execute(statement)
           const { GroupCommitSqliteSaver } = await import("./GroupCommitSqliteSaver.js")
+          // started once the store is usable, so a failed open leaves no thread behind
+          if (options.backgroundCheckpoints === true) wal = walCheckpoints(db, options.path, require.resolve("better-sqlite3"))
           return { db, wal, writes, client, saver: new GroupCommitSqliteSaver(db, writes, statements), keyVersion: db.prepare<[], { version: number }>(KEY_VERSION) }
         },
         async ({ db, wal }) => {

@@ -68,9 +68,13 @@ export const walCheckpoints = (db: BetterSqlite3.Database, file: string, driver:
   let restartDue = false
   let failed = false
   worker.on("message", (o: Outcome) => {
-    unreported = 0
     inFlight = false
+    // a checkpoint that failed is no report: if they keep failing, this thread checkpoints itself
     if (o.error !== undefined) return
+    unreported = 0
+    // `log` is the WAL as the checkpoint found it: commits since then are not copied yet, and
+    // copying them right after one of this thread's commits lets the next one rewind the WAL
+    // (nothing left to copy costs nothing: no copy, no sync)
     if ((o.log ?? 0) >= restartFrames) restartDue = true
   })
   // a checkpointer that cannot run must not let the WAL grow without bound: back to SQLite's own

@@ -1,5 +1,6 @@
 import { Cookies, HttpApp, HttpLayerRouter, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
 import { Chunk, Context, Effect, Exit, Layer, Runtime, Scope, Stream } from "effect"
+import { WHOLE_BODY } from "../http/Body.js"
 
 /** An HTTP request as a cloud event carries it: path with query, lower-case headers, the body's bytes. */
 export interface PlainRequest {
@@ -28,6 +29,7 @@ const decoder = new TextDecoder()
 const sourceOf = (request: PlainRequest) => {
   const bytes = request.body
   return {
+    [WHOLE_BODY]: true,
     method: request.method,
     url: request.url,
     headers: request.headers,
