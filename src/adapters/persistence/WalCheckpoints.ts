@@ -66,6 +66,7 @@ export const walCheckpoints = (db: BetterSqlite3.Database, file: string, driver:
   let unreported = 0
   let inFlight = false
   let restartDue = false
+  let restartAt = restartFrames
   let failed = false
   worker.on("message", (o: Outcome) => {
     inFlight = false
@@ -74,8 +75,14 @@ export const walCheckpoints = (db: BetterSqlite3.Database, file: string, driver:
     unreported = 0
     // `log` is the WAL as the checkpoint found it: commits since then are not copied yet, and
     // copying them right after one of this thread's commits lets the next one rewind the WAL
-    // (nothing left to copy costs nothing: no copy, no sync)
-    if ((o.log ?? 0) >= restartFrames) restartDue = true
+    // (nothing left to copy costs nothing: no copy, no sync). Another process's reads or writes
+    // can keep it from rewinding: then try again only after another `restartFrames` of growth
+    const log = o.log ?? 0
+    if (log + restartFrames < restartAt) restartAt = log + restartFrames
+    if (log >= restartAt) {
+      restartDue = true
+      restartAt = log + restartFrames
+    }
   })
   // a checkpointer that cannot run must not let the WAL grow without bound: back to SQLite's own
   const fallBack = () => {
