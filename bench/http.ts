@@ -13,6 +13,7 @@ const seconds = Number(process.argv[2] ?? 10)
 const memoryRequests = Number(process.argv[3] ?? 100_000)
 const root = path.resolve(import.meta.dirname, "..")
 const bin = path.join(root, "bin", "agentmap.cjs")
+const env = { PATH: process.env["PATH"] ?? "" }
 /** A workflow folder with chain-3.csv, its own SQLite store (under .agentmap/) and an API key for it. */
 const workspace = () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-http-bench-"))
@@ -21,7 +22,6 @@ const workspace = () => {
   const key = (JSON.parse(execFileSync(process.execPath, [bin, "auth", "generate-key", "--name", "bench", "--json"], { cwd: dir, env: { ...env, HOME: dir }, encoding: "utf8" })) as { key: string }).key
   return { dir, key }
 }
-const env = { PATH: process.env["PATH"] ?? "" }
 const { dir, key } = workspace()
 const body = JSON.stringify({ state: { v0: "hello" } })
 

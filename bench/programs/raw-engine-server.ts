@@ -1,21 +1,18 @@
 // Baseline for bench/http.ts: a plain node:http server that invokes AgentMap's own compiled
 // LangGraph graph for chain-3.csv directly (same graph, same SQLite checkpointer: AgentMap's
-// group-committing SqliteSaver, WAL checkpoints in a background thread as `serve` has them), skipping the
+// group-committing SqliteSaver on a connection opened as `serve` opens it), skipping the
 // HTTP framework, auth, the thread registry and per-request planning.
 import { randomUUID } from "node:crypto"
 import { createServer } from "node:http"
-import { createRequire } from "node:module"
 import * as path from "node:path"
-import Database from "better-sqlite3"
 import { Effect, ManagedRuntime, type Runtime } from "effect"
 import { PlanBuilder } from "../../src/application/PlanBuilder.js"
 import * as AppLayer from "../../src/adapters/AppLayer.js"
 import { loadConfig } from "../../src/adapters/config/ConfigLoader.js"
 import { compile, startInput } from "../../src/adapters/langgraph/Compile.js"
 import { LIGHT_CONTEXT } from "../../src/adapters/langgraph/RunContext.js"
-import { groupCommit } from "../../src/adapters/persistence/GroupCommit.js"
 import { GroupCommitSqliteSaver } from "../../src/adapters/persistence/GroupCommitSqliteSaver.js"
-import { walCheckpoints } from "../../src/adapters/persistence/WalCheckpoints.js"
+import { openSqlite } from "../../src/adapters/persistence/SqliteConnection.js"
 import * as TtyTerminal from "../../src/adapters/terminal/TtyTerminal.js"
 
 const dir = process.argv[2]!
@@ -23,15 +20,10 @@ const { config } = await Effect.runPromise(loadConfig({ explicit: undefined, env
 const app = ManagedRuntime.make(AppLayer.layer({ config, cwd: dir, terminal: TtyTerminal.layerNone }))
 const { plan } = await app.runPromise(Effect.flatMap(PlanBuilder, (b) => b.plan("chain-3", undefined)))
 const runtime: Runtime.Runtime<never> = await app.runPromise(Effect.runtime<never>())
-const db = new Database(path.join(dir, "raw.db"))
-db.pragma("journal_mode = WAL")
-db.pragma("synchronous = NORMAL")
-const wal = walCheckpoints(db, path.join(dir, "raw.db"), createRequire(import.meta.url).resolve("better-sqlite3"))
+// opened as `serve` opens its store: WAL, group commit, checkpoints in the background
+const { db, writes, checkpointInBackground } = openSqlite(path.join(dir, "raw.db"))
+checkpointInBackground()
 const host = { runSubgraph: () => Effect.die("no subgraphs"), resumeSubgraph: () => Effect.die("no subgraphs"), tokens: undefined }
-const writes = groupCommit((work) => {
-  db.transaction(work)()
-  wal.committed()
-})
 const graph = compile(plan, runtime, () => ({ host, observer: () => Effect.void })).compile({ checkpointer: new GroupCommitSqliteSaver(db, writes) })
 
 const server = createServer((req, res) => {

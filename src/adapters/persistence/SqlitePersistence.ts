@@ -1,6 +1,3 @@
-import * as fs from "node:fs"
-import * as path from "node:path"
-import { createRequire } from "node:module"
 import { Context, Effect, Layer } from "effect"
 import { StoreUnavailable } from "../../domain/Errors.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
@@ -8,10 +5,10 @@ import { IdempotencyStore } from "../../ports/IdempotencyStore.js"
 import { KeyStore } from "../../ports/KeyStore.js"
 import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
 import { LangGraphSaver } from "./LangGraphSaver.js"
-import { type GroupCommit, groupCommit } from "./GroupCommit.js"
+import type { GroupCommit } from "./GroupCommit.js"
+import { openSqlite } from "./SqliteConnection.js"
 import { KEY_VERSION, KEY_VERSION_SCHEMA, cachedKeyStore } from "./SqliteKeyCache.js"
 import { lazyResource } from "./LazyResource.js"
-import { type WalCheckpoints, walCheckpoints } from "./WalCheckpoints.js"
 import { type PreparedStatements, preparedStatements } from "./PreparedStatements.js"
 import type { SqlClient } from "./SqlClient.js"
 import * as SqlKeyStore from "./SqlKeyStore.js"
@@ -59,30 +56,16 @@ export const layer = (options: SqliteOptions) =>
       const unavailable = (e: unknown) => new StoreUnavailable({ store, message: `${store}: ${e instanceof Error ? e.message : String(e)}` })
       const connection = yield* lazyResource(
         async () => {
-          fs.mkdirSync(path.dirname(options.path), { recursive: true })
-          const require = createRequire(import.meta.url)
-          const Database = require("better-sqlite3") as typeof import("better-sqlite3")
-          const db = new Database(options.path, { timeout: 5000 })
-          db.pragma("journal_mode = WAL")
-          db.pragma("synchronous = NORMAL")
-          let wal: WalCheckpoints | undefined
-          // writes from concurrent runs (checkpoints, threads, keys) share a commit
-          const writes = groupCommit((work) => {
-            db.transaction(work)()
-            wal?.committed()
-          })
+          const { db, writes, checkpointInBackground, close } = openSqlite(options.path)
           const statements = preparedStatements(db)
           const client = clientOf(statements, writes)
           for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...KEY_VERSION_SCHEMA, ...IDEMPOTENCY_SCHEMA]) await client.execute(statement)
           const { GroupCommitSqliteSaver } = await import("./GroupCommitSqliteSaver.js")
           // started once the store is usable, so a failed open leaves no thread behind
-          if (options.backgroundCheckpoints === true) wal = walCheckpoints(db, options.path, require.resolve("better-sqlite3"))
-          return { db, wal, writes, client, saver: new GroupCommitSqliteSaver(db, writes, statements), keyVersion: db.prepare<[], { version: number }>(KEY_VERSION) }
+          if (options.backgroundCheckpoints === true) checkpointInBackground()
+          return { db, close, writes, client, saver: new GroupCommitSqliteSaver(db, writes, statements), keyVersion: db.prepare<[], { version: number }>(KEY_VERSION) }
         },
-        async ({ db, wal }) => {
-          await wal?.close()
-          db.close()
-        },
+        (c) => c.close(),
         unavailable
       )
       // read directly, without running pending writes first: this process's own key writes clear the cache themselves
