@@ -5,7 +5,9 @@ import * as path from "node:path"
 import Database from "better-sqlite3"
 import { Effect, ManagedRuntime, Option } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
+import { emptyCheckpoint } from "@langchain/langgraph-checkpoint"
 import { groupCommit } from "../../src/adapters/persistence/GroupCommit.js"
+import { GroupCommitSqliteSaver } from "../../src/adapters/persistence/GroupCommitSqliteSaver.js"
 import * as SqlitePersistence from "../../src/adapters/persistence/SqlitePersistence.js"
 import { walCheckpoints } from "../../src/adapters/persistence/WalCheckpoints.js"
 import { KeyStore, type StoredKey } from "../../src/ports/KeyStore.js"
@@ -59,6 +61,109 @@ describe("group commit on one SQLite connection", () => {
     })
     const outcomes = await Promise.allSettled([writes.write(() => 1), writes.write(() => 1)])
     expect(outcomes.map((o) => (o.status === "rejected" ? String(o.reason) : "ok"))).toEqual(["Error: database is locked", "Error: database is locked"])
+  })
+})
+
+describe("LangGraph checkpoints through the group commit", () => {
+  /** A saver on a fresh file; `failNext()` makes the next group's commit fail (rolled back, as a disk error would). */
+  const saverOn = (name: string) => {
+    const file = path.join(dir, name)
+    const db = new Database(file)
+    db.pragma("journal_mode = WAL")
+    let transactions = 0
+    let fail = false
+    const writes = groupCommit((work) => {
+      transactions++
+      db.transaction(() => {
+        work()
+        if (fail) {
+          fail = false
+          throw new Error("disk I/O error")
+        }
+      })()
+    })
+    const saver = new GroupCommitSqliteSaver(db, writes)
+    const reader = () => new Database(file, { readonly: true })
+    return { db, saver, reader, transactions: () => transactions, failNext: () => (fail = true) }
+  }
+  const at = (thread: string, checkpointId?: string) => ({ configurable: { thread_id: thread, checkpoint_ns: "", ...(checkpointId ? { checkpoint_id: checkpointId } : {}) } })
+  const checkpoint = (id: string) => ({ ...emptyCheckpoint(), id })
+  const metadata = { source: "loop" as const, step: 1, parents: {} }
+  /** What LangGraph does at the end of a step whose state is a DeltaChannel: the checkpoint is saved once the task's writes are. */
+  const step = (s: ReturnType<typeof saverOn>, thread: string, parentId: string, id: string, writes: Array<[string, unknown]> = [["data", { v: 1 }]]) => {
+    const saved = s.saver.putWrites(at(thread, parentId), writes, `task-${id}`)
+    return Promise.all([saved]).then(() => s.saver.put(at(thread, parentId), checkpoint(id), metadata))
+  }
+  const rows = (s: ReturnType<typeof saverOn>, thread: string) => {
+    const r = s.reader()
+    const hasWrites = r.prepare("SELECT 1 FROM sqlite_master WHERE name = 'writes'").get() !== undefined
+    const counts = {
+      checkpoints: (r.prepare("SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? ORDER BY checkpoint_id").all(thread) as Array<{ checkpoint_id: string }>).map((c) => c.checkpoint_id),
+      writes: hasWrites ? (r.prepare("SELECT count(*) AS n FROM writes WHERE thread_id = ?").get(thread) as { n: number }).n : 0
+    }
+    r.close()
+    return counts
+  }
+
+  it("commits a task's writes together with the checkpoint saved after them: one commit per step, not two", async () => {
+    const s = saverOn("steps.db")
+    await s.saver.put(at("t"), checkpoint("c0"), metadata)
+    const before = s.transactions()
+    await step(s, "t", "c0", "c1")
+    expect(s.transactions() - before).toBe(1)
+    // committed, not only written: another connection sees both
+    expect(rows(s, "t")).toEqual({ checkpoints: ["c0", "c1"], writes: 1 })
+    s.db.close()
+  })
+
+  it("does not save a checkpoint without the writes before it when their statement fails", async () => {
+    const s = saverOn("lost-statement.db")
+    await s.saver.put(at("t"), checkpoint("c0"), metadata)
+    await step(s, "t", "c0", "c1")
+    // the statement is prepared already: it fails when it runs, inside the group
+    s.db.exec("DROP TABLE writes")
+    await expect(step(s, "t", "c1", "c2")).rejects.toThrow(/writes of this checkpoint's step were not saved: no such table: writes/)
+    expect(rows(s, "t").checkpoints).toEqual(["c0", "c1"])
+    s.db.close()
+  })
+
+  it("does not save a checkpoint without the writes before it when their group fails to commit, and the thread's next run is not held to it", async () => {
+    const s = saverOn("lost-commit.db")
+    await s.saver.put(at("t"), checkpoint("c0"), metadata)
+    s.failNext()
+    // acknowledged once queued; their group fails; the checkpoint comes in a later group
+    await s.saver.putWrites(at("t", "c0"), [["data", { v: 1 }]], "task-c1")
+    await new Promise((resolve) => setImmediate(resolve))
+    await expect(s.saver.put(at("t", "c0"), checkpoint("c1"), metadata)).rejects.toThrow(/writes of this checkpoint's step were not saved: disk I\/O error/)
+    expect(rows(s, "t")).toEqual({ checkpoints: ["c0"], writes: 0 })
+    // a later run starts from what was saved (LangGraph reads the thread first) and saves normally
+    expect((await s.saver.getTuple(at("t")))?.checkpoint.id).toBe("c0")
+    await step(s, "t", "c0", "c1")
+    expect(rows(s, "t")).toEqual({ checkpoints: ["c0", "c1"], writes: 1 })
+    s.db.close()
+  })
+
+  it("fails the checkpoint queued in the same group as the writes, and only that thread's", async () => {
+    const s = saverOn("lost-same-group.db")
+    await s.saver.put(at("t"), checkpoint("c0"), metadata)
+    s.failNext()
+    await expect(step(s, "t", "c0", "c1")).rejects.toThrow("disk I/O error")
+    await step(s, "u", "c0", "c1")
+    // the failure was the group's: nothing of it is left to hold against the thread
+    await step(s, "t", "c0", "c1")
+    expect(rows(s, "t")).toEqual({ checkpoints: ["c0", "c1"], writes: 1 })
+    expect(rows(s, "u")).toEqual({ checkpoints: ["c1"], writes: 1 })
+    s.db.close()
+  })
+
+  it("acknowledges error and interrupt writes only once committed (no checkpoint follows them)", async () => {
+    const s = saverOn("special.db")
+    await s.saver.put(at("t"), checkpoint("c0"), metadata)
+    s.failNext()
+    await expect(s.saver.putWrites(at("t", "c0"), [["__interrupt__", [{ value: "ask" }]]], "task-wait")).rejects.toThrow("disk I/O error")
+    await s.saver.putWrites(at("t", "c0"), [["__interrupt__", [{ value: "ask" }]]], "task-wait")
+    expect(rows(s, "t").writes).toBe(1)
+    s.db.close()
   })
 })
 

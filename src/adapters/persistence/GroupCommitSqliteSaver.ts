@@ -22,8 +22,20 @@ const WRITE = (verb: string) => `INSERT ${verb} INTO writes (thread_id, checkpoi
  * event loop, and `put` / `putWrites` resolve once that commit is done, so `durability: sync`
  * still means "on disk before the next step". Statements are prepared once, not per call. Reads
  * run pending writes first.
+ *
+ * A finished task's writes are acknowledged once queued, not once committed: LangGraph saves the
+ * step's checkpoint only after them (the state is a DeltaChannel), so waiting for their own commit
+ * cost every step a second one. Queued first, they commit with that checkpoint or in a group
+ * before it; if they fail, the thread's next checkpoint fails with them instead of being saved
+ * without them. Error and interrupt writes end a step with no checkpoint after them: those still
+ * wait for their commit.
  */
 export class GroupCommitSqliteSaver extends SqliteSaver {
+  /** Per thread and namespace: task writes acknowledged before their commit, until a checkpoint is queued after them. */
+  private readonly unconfirmed = new Map<string, Promise<number>>()
+  /** Per thread and namespace: why such writes were not saved (rare: a failed statement or commit). */
+  private readonly lost = new Map<string, unknown>()
+
   constructor(
     db: Database,
     private readonly writes: GroupCommit,
@@ -35,6 +47,8 @@ export class GroupCommitSqliteSaver extends SqliteSaver {
 
   override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
     this.writes.flush()
+    // a run starts again from what was saved: an earlier run's lost writes no longer matter
+    this.lost.delete(`${config.configurable?.["thread_id"]}\u0000${config.configurable?.["checkpoint_ns"] ?? ""}`)
     return super.getTuple(config)
   }
 
@@ -60,7 +74,16 @@ export class GroupCommitSqliteSaver extends SqliteSaver {
     ])
     if (type1 !== type2) throw new Error("Failed to serialized checkpoint and metadata to the same type.")
     const row = [thread_id, checkpoint_ns, checkpoint.id, parent_checkpoint_id, type1, serializedCheckpoint, serializedMetadata]
-    await this.writes.write(() => this.statement(PUT).run(...row).changes)
+    const key = `${thread_id}\u0000${checkpoint_ns}`
+    await this.writes.write(() => {
+      const lost = this.lost.get(key)
+      this.lost.delete(key)
+      this.unconfirmed.delete(key) // from here on they commit with this checkpoint, or fail with it
+      if (lost !== undefined) {
+        throw new Error(`the writes of this checkpoint's step were not saved: ${lost instanceof Error ? lost.message : String(lost)}`, { cause: lost })
+      }
+      return this.statement(PUT).run(...row).changes
+    })
     return { configurable: { thread_id, checkpoint_ns, checkpoint_id: checkpoint.id } }
   }
 
@@ -77,7 +100,25 @@ export class GroupCommitSqliteSaver extends SqliteSaver {
         return [configurable["thread_id"], configurable["checkpoint_ns"], configurable["checkpoint_id"], taskId, special[channel] ?? idx, channel, type, serialized]
       })
     )
-    // one group entry: a task's writes are committed all or none, as before
-    await this.writes.write(() => this.db.transaction(() => rows.reduce((n, row) => n + statement.run(...row).changes, 0))())
+    const key = `${configurable["thread_id"]}\u0000${configurable["checkpoint_ns"] ?? ""}`
+    // one group entry: a task's writes are committed all or none
+    const committed = this.writes.write(() => {
+      try {
+        return this.db.transaction(() => rows.reduce((n, row) => n + statement.run(...row).changes, 0))()
+      } catch (e) {
+        this.lost.set(key, e) // seen by a checkpoint later in this same group
+        throw e
+      }
+    })
+    if (writes.some(([channel]) => channel in special)) return void (await committed)
+    this.unconfirmed.set(key, committed)
+    committed.then(
+      () => this.unconfirmed.get(key) === committed && this.unconfirmed.delete(key),
+      (e: unknown) => {
+        if (this.unconfirmed.get(key) !== committed) return // failed together with the checkpoint queued after them
+        this.unconfirmed.delete(key)
+        this.lost.set(key, e) // the whole group failed: seen by the checkpoint in a later one
+      }
+    )
   }
 }
