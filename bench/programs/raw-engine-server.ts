@@ -2,12 +2,12 @@
 // LangGraph graph for chain-3.csv directly (same graph, same SQLite checkpointer: AgentMap's
 // group-committing SqliteSaver on a connection opened as `serve` opens it), skipping the
 // HTTP framework, auth, the thread registry and per-request planning.
-import { randomUUID } from "node:crypto"
 import { createServer } from "node:http"
 import * as path from "node:path"
 import { Effect, ManagedRuntime, type Runtime } from "effect"
 import { PlanBuilder } from "../../src/application/PlanBuilder.js"
 import * as AppLayer from "../../src/adapters/AppLayer.js"
+import * as TimeOrderedThreadIds from "../../src/adapters/ids/TimeOrderedThreadIds.js"
 import { loadConfig } from "../../src/adapters/config/ConfigLoader.js"
 import { compile, startInput } from "../../src/adapters/langgraph/Compile.js"
 import { LIGHT_CONTEXT } from "../../src/adapters/langgraph/RunContext.js"
@@ -20,7 +20,7 @@ const { config } = await Effect.runPromise(loadConfig({ explicit: undefined, env
 const app = ManagedRuntime.make(AppLayer.layer({ config, cwd: dir, terminal: TtyTerminal.layerNone }))
 const { plan } = await app.runPromise(Effect.flatMap(PlanBuilder, (b) => b.plan("chain-3", undefined)))
 const runtime: Runtime.Runtime<never> = await app.runPromise(Effect.runtime<never>())
-// opened as `serve` opens its store: WAL, group commit, checkpoints in the background
+// opened as `serve` opens its store: WAL, group commit, checkpoints in the background; thread ids as serve makes them
 const { db, writes, checkpointInBackground } = openSqlite(path.join(dir, "raw.db"))
 checkpointInBackground()
 const host = { runSubgraph: () => Effect.die("no subgraphs"), resumeSubgraph: () => Effect.die("no subgraphs"), tokens: undefined }
@@ -31,7 +31,7 @@ const server = createServer((req, res) => {
   req.on("data", (d) => (body += d))
   req.on("end", async () => {
     const state = body === "" ? {} : (JSON.parse(body) as { state?: Record<string, unknown> }).state ?? {}
-    const out = await graph.invoke(startInput(plan, state as never), { configurable: { thread_id: randomUUID(), [LIGHT_CONTEXT]: true }, durability: "sync" })
+    const out = await graph.invoke(startInput(plan, state as never), { configurable: { thread_id: TimeOrderedThreadIds.next(), [LIGHT_CONTEXT]: true }, durability: "sync" })
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "completed", outputs: out }))
   })
 })

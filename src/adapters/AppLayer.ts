@@ -18,7 +18,7 @@ import type { UserFunctions } from "../ports/UserFunctions.js"
 import * as NodeCredentials from "./auth/NodeCredentials.js"
 import type { AppConfig } from "./config/AppConfig.js"
 import * as ModuleUserFunctions from "./functions/ModuleUserFunctions.js"
-import * as RandomThreadIds from "./ids/RandomThreadIds.js"
+import * as TimeOrderedThreadIds from "./ids/TimeOrderedThreadIds.js"
 import * as LazyEngine from "./langgraph/LazyEngine.js"
 import * as HttpLanguageModels from "./llm/HttpLanguageModels.js"
 import * as FileDocumentStorage from "./storage/FileDocumentStorage.js"
@@ -72,7 +72,7 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
       durability: config.execution.durability,
       leaseMillis: config.persistence.leaseMillis
     }),
-    RandomThreadIds.layer,
+    TimeOrderedThreadIds.layer,
     LazyEngine.layer.pipe(Layer.provide(stores)),
     stores,
     NodeCredentials.layer(config.auth.jwt),
