@@ -155,12 +155,19 @@ console.log(`server CPU per request (1,500 requests, 50 connections, median of 3
 const rate = Math.max(1, Math.round(results["raw: AgentMap's graph"]! / 2))
 // three windows: one window's p99 rests on a few dozen requests, and this machine's noise moves it
 const quantile = (sorted: ReadonlyArray<number>, q: number) => sorted[Math.floor(sorted.length * q)] ?? NaN
-const windows = []
-for (let i = 0; i < 3; i++) windows.push(await openLoop(one.url, rate, seconds))
-const all = windows.flatMap((w) => w.latencies).sort((a, b) => a - b)
+const openLoopWindows = async (url: string) => {
+  const windows = []
+  for (let i = 0; i < 3; i++) windows.push(await openLoop(url, rate, seconds))
+  windows.forEach((w, i) => console.log(`  window ${i + 1}: p50 ${quantile(w.latencies, 0.5).toFixed(1)} ms, p99 ${quantile(w.latencies, 0.99).toFixed(1)} ms, errors ${w.errors}${w.errors > 0 ? ` (${[...w.causes].join(", ")})` : ""}`))
+  return windows.flatMap((w) => w.latencies).sort((a, b) => a - b)
+}
 console.log(`\nopen loop at ${rate} req/s (half the raw engine's maximum), 3 windows of ${seconds} s:`)
-windows.forEach((w, i) => console.log(`  window ${i + 1}: p50 ${quantile(w.latencies, 0.5).toFixed(1)} ms, p99 ${quantile(w.latencies, 0.99).toFixed(1)} ms, errors ${w.errors}${w.errors > 0 ? ` (${[...w.causes].join(", ")})` : ""}`))
+const all = await openLoopWindows(one.url)
 console.log(`  all ${all.length} requests: p50 ${quantile(all, 0.5).toFixed(1)} ms, p99 ${quantile(all, 0.99).toFixed(1)} ms (target p99 < 25 ms)`)
+// the same load on the raw engine: how much of that tail is the engine's and this machine's
+console.log(`the raw engine at the same load:`)
+const rawAll = await openLoopWindows(rawEngine.url)
+console.log(`  all ${rawAll.length} requests: p50 ${quantile(rawAll, 0.5).toFixed(1)} ms, p99 ${quantile(rawAll, 0.99).toFixed(1)} ms`)
 await Promise.all([stop(rawGraph), stop(rawEngine)])
 
 const rssStart = rssOf(one.child.pid!)
