@@ -30,6 +30,9 @@ const WRITE = (verb: string) => `INSERT ${verb} INTO writes (thread_id, checkpoi
  * without them. Error and interrupt writes end a step with no checkpoint after them: those still
  * wait for their commit.
  */
+/** A thread and checkpoint namespace: whose task writes a checkpoint follows. */
+const keyOf = (config: RunnableConfig) => `${config.configurable?.["thread_id"]}\u0000${config.configurable?.["checkpoint_ns"] ?? ""}`
+
 export class GroupCommitSqliteSaver extends SqliteSaver {
   /** Per thread and namespace: task writes acknowledged before their commit, until a checkpoint is queued after them. */
   private readonly unconfirmed = new Map<string, Promise<number>>()
@@ -48,7 +51,7 @@ export class GroupCommitSqliteSaver extends SqliteSaver {
   override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
     this.writes.flush()
     // a run starts again from what was saved: an earlier run's lost writes no longer matter
-    this.lost.delete(`${config.configurable?.["thread_id"]}\u0000${config.configurable?.["checkpoint_ns"] ?? ""}`)
+    this.lost.delete(keyOf(config))
     return super.getTuple(config)
   }
 
@@ -74,7 +77,7 @@ export class GroupCommitSqliteSaver extends SqliteSaver {
     ])
     if (type1 !== type2) throw new Error("Failed to serialized checkpoint and metadata to the same type.")
     const row = [thread_id, checkpoint_ns, checkpoint.id, parent_checkpoint_id, type1, serializedCheckpoint, serializedMetadata]
-    const key = `${thread_id}\u0000${checkpoint_ns}`
+    const key = keyOf(config)
     await this.writes.write(() => {
       const lost = this.lost.get(key)
       this.lost.delete(key)
@@ -100,7 +103,7 @@ export class GroupCommitSqliteSaver extends SqliteSaver {
         return [configurable["thread_id"], configurable["checkpoint_ns"], configurable["checkpoint_id"], taskId, special[channel] ?? idx, channel, type, serialized]
       })
     )
-    const key = `${configurable["thread_id"]}\u0000${configurable["checkpoint_ns"] ?? ""}`
+    const key = keyOf(config)
     // one group entry: a task's writes are committed all or none
     const committed = this.writes.write(() => {
       try {
