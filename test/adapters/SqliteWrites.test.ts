@@ -156,6 +156,38 @@ describe("LangGraph checkpoints through the group commit", () => {
     s.db.close()
   })
 
+  /** What LangGraph does when a run starts: the input checkpoint, then (chained after it) the checkpoint the first step starts from. */
+  const input = { source: "input" as const, step: -1, parents: {} }
+  const start = (s: ReturnType<typeof saverOn>, thread: string) =>
+    s.saver.put(at(thread), checkpoint("c-input"), input).then(() => s.saver.put(at(thread, "c-input"), checkpoint("c0"), { ...metadata, step: 0 }))
+
+  it("commits a run's input checkpoint together with the checkpoint its first step starts from: one commit, not two", async () => {
+    const s = saverOn("input.db")
+    await start(s, "t")
+    expect(s.transactions()).toBe(1)
+    expect(rows(s, "t").checkpoints).toEqual(["c-input", "c0"])
+    s.db.close()
+  })
+
+  it("does not save the first step's checkpoint when the input checkpoint was not saved", async () => {
+    const s = saverOn("input-lost.db")
+    // in the same group: both fail
+    s.failNext()
+    await expect(start(s, "t")).rejects.toThrow("disk I/O error")
+    // in a group of its own that fails: the next checkpoint fails instead of being saved without it
+    s.failNext()
+    await s.saver.put(at("u"), checkpoint("c-input"), input)
+    await new Promise((resolve) => setImmediate(resolve))
+    await expect(s.saver.put(at("u", "c-input"), checkpoint("c0"), { ...metadata, step: 0 })).rejects.toThrow(/were not saved: disk I\/O error/)
+    expect(rows(s, "t").checkpoints).toEqual([])
+    expect(rows(s, "u").checkpoints).toEqual([])
+    // the thread's next run reads it first and starts over normally
+    expect(await s.saver.getTuple(at("u"))).toBeUndefined()
+    await start(s, "u")
+    expect(rows(s, "u").checkpoints).toEqual(["c-input", "c0"])
+    s.db.close()
+  })
+
   it("acknowledges error and interrupt writes only once committed (no checkpoint follows them)", async () => {
     const s = saverOn("special.db")
     await s.saver.put(at("t"), checkpoint("c0"), metadata)

@@ -28,7 +28,9 @@ const WRITE = (verb: string) => `INSERT ${verb} INTO writes (thread_id, checkpoi
  * cost every step a second one. Queued first, they commit with that checkpoint or in a group
  * before it; if they fail, the thread's next checkpoint fails with them instead of being saved
  * without them. Error and interrupt writes end a step with no checkpoint after them: those still
- * wait for their commit.
+ * wait for their commit. A run's input checkpoint is acknowledged the same way: LangGraph saves
+ * the checkpoint the first step starts from right after it (chained on its promise, no step in
+ * between), so the two share a commit.
  */
 /** A thread and checkpoint namespace: whose task writes a checkpoint follows. */
 const keyOf = (config: RunnableConfig) => `${config.configurable?.["thread_id"]}\u0000${config.configurable?.["checkpoint_ns"] ?? ""}`
@@ -78,16 +80,38 @@ export class GroupCommitSqliteSaver extends SqliteSaver {
     if (type1 !== type2) throw new Error("Failed to serialized checkpoint and metadata to the same type.")
     const row = [thread_id, checkpoint_ns, checkpoint.id, parent_checkpoint_id, type1, serializedCheckpoint, serializedMetadata]
     const key = keyOf(config)
-    await this.writes.write(() => {
+    const committed = this.writes.write(() => {
       const lost = this.lost.get(key)
       this.lost.delete(key)
-      this.unconfirmed.delete(key) // from here on they commit with this checkpoint, or fail with it
+      // from here on the writes before it commit with this checkpoint, or fail with it
+      if (this.unconfirmed.get(key) !== committed) this.unconfirmed.delete(key)
       if (lost !== undefined) {
         throw new Error(`the writes of this checkpoint's step were not saved: ${lost instanceof Error ? lost.message : String(lost)}`, { cause: lost })
       }
-      return this.statement(PUT).run(...row).changes
+      try {
+        return this.statement(PUT).run(...row).changes
+      } catch (e) {
+        if (metadata.source === "input") this.lost.set(key, e) // seen by the checkpoint after it, in this same group
+        throw e
+      }
     })
+    // an input checkpoint commits in the group of the checkpoint after it, or before it
+    if (metadata.source === "input") this.confirmLater(key, committed)
+    else await committed
     return { configurable: { thread_id, checkpoint_ns, checkpoint_id: checkpoint.id } }
+  }
+
+  /** A write acknowledged before its commit: if its group fails, the thread's next checkpoint fails with it. */
+  private confirmLater(key: string, committed: Promise<number>) {
+    this.unconfirmed.set(key, committed)
+    committed.then(
+      () => this.unconfirmed.get(key) === committed && this.unconfirmed.delete(key),
+      (e: unknown) => {
+        if (this.unconfirmed.get(key) !== committed) return // failed together with the checkpoint queued after it
+        this.unconfirmed.delete(key)
+        this.lost.set(key, e) // the whole group failed: seen by the checkpoint in a later one
+      }
+    )
   }
 
   override async putWrites(config: RunnableConfig, writes: Array<PendingWrite>, taskId: string): Promise<void> {
@@ -114,14 +138,6 @@ export class GroupCommitSqliteSaver extends SqliteSaver {
       }
     })
     if (writes.some(([channel]) => channel in special)) return void (await committed)
-    this.unconfirmed.set(key, committed)
-    committed.then(
-      () => this.unconfirmed.get(key) === committed && this.unconfirmed.delete(key),
-      (e: unknown) => {
-        if (this.unconfirmed.get(key) !== committed) return // failed together with the checkpoint queued after them
-        this.unconfirmed.delete(key)
-        this.lost.set(key, e) // the whole group failed: seen by the checkpoint in a later one
-      }
-    )
+    this.confirmLater(key, committed)
   }
 }
