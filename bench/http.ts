@@ -160,13 +160,15 @@ for (let i = 0; i < 3; i++) {
   cpu.agentmap.push(await cpuPerRequest(one.url, one.child.pid!))
   cpu.raw.push(await cpuPerRequest(rawEngine.url, rawEngine.child.pid!))
 }
-const med = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[1]!
-console.log(`server CPU per request (1,500 requests, 50 connections, median of 3): agentmap ${med(cpu.agentmap).toFixed(2)} ms, raw engine ${med(cpu.raw).toFixed(2)} ms → CPU ratio ${(med(cpu.raw) / med(cpu.agentmap)).toFixed(2)}`)
+const cpuAgentmap = median(cpu.agentmap, (x) => x)
+const cpuRaw = median(cpu.raw, (x) => x)
+console.log(`server CPU per request (1,500 requests, 50 connections, median of 3): agentmap ${cpuAgentmap.toFixed(2)} ms, raw engine ${cpuRaw.toFixed(2)} ms → CPU ratio ${(cpuRaw / cpuAgentmap).toFixed(2)}`)
 
 const rate = Math.max(1, Math.round(results["raw: AgentMap's graph"]! / 2))
 // three windows: one window's p99 rests on a few dozen requests, and this machine's noise moves it
 const quantile = (sorted: ReadonlyArray<number>, q: number) => sorted[Math.floor(sorted.length * q)] ?? NaN
-const report = (label: string, windows: ReadonlyArray<Awaited<ReturnType<typeof openLoop>>>) => {
+type Window = Awaited<ReturnType<typeof openLoop>>
+const report = (label: string, windows: ReadonlyArray<Window>) => {
   console.log(`${label}:`)
   windows.forEach((w, i) => console.log(`  window ${i + 1}: p50 ${quantile(w.latencies, 0.5).toFixed(1)} ms, p99 ${quantile(w.latencies, 0.99).toFixed(1)} ms, errors ${w.errors}${w.errors > 0 ? ` (${[...w.causes].join(", ")})` : ""}`))
   const all = windows.flatMap((w) => w.latencies).sort((a, b) => a - b)
@@ -174,7 +176,7 @@ const report = (label: string, windows: ReadonlyArray<Awaited<ReturnType<typeof 
   return all
 }
 // agentmap's windows alternate with the raw engine's at the same load, so both meet the same machine
-const windows = { agentmap: [] as Array<Awaited<ReturnType<typeof openLoop>>>, raw: [] as Array<Awaited<ReturnType<typeof openLoop>>> }
+const windows = { agentmap: [] as Array<Window>, raw: [] as Array<Window> }
 for (let i = 0; i < 3; i++) {
   windows.agentmap.push(await openLoop(one.url, rate, seconds))
   windows.raw.push(await openLoop(rawEngine.url, rate, seconds))
