@@ -2,7 +2,7 @@ import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { agentmap, json } from "../support/cli.js"
 import { workspace } from "../support/workspace.js"
-import { CORPUS } from "./corpus.js"
+import { CORPUS, CORPUS_FOUND } from "./corpus.js"
 
 interface Doc {
   readonly thread_id: string
@@ -26,7 +26,7 @@ const walk = (file: string, graph: string, steps: ReadonlyArray<{ expect: string
   return doc
 }
 
-describe("compatibility corpus: suspended workflows resume to completion", () => {
+describe.skipIf(!CORPUS_FOUND)("compatibility corpus: suspended workflows resume to completion", () => {
   it("human_agent_examples DocumentApproval: input, then approval", () => {
     const done = walk("human_agent_examples.csv", "DocumentApproval", [
       { expect: "StartReview", args: ["--data", '{"text": "Q3 report"}'] },

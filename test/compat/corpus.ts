@@ -2,8 +2,25 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { ROOT } from "../support/cli.js"
 
-/** The compatibility corpus: real CSVs from the Python original, beside the project. */
-export const CORPUS = path.resolve(ROOT, "../shared/compat/agentmap-examples")
+const BESIDE = path.resolve(ROOT, "../shared/compat/agentmap-examples")
+const FROM_ENV = process.env["AGENTMAP_COMPAT_CORPUS"]
+
+/**
+ * The compatibility corpus: real CSVs from the Python original. It is the upstream project's
+ * data and stays outside the repository: `AGENTMAP_COMPAT_CORPUS`, else `../shared/compat/agentmap-examples`.
+ */
+export const CORPUS = FROM_ENV !== undefined && FROM_ENV !== "" ? path.resolve(FROM_ENV) : BESIDE
+
+const isFolder = (dir: string) => fs.existsSync(dir) && fs.statSync(dir).isDirectory()
+
+// a corpus asked for by name that is not there is a failure, not a skip (CI sets the variable)
+if (CORPUS !== BESIDE && !isFolder(CORPUS)) throw new Error(`AGENTMAP_COMPAT_CORPUS=${FROM_ENV} is not a folder: the compatibility corpus is not there`)
+
+/** Whether the corpus is here; without it the corpus tests are skipped (see `missingCorpus`). */
+export const CORPUS_FOUND = isFolder(CORPUS)
+
+/** The one line that says why the corpus tests were skipped and how to run them. */
+export const missingCorpus = `compatibility corpus not found (AGENTMAP_COMPAT_CORPUS is not set, and ${BESIDE} does not exist): its tests are skipped; set AGENTMAP_COMPAT_CORPUS=/path/to/agentmap-examples to run them`
 
 export interface RunExpectation {
   readonly graph?: string
@@ -28,9 +45,11 @@ export interface CorpusEntry {
 export const TABLE = JSON.parse(fs.readFileSync(path.join(ROOT, "test/compat/corpus.json"), "utf8")) as Record<string, CorpusEntry>
 
 export const corpusFiles = (dir = CORPUS, prefix = ""): Array<string> =>
-  fs
-    .readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((e) =>
-      e.isDirectory() ? corpusFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : e.name.endsWith(".csv") ? [`${prefix}${e.name}`] : []
-    )
+  !CORPUS_FOUND
+    ? []
+    : fs
+        .readdirSync(dir, { withFileTypes: true })
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .flatMap((e) =>
+          e.isDirectory() ? corpusFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : e.name.endsWith(".csv") ? [`${prefix}${e.name}`] : []
+        )
