@@ -39,6 +39,9 @@ const functionFiles = fs.existsSync(config.paths.functions)
 // the entry: register the compiled-in functions (with the sha256 of each source, as the functions folder fingerprints them), then the cloud's handlers
 const entry = [
   `import { registerCompiledFunctions } from ${JSON.stringify(path.join(root, "src/adapters/functions/CompiledUserFunctions.ts"))}`,
+  `import { registerBundleRoot } from ${JSON.stringify(path.join(root, "src/adapters/serverless/BundleRoot.ts"))}`,
+  // the bundle's own folder (the loader passes it): workflows/ and prompts/ are copied there
+  `registerBundleRoot(__dirname)`,
   ...functionFiles.map((f, i) => `import * as f${i} from ${JSON.stringify(path.join(config.paths.functions, f))}`),
   `registerCompiledFunctions({`,
   ...functionFiles.map((f, i) => {

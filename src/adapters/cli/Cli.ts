@@ -1,7 +1,4 @@
-import * as Command from "@effect/cli/Command"
-import * as ValidationError from "@effect/cli/ValidationError"
-import * as NodeContext from "@effect/platform-node/NodeContext"
-import { Console, Effect } from "effect"
+import { Effect } from "effect"
 import { authCommand } from "./commands/AuthCommand.js"
 import { initCommand, initConfigCommand } from "./commands/InitCommand.js"
 import { resumeCommand } from "./commands/ResumeCommand.js"
@@ -10,47 +7,61 @@ import { serveCommand } from "./commands/ServeCommand.js"
 import { threadsCommand } from "./commands/ThreadsCommand.js"
 import { validateCommand } from "./commands/ValidateCommand.js"
 import { ExitCode } from "./ExitCodes.js"
+import { helpText } from "./Help.js"
 import { printJson } from "./Output.js"
+import { parse } from "./Parse.js"
+import { group } from "./Spec.js"
 
-const root = Command.make("agentmap").pipe(
-  Command.withDescription("Define agent workflows as CSV files and run them anywhere"),
-  Command.withSubcommands([runCommand, resumeCommand, validateCommand, threadsCommand, serveCommand, authCommand, initCommand, initConfigCommand])
-)
+const root = group({
+  name: "agentmap",
+  summary: "AgentMap: define agent workflows as CSV files and run them anywhere (terminal, HTTP server, embedded, cloud functions)",
+  commands: [runCommand, resumeCommand, validateCommand, threadsCommand, serveCommand, authCommand, initCommand, initConfigCommand],
+  examples: [
+    "agentmap init",
+    `agentmap run workflows/hello_world.csv --state '{"name": "Ada"}'`,
+    "agentmap validate workflows/*.csv",
+    "agentmap resume THREAD approve",
+    "agentmap serve --port 8000"
+  ]
+})
 
-const ANSI = /\x1b\[[0-9;]*m/g
-const strip = (value: unknown) => (typeof value === "string" ? value.replace(ANSI, "") : value)
-
-/** Help and usage text without colour codes when it is not going to a terminal (or NO_COLOR is set). */
-const plainWhenPiped = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  process.stdout.isTTY === true && process.env["NO_COLOR"] === undefined
-    ? effect
-    : Console.consoleWith((console) =>
-        Effect.withConsole(effect, {
-          ...console,
-          log: (...args) => console.log(...args.map(strip)),
-          error: (...args) => console.error(...args.map(strip))
-        })
-      )
-
-/** The `agentmap` command line. Usage errors exit 2 (the contract), not @effect/cli's 1. */
-export const main = (argv: ReadonlyArray<string>, version: string): Promise<void> => {
-  const cli = Command.run(root, { name: "agentmap", version })
-  return Effect.runPromise(
-    plainWhenPiped(cli(argv)).pipe(
-      Effect.catchIf(ValidationError.isValidationError, (e) =>
-        Effect.sync(() => {
-          if (argv.includes("--json")) printJson({ json: true, indent: false }, { error: "UsageError", message: usageMessage(e) })
-          process.exitCode = ExitCode.UserError
-        })
-      ),
-      Effect.provide(NodeContext.layer)
-    )
-  )
+/** Commands of the Python AgentMap that this one does not have, and what to use instead. */
+const RETIRED: Readonly<Record<string, string>> = {
+  "validate-csv": "'agentmap validate-csv' is the Python AgentMap's command; here it is: agentmap validate FILE...",
+  "validate-all": "'agentmap validate-all' is the Python AgentMap's command; here it is: agentmap validate workflows/*.csv",
+  "validate-config":
+    "'agentmap validate-config' is the Python AgentMap's command; here every command checks the configuration when it loads it and reports FILE:LINE:COL for each problem (try: agentmap threads list)",
+  "validate-cache": "'agentmap validate-cache' is the Python AgentMap's command; it has no counterpart here (compiled routing functions are checked against their source hash on every load)",
+  "inspect-graph": "'agentmap inspect-graph' is the Python AgentMap's command; here: agentmap validate FILE --json lists the graphs, and GET /workflows/{workflow} on the server shows their nodes",
+  compile: "'agentmap compile' is the Python AgentMap's command; it has no counterpart here: workflows are compiled when they run (nothing to prepare)",
+  export: "'agentmap export' is the Python AgentMap's command; it has no counterpart here: the CSV is the workflow (use npm run build:aws|azure|gcp to package it for a cloud)",
+  "update-bundle": "'agentmap update-bundle' is the Python AgentMap's command; it has no counterpart here: there are no bundles to update (workflows are read when they run)",
+  config: "'agentmap config' is the Python AgentMap's command; it has no counterpart here yet: GET /admin/diagnose on a server shows the settings in use",
+  scaffold: "'agentmap scaffold' is not available in this version of AgentMap yet",
+  diagnose: "'agentmap diagnose' is not available in this version of AgentMap yet; GET /admin/diagnose on a server reports the store, workflows and settings",
+  refresh: "'agentmap refresh' is not available in this version of AgentMap yet"
 }
 
-const usageMessage = (e: ValidationError.ValidationError): string => {
-  const doc = (e as { readonly error?: unknown }).error
-  const text = JSON.stringify(doc ?? e._tag)
-  const matches = [...text.matchAll(/"value":"([^"]*)"/g)].map((m) => m[1]).filter((s) => s !== undefined && s.trim() !== "")
-  return matches.length > 0 ? matches.join("").trim() : e._tag
+/** The `agentmap` command line. Usage errors exit 2 (the contract). */
+export const main = async (argv: ReadonlyArray<string>, version: string): Promise<void> => {
+  const words = argv.slice(2)
+  const parsed = parse(words, root, RETIRED)
+  switch (parsed._tag) {
+    case "Version":
+      process.stdout.write(`${version}\n`)
+      return
+    case "Help":
+      process.stdout.write(helpText(parsed.target, parsed.path))
+      return
+    case "UsageError": {
+      process.exitCode = ExitCode.UserError
+      if (words.includes("--json")) return printJson({ json: true, indent: false }, { error: "UsageError", message: parsed.message })
+      const more = parsed.path.length === 0 ? "agentmap --help" : `agentmap ${parsed.path.join(" ")} --help`
+      process.stderr.write(`error: ${parsed.message}\n`)
+      process.stderr.write(parsed.showHelp ? `\n${helpText(parsed.target, parsed.path)}` : `(see: ${more})\n`)
+      return
+    }
+    case "Run":
+      return Effect.runPromise(parsed.command.run(parsed.invocation))
+  }
 }

@@ -1,4 +1,4 @@
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import type { AuthService } from "../../application/AuthService.js"
 import type { ThreadService } from "../../application/ThreadService.js"
 import type { WorkflowService } from "../../application/WorkflowService.js"
@@ -8,13 +8,15 @@ import * as TtyTerminal from "../terminal/TtyTerminal.js"
 import { ExitCode } from "./ExitCodes.js"
 import * as Logging from "./Logging.js"
 import { type CommandError, type OutputMode, printDiagnostics, printJson, reportError } from "./Output.js"
+import type { Globals } from "./Spec.js"
 
 const setExitCode = (code: number) => Effect.sync(() => void (process.exitCode = code))
 
 /** Reports an unexpected crash without a stack trace (set AGENTMAP_DEBUG=1 to see it). */
 const reportDefect = (mode: OutputMode, defect: unknown) =>
   Effect.sync(() => {
-    const message = defect instanceof Error ? defect.message : String(defect)
+    const text = defect instanceof Error ? defect.message : String(defect)
+    const message = text.trim() !== "" ? text : `${defect instanceof Error ? defect.name : "unexpected"} failure with no message (AGENTMAP_DEBUG=1 shows the stack)`
     if (process.env["AGENTMAP_DEBUG"] !== undefined && defect instanceof Error) process.stderr.write(`${defect.stack}\n`)
     if (mode.json) printJson(mode, { error: "InternalError", message })
     else process.stderr.write(`internal error: ${message}\n`)
@@ -31,7 +33,7 @@ export const runStandalone = (mode: OutputMode, body: Effect.Effect<number, Comm
 
 /** Loads configuration, builds the application and runs a command body on it. */
 export const runWithApp = (
-  configFlag: Option.Option<string>,
+  globals: Globals,
   mode: OutputMode,
   body: Effect.Effect<number, CommandError, WorkflowService | ThreadService | AuthService>
 ) =>
@@ -39,11 +41,11 @@ export const runWithApp = (
     mode,
     Effect.gen(function* () {
       const cwd = process.cwd()
-      const { config, diagnostics } = yield* loadConfig({ explicit: Option.getOrUndefined(configFlag), env: process.env, cwd })
+      const { config, diagnostics } = yield* loadConfig({ explicit: globals.config, env: process.env, cwd })
       printDiagnostics(diagnostics)
       return yield* body.pipe(
         Effect.provide(AppLayer.layer({ config, cwd, terminal: TtyTerminal.layer })),
-        Effect.provide(Logging.layer(config.logging.level))
+        Effect.provide(Logging.layer(globals.logLevel ?? config.logging.level))
       )
     })
   )

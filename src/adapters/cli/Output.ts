@@ -21,17 +21,25 @@ export interface CommandError {
   readonly diagnostics?: ReadonlyArray<Diagnostic>
 }
 
+/** Every error says something: an empty message falls back to its cause, then to its kind. */
+export const messageOf = (e: CommandError): string => {
+  if (typeof e.message === "string" && e.message.trim() !== "") return e.message
+  const cause = (e as { readonly cause?: unknown }).cause
+  if (cause instanceof Error && cause.message.trim() !== "") return cause.message
+  return `${e._tag.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()} (no further detail; AGENTMAP_DEBUG=1 shows the stack)`
+}
+
 /** Prints an error the way the mode asks and returns the exit code it maps to. */
 export const reportError = (mode: OutputMode, e: CommandError): number => {
   if (mode.json) {
     printJson(mode, {
       error: e._tag,
-      message: e.message,
+      message: messageOf(e),
       ...(e.diagnostics !== undefined && e.diagnostics.length > 0 ? { diagnostics: e.diagnostics.map(toJson) } : {})
     })
   } else {
     if (e.diagnostics !== undefined) printDiagnostics(e.diagnostics)
-    process.stderr.write(`error: ${e.message}\n`)
+    process.stderr.write(`error: ${messageOf(e)}\n`)
   }
   return exitCodeFor(e._tag)
 }

@@ -1,6 +1,7 @@
 import type { RunResult } from "../../domain/RunResult.js"
 import { ExitCode } from "./ExitCodes.js"
 import { type OutputMode, printJson } from "./Output.js"
+import { shorten, terminalWidth, wrap } from "./TextWrap.js"
 
 const useColor = () => process.stdout.isTTY === true && process.env["NO_COLOR"] === undefined
 const paint = (code: string, text: string) => (useColor() ? `\x1b[${code}m${text}\x1b[0m` : text)
@@ -9,8 +10,7 @@ const MAX_VALUE = 80
 
 const oneLine = (value: unknown): string => {
   const text = typeof value === "string" ? value : JSON.stringify(value) ?? "null"
-  const flat = text.replace(/\s*\n\s*/g, " ⏎ ")
-  return flat.length > MAX_VALUE ? `${flat.slice(0, MAX_VALUE - 1)}…` : flat
+  return shorten(text.replace(/\s*\n\s*/g, " ⏎ "), MAX_VALUE)
 }
 
 /** A plain text table: header, rule, rows; columns as wide as their widest cell. */
@@ -22,17 +22,35 @@ export const table = (headers: ReadonlyArray<string>, rows: ReadonlyArray<Readon
 
 const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(1)} ms`)
 
-/** The human view of a result: status line, final state table, per-node timings. */
-export const renderResult = (result: RunResult): string => {
+/** Each failed node with its whole error message, wrapped at words: the cause of a failure is never cut off. */
+const failedNodes = (result: RunResult): Array<string> => {
+  const failed = result.execution_summary.node_executions.filter((e) => !e.success && e.error !== undefined)
+  if (failed.length === 0) return []
+  const width = terminalWidth() - 4
+  return [
+    "",
+    paint("31", failed.length === 1 ? "Failed node" : "Failed nodes"),
+    ...failed.flatMap((e) => wrap(`✘ ${e.node} (${e.agent_type}): ${e.error}`, width).map((line, i) => `  ${i === 0 ? "" : "  "}${line}`))
+  ]
+}
+
+export interface RenderOptions {
+  /** How long this command's part took (a resume's own time, not the thread's since it began). */
+  readonly runMillis?: number
+}
+
+/** The human view of a result: status line, failed nodes, final state table, per-node timings. */
+export const renderResult = (result: RunResult, options: RenderOptions = {}): string => {
   const summary = result.execution_summary
   const mark =
     result.status === "completed" ? paint("32", "✔ completed") : result.status === "suspended" ? paint("33", "⏸ suspended") : paint("31", "✘ failed")
-  const lines = [`${mark}  graph ${result.graph_name}  thread ${result.thread_id}  (${ms(summary.duration_ms)})`]
-  if (result.error !== undefined) lines.push(`${paint("31", "error")}: ${result.error.message}`)
+  const lines = [`${mark}  graph ${result.graph_name}  thread ${result.thread_id}  (${ms(options.runMillis ?? summary.duration_ms)})`]
+  if (result.error !== undefined) lines.push(...wrap(`${paint("31", "error")}: ${result.error.message}`, terminalWidth()))
   if (result.interrupt !== undefined) {
     lines.push(`waiting at node ${result.interrupt.node} (${result.interrupt.type}): ${oneLine(result.interrupt.payload)}`)
-    lines.push(`resume with: agentmap resume ${result.thread_id} ${resumeHint(result.interrupt.type, result.interrupt.payload)}`)
+    lines.push(`resume with: ${resumeCommandFor(result.thread_id, result.interrupt.type, result.interrupt.payload)}`)
   }
+  lines.push(...failedNodes(result))
   const state = Object.entries(result.outputs)
   lines.push("", "Final state", state.length === 0 ? "  (empty)" : table(["key", "value"], state.map(([k, v]) => [k, oneLine(v)])))
   const models = summary.node_executions.some((e) => e.llm !== undefined)
@@ -48,12 +66,15 @@ export const renderResult = (result: RunResult): string => {
           e.success ? "✔" : "✘",
           ms(e.duration_ms),
           ...(models ? (e.llm === undefined ? ["", ""] : [`${e.llm.provider}/${e.llm.model}`, `${e.llm.input_tokens}/${e.llm.output_tokens}`]) : []),
-          e.error === undefined ? "" : oneLine(e.error)
+          e.error === undefined ? "" : "see above"
         ])
       )
     )
   return `${lines.join("\n")}\n`
 }
+
+/** The command that answers a thread's pending interrupt. */
+export const resumeCommandFor = (threadId: string, type: string, payload: unknown) => `agentmap resume ${threadId} ${resumeHint(type, payload)}`
 
 const resumeHint = (type: string, payload: unknown): string => {
   const interaction = typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>)["interaction_type"] : undefined
@@ -66,8 +87,8 @@ const resumeHint = (type: string, payload: unknown): string => {
 }
 
 /** Prints a result document as the mode asks; the exit code follows its status (§6). */
-export const printResult = (mode: OutputMode, result: RunResult): number => {
+export const printResult = (mode: OutputMode, result: RunResult, options: RenderOptions = {}): number => {
   if (mode.json) printJson(mode, result)
-  else process.stdout.write(renderResult(result))
+  else process.stdout.write(renderResult(result, options))
   return result.status === "failed" ? ExitCode.Failed : ExitCode.Ok
 }

@@ -82,7 +82,9 @@ export const make = (options: RepositoryOptions) => {
       new WorkflowNotFound({
         workflow: name,
         message: `workflow '${name}' not found in the workflow repository ${displayPath(options.cwd, root)}${didYouMean(name, known)}${
-          known.length > 0 ? ` (it has: ${known.slice(0, 20).join(", ")}${known.length > 20 ? ", ..." : ""})` : " (it has no workflows)"
+          known.length > 0
+            ? ` (it has: ${known.slice(0, 20).join(", ")}${known.length > 20 ? ", ..." : ""})`
+            : ` (${root} ${fs.existsSync(root) ? "holds no .csv files" : "does not exist"}; paths.csv_repository sets where it is)`
         }; to run a file, give its path ending in .csv`
       })
     )

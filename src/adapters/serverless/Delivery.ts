@@ -69,6 +69,8 @@ export class DeliveryFailed extends Error {
   ) {
     super(`${problem.error}: ${problem.message} (correlation id ${correlationId})`)
     this.name = "DeliveryFailed"
+    // an expected outcome the platform prints: the message says it all, frames of a minified bundle say nothing
+    this.stack = `${this.name}: ${this.message}`
   }
 }
 

@@ -1,3 +1,5 @@
+import * as fs from "node:fs"
+import * as path from "node:path"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Cause, Effect, Exit, Layer, ManagedRuntime, Option } from "effect"
 import { TriggerService } from "../../application/TriggerService.js"
@@ -11,6 +13,7 @@ import * as CompiledUserFunctions from "../functions/CompiledUserFunctions.js"
 import * as HttpServer from "../http/Server.js"
 import * as Routes from "../http/Routes.js"
 import * as TtyTerminal from "../terminal/TtyTerminal.js"
+import { bundleRoot } from "./BundleRoot.js"
 import * as Logging from "./Logging.js"
 import { makePlainHandler, type PlainRequest, type PlainResponse } from "./PlainHttp.js"
 
@@ -60,6 +63,27 @@ const forCloud = (config: AppConfig, bundled: boolean): AppConfig => {
   return config
 }
 
+/** The working directory, unless this is a cloud bundle started elsewhere without a configuration there: then the bundle's folder. */
+const baseFolder = () => {
+  const bundle = bundleRoot()
+  return bundle !== undefined && !fs.existsSync(path.join(process.cwd(), "agentmap_config.yaml")) ? bundle : process.cwd()
+}
+
+const hasCsv = (dir: string): boolean =>
+  fs.readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? hasCsv(path.join(dir, e.name)) : e.name.endsWith(".csv")))
+
+/** Where this container looked for its configuration and workflows, when it found no workflows there. */
+const missingWorkflows = (config: AppConfig, cwd: string): string | undefined => {
+  const repository = config.paths.csvRepository
+  const state = !fs.existsSync(repository) ? "does not exist" : !hasCsv(repository) ? "holds no .csv files" : undefined
+  if (state === undefined) return undefined
+  const configuration =
+    config.file !== undefined
+      ? `configuration ${config.file}`
+      : `no configuration file (looked for $AGENTMAP_CONFIG_FILE, ${path.join(cwd, "agentmap_config.yaml")} and ~/.agentmap/agentmap_config.yaml)`
+  return `no workflows: the workflow repository ${repository} ${state}; ${configuration}. Deploy the folder that npm run build:<cloud> wrote (its workflows/ sits beside index.js), or set AGENTMAP_CONFIG_FILE or AGENTMAP_PATHS__CSV_REPOSITORY`
+}
+
 const problemOf = (cause: Cause.Cause<{ readonly _tag: string; readonly message: string }>): Problem => {
   const failure = Cause.failureOption(cause)
   if (Option.isSome(failure)) return { error: failure.value._tag, message: failure.value.message }
@@ -68,7 +92,7 @@ const problemOf = (cause: Cause.Cause<{ readonly _tag: string; readonly message:
 
 const build = async (options: RuntimeOptions, correlationId: string): Promise<Container> => {
   const env = options.env ?? process.env
-  const cwd = options.cwd ?? process.cwd()
+  const cwd = options.cwd ?? baseFolder()
   const compiled = CompiledUserFunctions.compiledFunctions()
   const loaded = await Effect.runPromise(
     loadConfig({ explicit: undefined, env, cwd }).pipe(
@@ -108,6 +132,8 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
       )
     )
   for (const d of loaded.diagnostics) await log("warning", `${d.file}:${d.line}:${d.column}: ${d.message}`, correlationId)
+  const missing = missingWorkflows(config, cwd)
+  if (missing !== undefined) await log("error", missing, correlationId)
   if (config.persistence.backend === "memory")
     await log(
       "warning",

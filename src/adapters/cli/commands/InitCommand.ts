@@ -1,15 +1,13 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Command, Options } from "@effect/cli"
 import { Effect } from "effect"
 import { AlreadyExists } from "../../../domain/Errors.js"
 import { runStandalone } from "../CommandRuntime.js"
 import { ExitCode } from "../ExitCodes.js"
 import { CONFIG_TEMPLATE, HELLO_WORLD_CSV } from "../InitTemplates.js"
 import { type OutputMode, printJson } from "../Output.js"
+import { command, flag } from "../Spec.js"
 import { jsonOption } from "./SharedOptions.js"
-
-const force = Options.boolean("force").pipe(Options.withAlias("f"), Options.withDescription("overwrite existing files"))
 
 const FILES = [
   { relative: "agentmap_config.yaml", content: CONFIG_TEMPLATE },
@@ -17,7 +15,7 @@ const FILES = [
 ] as const
 
 /** Writes both files, or neither: existing files are checked before anything is written. */
-const init = (a: { force: boolean; json: boolean }) => {
+const init = (a: { readonly force: boolean; readonly json: boolean }) => {
   const mode: OutputMode = { json: a.json, indent: false }
   return runStandalone(
     mode,
@@ -46,10 +44,16 @@ const init = (a: { force: boolean; json: boolean }) => {
   )
 }
 
-const options = { force, json: jsonOption }
+const spec = {
+  summary: "Create agentmap_config.yaml and workflows/hello_world.csv in the current folder",
+  args: [],
+  options: { force: flag({ short: "f", description: "overwrite the files if they exist" }), json: jsonOption },
+  examples: ["agentmap init", `agentmap run workflows/hello_world.csv --state '{"name": "Ada"}'`],
+  exitCodes: "0 created, 2 the files exist (nothing is written; --force overwrites)",
+  run: ({ options }: { readonly options: { readonly force: boolean; readonly json: boolean } }) => init(options)
+}
 
-export const initCommand = Command.make("init", options, init).pipe(
-  Command.withDescription("Create agentmap_config.yaml and workflows/hello_world.csv in the current folder")
-)
+export const initCommand = command({ name: "init", ...spec })
 
-export const initConfigCommand = Command.make("init-config", options, init).pipe(Command.withDescription("Same as init"))
+/** The Python AgentMap's name for init. */
+export const initConfigCommand = command({ name: "init-config", ...spec, summary: "Same as init (the Python AgentMap's name)" })

@@ -1,40 +1,31 @@
 import * as fs from "node:fs"
-import { Args, Command, Options } from "@effect/cli"
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import { WorkflowService } from "../../../application/WorkflowService.js"
 import { InvalidRequest } from "../../../domain/Errors.js"
+import { RESUME_ACTIONS } from "../../../domain/Resume.js"
 import { runWithApp } from "../CommandRuntime.js"
 import type { OutputMode } from "../Output.js"
 import { printResult } from "../PrettyResult.js"
-import { configOption, jsonOption, prettyOption } from "./SharedOptions.js"
+import { command, flag, text } from "../Spec.js"
+import { jsonOption, prettyOption } from "./SharedOptions.js"
 
-const thread = Args.text({ name: "thread" }).pipe(Args.withDescription("the thread id a run printed"), Args.optional)
-const action = Args.text({ name: "action" }).pipe(
-  Args.withDescription("approve, reject, choose, respond, edit, continue, stop, retry, skip, submit, cancel, text_input, save, reply or end (default continue)"),
-  Args.optional
-)
-const threadFlag = Options.text("thread-id").pipe(Options.withDescription("the thread id (same as THREAD)"), Options.optional)
-const actionFlag = Options.text("action").pipe(Options.withDescription("the action (same as ACTION)"), Options.optional)
-const data = Options.text("data").pipe(Options.withAlias("d"), Options.withDescription("resume data as JSON"), Options.optional)
-const dataFile = Options.text("data-file").pipe(Options.withDescription("read the resume data (JSON) from a file"), Options.optional)
-const force = Options.boolean("force").pipe(Options.withDescription("resume even though a routing function changed since the thread started"))
+const one = (name: string, positional: string | undefined, flagged: string | undefined) =>
+  positional !== undefined && flagged !== undefined && positional !== flagged
+    ? Effect.fail(new InvalidRequest({ message: `two ${name}s given: '${positional}' and '${flagged}'` }))
+    : Effect.succeed(positional ?? flagged)
 
-const one = (name: string, positional: Option.Option<string>, flag: Option.Option<string>) =>
-  Option.isSome(positional) && Option.isSome(flag) && positional.value !== flag.value
-    ? Effect.fail(new InvalidRequest({ message: `two ${name}s given: '${positional.value}' and '${flag.value}'` }))
-    : Effect.succeed(Option.getOrUndefined(Option.orElse(positional, () => flag)))
-
-const readData = (inline: Option.Option<string>, file: Option.Option<string>) =>
+const readData = (inline: string | undefined, file: string | undefined) =>
   Effect.gen(function* () {
-    if (Option.isSome(inline) && Option.isSome(file)) return yield* Effect.fail(new InvalidRequest({ message: "give --data or --data-file, not both" }))
-    const source = Option.isSome(inline) ? { text: inline.value, from: "--data" } : undefined
-    const fromFile = Option.isSome(file)
-      ? yield* Effect.try({
-          try: () => ({ text: fs.readFileSync(file.value, "utf8"), from: `--data-file ${file.value}` }),
-          catch: () => new InvalidRequest({ message: `--data-file '${file.value}' cannot be read` })
-        })
-      : undefined
-    const raw = source ?? fromFile
+    if (inline !== undefined && file !== undefined) return yield* Effect.fail(new InvalidRequest({ message: "give --data or --data-file, not both" }))
+    const raw =
+      inline !== undefined
+        ? { text: inline, from: "--data" }
+        : file !== undefined
+        ? yield* Effect.try({
+            try: () => ({ text: fs.readFileSync(file, "utf8"), from: `--data-file ${file}` }),
+            catch: () => new InvalidRequest({ message: `--data-file '${file}' cannot be read` })
+          })
+        : undefined
     if (raw === undefined) return undefined
     return yield* Effect.try({
       try: () => JSON.parse(raw.text) as unknown,
@@ -42,28 +33,44 @@ const readData = (inline: Option.Option<string>, file: Option.Option<string>) =>
     })
   })
 
-export const resumeCommand = Command.make(
-  "resume",
-  { thread, action, threadFlag, actionFlag, data, dataFile, force, config: configOption, json: jsonOption, pretty: prettyOption },
-  (a) => {
-    const mode: OutputMode = { json: a.json, indent: a.pretty }
+export const resumeCommand = command({
+  name: "resume",
+  summary: "Resume a suspended thread (or one whose process died) and print its result document",
+  args: [
+    { name: "THREAD", description: "the thread id the run printed", optional: true },
+    { name: "ACTION", description: `what the answer is: ${RESUME_ACTIONS.join(", ")} (default: continue)`, optional: true }
+  ],
+  options: {
+    data: text({ short: "d", placeholder: "JSON", description: "the answer's data, as JSON", example: `--data '{"text": "yes"}'` }),
+    dataFile: text({ placeholder: "FILE", description: "read the answer's data (JSON) from a file" }),
+    threadId: text({ placeholder: "ID", description: "the thread id (the same as THREAD)" }),
+    action: text({ placeholder: "ACTION", description: "the action (the same as ACTION)" }),
+    force: flag({ description: "resume even though a routing function changed since the thread started" }),
+    json: jsonOption,
+    pretty: prettyOption
+  },
+  examples: ["agentmap resume 0193a1c2-… approve", `agentmap resume 0193a1c2-… --data '{"text": "Ada"}'`, "agentmap resume --thread-id 0193a1c2-… --action reject"],
+  exitCodes: "0 completed or suspended again, 1 failed, 2 bad action or data, a finished or busy thread, 3 unknown thread",
+  run: ({ options: o, args, globals }) => {
+    const mode: OutputMode = { json: o.json, indent: o.pretty }
     return runWithApp(
-      a.config,
+      globals,
       mode,
       Effect.gen(function* () {
         const service = yield* WorkflowService
-        const threadId = yield* one("thread", a.thread, a.threadFlag)
+        const threadId = yield* one("thread", args[0], o.threadId)
         if (threadId === undefined) return yield* Effect.fail(new InvalidRequest({ message: "missing THREAD: give the thread id the run printed" }))
-        const chosen = yield* one("action", a.action, a.actionFlag)
-        const payload = yield* readData(a.data, a.dataFile)
+        const chosen = yield* one("action", args[1], o.action)
+        const payload = yield* readData(o.data, o.dataFile)
+        const started = performance.now()
         const { result } = yield* service.resume({
           thread_id: threadId,
           ...(chosen !== undefined ? { action: chosen } : {}),
           ...(payload !== undefined ? { data: payload } : {}),
-          force: a.force
+          force: o.force
         })
-        return printResult(mode, result)
+        return printResult(mode, result, { runMillis: performance.now() - started })
       })
     )
   }
-).pipe(Command.withDescription("Resume a suspended thread (or one whose process died) and print its result document"))
+})

@@ -1,61 +1,79 @@
-import { Args, Command, Options } from "@effect/cli"
-import { Effect, Option } from "effect"
-import { InvalidRequest } from "../../../domain/Errors.js"
+import { Effect } from "effect"
+import { InvalidRequest, InvalidWorkflow } from "../../../domain/Errors.js"
 import { isJsonObject } from "../../../domain/Json.js"
 import { WorkflowService } from "../../../application/WorkflowService.js"
 import { runWithApp } from "../CommandRuntime.js"
 import { type OutputMode, printDiagnostics } from "../Output.js"
 import { printResult } from "../PrettyResult.js"
-import { configOption, jsonOption, prettyOption } from "./SharedOptions.js"
+import { command, flag, text } from "../Spec.js"
+import { jsonOption, prettyOption, RESULT_EXIT_CODES } from "./SharedOptions.js"
 
-const workflow = Args.text({ name: "workflow" }).pipe(
-  Args.withDescription("a CSV file (path ending in .csv), or a repository workflow: name, name::Graph or name/Graph"),
-  Args.optional
-)
-const graph = Options.text("graph").pipe(Options.withAlias("g"), Options.withDescription("the graph to run (default: the file's only or first graph)"), Options.optional)
-const csv = Options.text("csv").pipe(Options.withDescription("the CSV file (same as the positional WORKFLOW)"), Options.optional)
-const state = Options.text("state").pipe(Options.withAlias("s"), Options.withDescription("initial state as a JSON object"), Options.optional)
-const threadId = Options.text("thread-id").pipe(Options.withDescription("choose the thread id (it must not exist yet)"), Options.optional)
+export const WORKFLOW_ARG = {
+  name: "WORKFLOW",
+  description: "a CSV file (a path ending in .csv), or a workflow of the repository (paths.csv_repository): name, name::Graph or name/Graph",
+  optional: true
+} as const
 
-export const decodeState = (text: Option.Option<string>) =>
-  Option.match(text, {
-    onNone: () => Effect.succeed({}),
-    onSome: (raw) =>
-      Effect.try({
+export const decodeState = (raw: string | undefined) =>
+  raw === undefined
+    ? Effect.succeed({})
+    : Effect.try({
         try: () => JSON.parse(raw) as unknown,
         catch: (e) => new InvalidRequest({ message: `--state is not valid JSON: ${e instanceof Error ? e.message : String(e)}` })
       }).pipe(
         Effect.filterOrFail(isJsonObject, (v) => new InvalidRequest({ message: `--state must be a JSON object, got ${Array.isArray(v) ? "a list" : typeof v}` }))
       )
-  })
 
-export const pickWorkflow = (positional: Option.Option<string>, flag: Option.Option<string>) =>
-  Option.match(Option.orElse(positional, () => flag), {
-    onNone: () => Effect.fail(new InvalidRequest({ message: "missing WORKFLOW: give a CSV file or a repository workflow name" })),
-    onSome: (w) =>
-      w.startsWith("-")
-        ? Effect.fail(new InvalidRequest({ message: `unknown option '${w}' (see --help)` }))
-        : Option.isSome(positional) && Option.isSome(flag) && positional.value !== flag.value
-        ? Effect.fail(new InvalidRequest({ message: `two workflows given: '${positional.value}' and --csv '${flag.value}'` }))
-        : Effect.succeed(w)
-  })
+/** The workflow named by the positional argument or by --csv (the Python AgentMap's form), not both. */
+export const pickWorkflow = (positional: string | undefined, flagged: string | undefined) =>
+  positional === undefined && flagged === undefined
+    ? Effect.fail(new InvalidRequest({ message: "missing WORKFLOW: give a CSV file or a repository workflow name, e.g. agentmap run workflows/hello_world.csv" }))
+    : positional !== undefined && flagged !== undefined && positional !== flagged
+    ? Effect.fail(new InvalidRequest({ message: `two workflows given: '${positional}' and --csv '${flagged}'` }))
+    : Effect.succeed((positional ?? flagged)!)
 
-export const runCommand = Command.make(
-  "run",
-  { workflow, csv, graph, state, threadId, config: configOption, json: jsonOption, pretty: prettyOption },
-  (a) => {
-    const mode: OutputMode = { json: a.json, indent: a.pretty }
+const options = {
+  graph: text({ short: "g", placeholder: "GRAPH", description: "the graph to run", default: "the file's only graph, or its first with a warning" }),
+  state: text({ short: "s", placeholder: "JSON", description: "the initial state, a JSON object", default: "{}", example: `--state '{"name": "Ada"}'` }),
+  threadId: text({ placeholder: "ID", description: "the thread id to run under (it must not exist yet); resume it later by this id", default: "a new UUID" }),
+  csv: text({ placeholder: "FILE", description: "the CSV file (the same as WORKFLOW)" }),
+  validateCsv: flag({ description: "validate every graph of the file before running; any error stops the run (exit 2)" }),
+  validate: flag({ description: "same as --validate-csv", hidden: true }),
+  json: jsonOption,
+  pretty: prettyOption
+}
+
+export const runCommand = command({
+  name: "run",
+  summary: "Run a workflow graph and print its result document",
+  args: [WORKFLOW_ARG],
+  options,
+  examples: [
+    `agentmap run workflows/hello_world.csv --state '{"name": "Ada"}'`,
+    "agentmap run branching::Triage --json",
+    "agentmap run --csv flow.csv --graph Main --validate-csv"
+  ],
+  exitCodes: RESULT_EXIT_CODES,
+  run: ({ options: o, args, globals }) => {
+    const mode: OutputMode = { json: o.json, indent: o.pretty }
     return runWithApp(
-      a.config,
+      globals,
       mode,
       Effect.gen(function* () {
         const service = yield* WorkflowService
-        const address = yield* pickWorkflow(a.workflow, a.csv)
-        const initial = yield* decodeState(a.state)
+        const address = yield* pickWorkflow(args[0], o.csv)
+        const initial = yield* decodeState(o.state)
+        if (o.validateCsv || o.validate) {
+          const report = yield* service.validate({ workflow: address })
+          if (!report.valid)
+            return yield* Effect.fail(
+              new InvalidWorkflow({ file: report.file, diagnostics: report.diagnostics, message: `'${report.file}' has errors (--validate-csv); the workflow did not start` })
+            )
+        }
         const { result, warnings } = yield* service.execute({
           workflow: address,
-          ...(Option.isSome(a.graph) ? { graph: a.graph.value } : {}),
-          ...(Option.isSome(a.threadId) ? { thread_id: a.threadId.value } : {}),
+          ...(o.graph !== undefined ? { graph: o.graph } : {}),
+          ...(o.threadId !== undefined ? { thread_id: o.threadId } : {}),
           state: initial
         })
         printDiagnostics(warnings)
@@ -63,4 +81,4 @@ export const runCommand = Command.make(
       })
     )
   }
-).pipe(Command.withDescription("Run a workflow graph and print its result document"))
+})

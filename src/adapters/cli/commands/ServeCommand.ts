@@ -1,6 +1,5 @@
 import cluster from "node:cluster"
-import { Command, Options } from "@effect/cli"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer } from "effect"
 import { AuthService } from "../../../application/AuthService.js"
 import { InvalidRequest } from "../../../domain/Errors.js"
 import * as AppLayer from "../../AppLayer.js"
@@ -12,11 +11,8 @@ import { ExitCode } from "../ExitCodes.js"
 import * as Logging from "../Logging.js"
 import { printDiagnostics } from "../Output.js"
 import { packageVersion } from "../Version.js"
-import { configOption } from "./SharedOptions.js"
-
-const host = Options.text("host").pipe(Options.withDescription("address to bind (default http.host, 127.0.0.1)"), Options.optional)
-const port = Options.integer("port").pipe(Options.withAlias("p"), Options.withDescription("port (default http.port, 8000; 0 picks a free one)"), Options.optional)
-const workers = Options.integer("workers").pipe(Options.withDescription("server processes sharing the port (default http.workers, 1)"), Options.optional)
+import { command, integer, text } from "../Spec.js"
+import { listenError } from "./ListenError.js"
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"])
 
@@ -48,20 +44,31 @@ const supervise = (count: number) =>
     })
   })
 
-export const serveCommand = Command.make("serve", { host, port, workers, config: configOption }, (a) =>
+export const serveCommand = command({
+  name: "serve",
+  summary: "Serve the HTTP API: execute, stream, resume, workflows, threads, health, /openapi.json and /docs",
+  args: [],
+  options: {
+    host: text({ placeholder: "HOST", description: "the address to listen on (0.0.0.0: every interface)", default: "http.host, 127.0.0.1" }),
+    port: integer({ short: "p", placeholder: "PORT", min: 0, description: "the port to listen on (0 picks a free one)", default: "http.port, 8000" }),
+    workers: integer({ placeholder: "N", min: 1, description: "server processes sharing the port", default: "http.workers, 1" })
+  },
+  examples: ["agentmap auth generate-key --name ci && agentmap serve --port 8000", "agentmap serve --host 0.0.0.0 --workers 2 --log-level info"],
+  exitCodes: "0 stopped by SIGTERM or SIGINT, 2 nobody could authenticate (no key and no JWT configuration), the address is in use, or the configuration has errors",
+  run: ({ options: a, globals }) =>
   runStandalone(
     { json: false, indent: false },
     Effect.gen(function* () {
       const cwd = process.cwd()
-      const { config, diagnostics } = yield* loadConfig({ explicit: Option.getOrUndefined(a.config), env: process.env, cwd })
+      const { config, diagnostics } = yield* loadConfig({ explicit: globals.config, env: process.env, cwd })
       const isWorker = process.env["AGENTMAP_SERVE_WORKER"] !== undefined
       if (!isWorker) printDiagnostics(diagnostics)
-      const bind = { host: Option.getOrElse(a.host, () => config.http.host), port: Option.getOrElse(a.port, () => config.http.port) }
-      const count = Option.getOrElse(a.workers, () => config.http.workers)
+      const bind = { host: a.host ?? config.http.host, port: a.port ?? config.http.port }
+      const count = a.workers ?? config.http.workers
       if (count < 1) return yield* Effect.fail(new InvalidRequest({ message: "--workers must be at least 1" }))
       const app = AppLayer.layer({ config, cwd, terminal: TtyTerminal.layerNone })
       const serving = AppLayer.layer({ config, cwd, terminal: TtyTerminal.layerNone, longLived: true })
-      const logging = Logging.layer(config.logging.level)
+      const logging = Logging.layer(globals.logLevel ?? config.logging.level)
       if (!isWorker) {
         if (config.auth.enabled) {
           const ready = yield* Effect.flatMap(AuthService, (auth) => auth.canAuthenticate).pipe(Effect.provide(app), Effect.scoped)
@@ -89,10 +96,12 @@ export const serveCommand = Command.make("serve", { host, port, workers, config:
             `agentmap: serving http://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}${isWorker ? ` (worker ${process.env["AGENTMAP_SERVE_WORKER"]}, pid ${process.pid})` : ""}\n`
           )
       }).pipe(Layer.provide(HttpServer.settingsLayer(config, packageVersion())), Layer.provide(serving), Layer.provide(logging))
-      yield* Effect.raceFirst(Layer.launch(server), shutdownSignal)
+      yield* Effect.raceFirst(Layer.launch(server), shutdownSignal).pipe(
+        Effect.mapError((e) => ((e as { readonly _tag?: unknown })._tag === "ServeError" ? listenError(e, bind) : e))
+      )
       // a worker's IPC channel to the primary would keep it alive after the server closed
       if (isWorker) cluster.worker?.disconnect()
       return ExitCode.Ok
     })
   )
-).pipe(Command.withDescription("Serve the HTTP API (execute, stream, resume, workflows, threads, health, /openapi.json, /docs)"))
+})

@@ -1,13 +1,7 @@
-import { Options } from "@effect/cli"
+import { flag } from "../Spec.js"
 
-export const configOption = Options.text("config").pipe(
-  Options.withAlias("c"),
-  Options.withDescription("configuration file (default: AGENTMAP_CONFIG_FILE, ./agentmap_config.yaml, ~/.agentmap/agentmap_config.yaml)"),
-  Options.optional
-)
+export const jsonOption = flag({ description: "print exactly one JSON document on stdout (also for errors: {error, message})" })
 
-export const jsonOption = Options.boolean("json").pipe(Options.withDescription("print exactly one JSON document on stdout"))
+export const prettyOption = flag({ description: "human-readable output (the default); with --json, indent the JSON" })
 
-export const prettyOption = Options.boolean("pretty").pipe(
-  Options.withDescription("human-readable output (the default); with --json, indent the JSON")
-)
+export const RESULT_EXIT_CODES = "0 completed or suspended, 1 failed, 2 invalid input (CSV, JSON, flags, config), 3 workflow, graph or thread not found"

@@ -1,13 +1,13 @@
-import { Args, Command, Options } from "@effect/cli"
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import { ThreadService } from "../../../application/ThreadService.js"
 import { InvalidRequest } from "../../../domain/Errors.js"
 import type { ThreadRecord, ThreadStatus } from "../../../domain/Thread.js"
 import { runWithApp } from "../CommandRuntime.js"
 import { ExitCode } from "../ExitCodes.js"
 import { type OutputMode, printJson } from "../Output.js"
-import { table } from "../PrettyResult.js"
-import { configOption, jsonOption } from "./SharedOptions.js"
+import { resumeCommandFor, table } from "../PrettyResult.js"
+import { choice, command, flag, group, text } from "../Spec.js"
+import { jsonOption } from "./SharedOptions.js"
 
 const STATUSES: ReadonlyArray<ThreadStatus> = ["running", "suspended", "completed", "failed"]
 
@@ -23,16 +23,19 @@ const summary = (t: ThreadRecord) => ({
   updated_at: t.updated_at
 })
 
-const list = Command.make(
-  "list",
-  { status: Options.choice("status", STATUSES).pipe(Options.withDescription("only threads with this status"), Options.optional), config: configOption, json: jsonOption },
-  (a) => {
-    const mode: OutputMode = { json: a.json, indent: false }
+const list = command({
+  name: "list",
+  summary: "List threads, newest first",
+  args: [],
+  options: { status: choice(STATUSES, { placeholder: "STATUS", description: "only threads with this status: running, suspended, completed or failed", default: "all" }), json: jsonOption },
+  examples: ["agentmap threads list --status suspended"],
+  run: ({ options: o, globals }) => {
+    const mode: OutputMode = { json: o.json, indent: false }
     return runWithApp(
-      a.config,
+      globals,
       mode,
       Effect.gen(function* () {
-        const threads = yield* (yield* ThreadService).list(Option.isSome(a.status) ? { status: a.status.value } : {})
+        const threads = yield* (yield* ThreadService).list(o.status !== undefined ? { status: o.status } : {})
         if (mode.json) printJson(mode, { threads: threads.map(summary) })
         else if (threads.length === 0) process.stdout.write("no threads\n")
         else
@@ -46,15 +49,21 @@ const list = Command.make(
       })
     )
   }
-).pipe(Command.withDescription("List threads, newest first"))
+})
 
-const show = Command.make("show", { thread: Args.text({ name: "thread" }), config: configOption, json: jsonOption }, (a) => {
-  const mode: OutputMode = { json: a.json, indent: false }
+const show = command({
+  name: "show",
+  summary: "Show one thread: status, pending interrupt, snapshot and node executions",
+  args: [{ name: "THREAD", description: "the thread id" }],
+  options: { json: jsonOption },
+  exitCodes: "0 shown, 3 unknown thread",
+  run: ({ options: o, args, globals }) => {
+  const mode: OutputMode = { json: o.json, indent: false }
   return runWithApp(
-    a.config,
+    globals,
     mode,
     Effect.gen(function* () {
-      const { thread, executions } = yield* (yield* ThreadService).show(a.thread)
+      const { thread, executions } = yield* (yield* ThreadService).show(args[0]!)
       const { snapshot, ...rest } = thread
       const detail = { ...rest, snapshot: { files: Object.keys(snapshot.files), functions: snapshot.functions }, node_executions: executions }
       if (mode.json) printJson(mode, detail)
@@ -65,7 +74,12 @@ const show = Command.make("show", { thread: Args.text({ name: "thread" }), confi
           `workflow  ${thread.workflow} (graph ${thread.graph}, csv ${thread.csv_hash.slice(0, 12)})`,
           `created   ${thread.created_at}`,
           `updated   ${thread.updated_at}`,
-          ...(thread.interrupt !== null ? [`waiting   ${thread.interrupt.node} (${thread.interrupt.type}): ${JSON.stringify(thread.interrupt.payload)}`] : []),
+          ...(thread.interrupt !== null
+            ? [
+                `waiting   ${thread.interrupt.node} (${thread.interrupt.type}): ${JSON.stringify(thread.interrupt.payload)}`,
+                ...(thread.status === "suspended" ? [`resume    ${resumeCommandFor(thread.thread_id, thread.interrupt.type, thread.interrupt.payload)}`] : [])
+              ]
+            : []),
           ...(thread.principal !== null ? [`principal ${thread.principal}`] : []),
           `files     ${Object.keys(snapshot.files).join(", ")}`
         ]
@@ -76,7 +90,8 @@ const show = Command.make("show", { thread: Args.text({ name: "thread" }), confi
       return ExitCode.Ok
     })
   )
-}).pipe(Command.withDescription("Show one thread: status, pending interrupt, snapshot and node executions"))
+  }
+})
 
 const UNITS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
 
@@ -87,31 +102,36 @@ export const parseAge = (text: string) => {
     : Effect.succeed(Number(m[1]) * UNITS[m[2]!.toLowerCase()]!)
 }
 
-const prune = Command.make(
-  "prune",
-  {
-    olderThan: Options.text("older-than").pipe(Options.withDescription("age since the thread last changed: 30d, 12h, 90m, 45s")),
-    includeSuspended: Options.boolean("include-suspended").pipe(Options.withDescription("also delete suspended threads")),
-    config: configOption,
+const prune = command({
+  name: "prune",
+  summary: "Delete finished threads (and their checkpoints) older than an age; suspended ones stay unless --include-suspended",
+  args: [],
+  options: {
+    olderThan: text({ placeholder: "AGE", description: "age since the thread last changed: a number and a unit (s, m, h, d, w)", example: "--older-than 30d" }),
+    includeSuspended: flag({ description: "also delete suspended threads" }),
     json: jsonOption
   },
-  (a) => {
-    const mode: OutputMode = { json: a.json, indent: false }
+  examples: ["agentmap threads prune --older-than 30d", "agentmap threads prune --older-than 12h --include-suspended"],
+  run: ({ options: o, globals }) => {
+    const mode: OutputMode = { json: o.json, indent: false }
     return runWithApp(
-      a.config,
+      globals,
       mode,
       Effect.gen(function* () {
-        const age = yield* parseAge(a.olderThan)
-        const removed = yield* (yield* ThreadService).prune(age, a.includeSuspended)
+        if (o.olderThan === undefined) return yield* Effect.fail(new InvalidRequest({ message: "missing --older-than AGE: say how old a thread must be to go, e.g. --older-than 30d" }))
+        const age = yield* parseAge(o.olderThan)
+        const removed = yield* (yield* ThreadService).prune(age, o.includeSuspended)
         if (mode.json) printJson(mode, { removed })
         else process.stdout.write(`removed ${removed.length} thread${removed.length === 1 ? "" : "s"}${removed.length > 0 ? `: ${removed.join(", ")}` : ""}\n`)
         return ExitCode.Ok
       })
     )
   }
-).pipe(Command.withDescription("Delete finished threads (and their checkpoints) older than an age; suspended ones stay unless --include-suspended"))
+})
 
-export const threadsCommand = Command.make("threads").pipe(
-  Command.withDescription("Inspect and clean up threads (runs) in the persistence store"),
-  Command.withSubcommands([list, show, prune])
-)
+export const threadsCommand = group({
+  name: "threads",
+  summary: "Inspect and clean up threads (runs) in the persistence store",
+  commands: [list, show, prune],
+  examples: ["agentmap threads list --status suspended", "agentmap threads show 0193a1c2-…", "agentmap threads prune --older-than 30d"]
+})
