@@ -29,6 +29,14 @@ describe("CSV reading", () => {
     expect(csv.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(["2:3 short-row", "3:4 long-row"])
   })
 
+  it("keeps true line numbers across a CRLF inside a quoted cell", () => {
+    const csv = parseWorkflowCsv("f.csv", 'GraphName,Node,Prompt\r\nG,A,"two\r\nlines"\r\nG,B,x\r\n')
+    expect(csv.rows.map((r) => [r.line, r.values.Node, r.values.Prompt])).toEqual([
+      [2, "A", "two\nlines"],
+      [4, "B", "x"]
+    ])
+  })
+
   it("reports malformed quoting as a positioned syntax error", () => {
     const csv = parseWorkflowCsv("f.csv", 'GraphName,Node\nG,"unterminated\n')
     expect(csv.diagnostics).toHaveLength(1)

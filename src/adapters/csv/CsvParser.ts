@@ -26,6 +26,8 @@ const newlines = (cells: ReadonlyArray<string>) => cells.reduce((n, c) => n + (c
  */
 export const parseWorkflowCsv = (file: string, text: string): ParsedCsv => {
   const hash = createHash("sha256").update(text).digest("hex")
+  // csv-parse counts a CRLF inside a quoted cell as two lines, which would shift every later row
+  const source = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text
   let records: ReadonlyArray<ParsedRecord>
   try {
     const options = {
@@ -40,7 +42,7 @@ export const parseWorkflowCsv = (file: string, text: string): ParsedCsv => {
       trim: true
     }
     // csv-parse's typings do not allow on_record to return a non-array; at run time it may
-    records = parse(text, options as unknown as Options) as unknown as ReadonlyArray<ParsedRecord>
+    records = parse(source, options as unknown as Options) as unknown as ReadonlyArray<ParsedRecord>
   } catch (e) {
     const err = e as CsvError
     const line = typeof err.lines === "number" ? err.lines : 1
