@@ -1,6 +1,6 @@
 import { Context, Effect, Layer } from "effect"
 import { BuiltinAgentTypes, isBuiltinAgentType, maySuspend } from "../domain/AgentType.js"
-import { type Diagnostic, error, format, hasErrors, sortByPosition, warning } from "../domain/Diagnostic.js"
+import { type Diagnostic, error, format, hasErrors, sortByPosition, uniqueDiagnostics, warning } from "../domain/Diagnostic.js"
 import { GraphNotFound, InvalidRequest, InvalidWorkflow, type WorkflowNotFound } from "../domain/Errors.js"
 import type { JsonObject } from "../domain/Json.js"
 import { nextTargets } from "../domain/Routing.js"
@@ -19,7 +19,10 @@ import { AgentRegistry } from "./agents/AgentRegistry.js"
 import { executeNode, type PreparedNode } from "./NodeExecutor.js"
 import { routeWithFunction } from "./RoutingFunctions.js"
 
-/** `validate` reports what the environment lacks as warnings; `run` refuses to start with it. */
+/**
+ * Both modes check the same rules, so `validate` fails exactly where `run` refuses to start;
+ * `run` also prepares every node into a plan.
+ */
 export type Mode = "run" | "validate"
 
 export interface Loaded {
@@ -169,12 +172,11 @@ export const layer = Layer.effect(
           const diagnostics: Array<Diagnostic> = [...diagnosticsOf(owner.validated, graph)]
           const prepared = new Map<string, PreparedNode>()
           const names = new Set(graph.nodes.map((n) => n.name))
-          const report = mode === "run" ? error : warning
           for (const node of graph.nodes) {
             const agent = isBuiltinAgentType(node.agentType) ? agents[node.agentType] : undefined
             if (agent === undefined)
               diagnostics.push(
-                report(
+                error(
                   nodeAt(node, "AgentType"),
                   "unknown-agent",
                   `unknown agent type '${node.declaredType}' for node '${node.name}'${didYouMean(node.agentType, BuiltinAgentTypes)}: built-in types are ${BuiltinAgentTypes.join(", ")}`
@@ -184,7 +186,7 @@ export const layer = Layer.effect(
             if (isPromptReference(node.prompt)) {
               const resolved = yield* prompts.resolve(node.prompt).pipe(Effect.either)
               if (resolved._tag === "Right") prompt = resolved.right
-              else diagnostics.push(report(nodeAt(node, "Prompt"), "missing-prompt", resolved.left.message))
+              else diagnostics.push(error(nodeAt(node, "Prompt"), "missing-prompt", resolved.left.message))
             }
             const routing = node.routing
             let route: PreparedNode["route"] = (_state, success) => Effect.succeed(nextTargets(routing, success))
@@ -192,7 +194,7 @@ export const layer = Layer.effect(
               usedFunctions.add(routing.name)
               const fn = yield* functions.load(routing.name).pipe(Effect.either)
               if (fn._tag === "Right") route = routeWithFunction(node, fn.right, names)
-              else diagnostics.push(report(nodeAt(node, node.columns["Edge"] !== undefined ? "Edge" : "Success_Next"), "missing-function", fn.left.message))
+              else diagnostics.push(error(nodeAt(node, node.columns["Edge"] !== undefined ? "Edge" : "Success_Next"), "missing-function", fn.left.message))
             }
             let subgraph: PreparedNode["subgraph"]
             const ref = node.agentType === "graph" ? subgraphRef(node) : undefined
@@ -200,13 +202,15 @@ export const layer = Layer.effect(
             else if (ref !== undefined) {
               const target = yield* resolveRef(owner, node, ref)
               if ("severity" in target) diagnostics.push(target)
-              else if (mode === "run") {
+              else {
                 const childKey = `${target.loaded.location.path}::${target.graph.name}`
-                if (stack.includes(childKey) || childKey === key)
-                  diagnostics.push(
-                    error(nodeAt(node, "Context"), "recursive-subgraph", `node '${node.name}' runs ${describeRef(ref)}, which is already running above it (subgraphs cannot recurse)`)
-                  )
-                else {
+                if (stack.includes(childKey) || childKey === key) {
+                  // a row naming its own graph as `::G` is already reported by the rows' checks
+                  if (ref._tag !== "Local" || childKey !== key)
+                    diagnostics.push(
+                      error(nodeAt(node, "Context"), "recursive-subgraph", `node '${node.name}' runs ${describeRef(ref)}, which is already running above it (subgraphs cannot recurse)`)
+                    )
+                } else {
                   const child = yield* prepare(target.loaded, target.graph, mode, [...stack, key])
                   diagnostics.push(...child.diagnostics)
                   const childPlan = child.plan
@@ -334,7 +338,9 @@ export const layer = Layer.effect(
             message: `'${location.display}' has errors; the workflow did not start`
           })
         if (graph === undefined) return yield* Effect.fail(invalid(loaded.validated.diagnostics))
-        const { diagnostics, plan } = yield* s.prepare(loaded, graph, "run", [])
+        const prepared = yield* s.prepare(loaded, graph, "run", [])
+        const diagnostics = uniqueDiagnostics(prepared.diagnostics)
+        const plan = prepared.plan
         if (plan === undefined) return yield* Effect.fail(invalid(diagnostics))
         return {
           plan,
@@ -354,11 +360,9 @@ export const layer = Layer.effect(
         const loaded = yield* s.load(location)
         const name = requested ?? location.graph
         const graphs = name === undefined ? loaded.validated.workflow.graphs : [(yield* selectGraph(loaded, name)).graph!]
-        const diagnostics = new Map<string, Diagnostic>()
-        const add = (d: Diagnostic) => diagnostics.set(`${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`, d)
-        if (name === undefined) loaded.validated.diagnostics.forEach(add)
-        for (const graph of graphs) (yield* s.prepare(loaded, graph, "validate", [])).diagnostics.forEach(add)
-        const all = sortByPosition([...diagnostics.values()])
+        const diagnostics: Array<Diagnostic> = name === undefined ? [...loaded.validated.diagnostics] : []
+        for (const graph of graphs) diagnostics.push(...(yield* s.prepare(loaded, graph, "validate", [])).diagnostics)
+        const all = sortByPosition(uniqueDiagnostics(diagnostics))
         return { valid: !hasErrors(all), file: location.display, graphs: graphs.map((g) => g.name), diagnostics: all }
       })
 

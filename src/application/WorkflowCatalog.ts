@@ -5,6 +5,7 @@ import { describeRoutingTargets } from "../domain/Routing.js"
 import { validateRows } from "../domain/Validation.js"
 import { findGraph } from "../domain/Workflow.js"
 import { WorkflowRepository } from "../ports/WorkflowRepository.js"
+import { PlanBuilder } from "./PlanBuilder.js"
 
 export interface WorkflowListing {
   readonly name: string
@@ -46,6 +47,7 @@ export const layer = Layer.effect(
   WorkflowCatalog,
   Effect.gen(function* () {
     const repo = yield* WorkflowRepository
+    const builder = yield* PlanBuilder
     const read = (address: string) =>
       Effect.gen(function* () {
         const location = yield* repo.resolve(address)
@@ -56,11 +58,9 @@ export const layer = Layer.effect(
       list: Effect.gen(function* () {
         const entries = yield* repo.list
         return yield* Effect.forEach(entries, (entry) =>
-          repo.load(entry.location).pipe(
-            Effect.map((csv) => {
-              const v = validateRows(csv)
-              return { name: entry.name, graphs: v.workflow.graphs.map((g) => g.name), valid: !v.diagnostics.some((d) => d.severity === "error") }
-            }),
+          // the rules `validate` and `/execute` apply, so `valid` never promises a run that would be refused
+          builder.validate(entry.location.path, undefined).pipe(
+            Effect.map((report) => ({ name: entry.name, graphs: report.graphs, valid: report.valid })),
             Effect.orElseSucceed(() => ({ name: entry.name, graphs: [], valid: false }))
           )
         )
@@ -81,6 +81,7 @@ export const layer = Layer.effect(
                 message: `graph '${location.graph}' is not in workflow '${name}'; it has: ${validated.workflow.graphs.map((g) => g.name).join(", ")}`
               })
             )
+          const report = yield* builder.validate(address, undefined)
           return {
             workflow: name,
             graphs: graphs.map((g) => ({
@@ -97,7 +98,7 @@ export const layer = Layer.effect(
               }))
             })),
             // positions relative to the workflow's name: server paths stay private
-            diagnostics: validated.diagnostics.map((d) => new Diagnostic({ ...d, file: name }))
+            diagnostics: report.diagnostics.map((d) => (d.file === report.file ? new Diagnostic({ ...d, file: name }) : d))
           }
         })
     }

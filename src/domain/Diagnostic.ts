@@ -43,3 +43,14 @@ export const toJson = (d: Diagnostic) => ({
   code: d.code,
   message: d.message
 })
+
+/** Drops repeats (a file-level finding reached through a parent and its subgraph), keeping the first. */
+export const uniqueDiagnostics = (ds: ReadonlyArray<Diagnostic>): ReadonlyArray<Diagnostic> => {
+  const seen = new Set<string>()
+  return ds.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.severity}:${d.code}:${d.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}

@@ -8,15 +8,26 @@ const HEADER = "GraphName,Node,AgentType,Edge,Success_Next,Failure_Next,Input_Fi
 
 describe("agentmap validate", () => {
   const files = {
-    "good.csv": `${HEADER}\nG,A,echo,B,,,,,\nG,B,mystery,,,,,,\n`,
+    "good.csv": `${HEADER}\nG,A,echo,B,,,,,\nG,B,echo,,,,,,\nG,C,echo,,,,,,\n`,
+    "typo.csv": `${HEADER}\nG,A,ehco,B,,,,,\nG,B,echo,,,,,,\n`,
     "bad.csv": `${HEADER}\nG,A,echo,Bx,,,,,\nG,B,echo,,,,,,\nG,B,echo,,,,,,\n`
   }
 
   it("prints FILE:LINE:COL: severity: message lines and exits 0 when there are only warnings", () => {
     const r = agentmap(["validate", "good.csv"], { cwd: workspace(files) })
     expect(r.status).toBe(0)
-    expect(r.stdout).toContain("good.csv:3:3: warning: unknown agent type 'mystery' for node 'B'")
+    expect(r.stdout).toContain("good.csv:4:2: warning: node 'C' is isolated")
     expect(r.stdout).toContain("✔ good.csv is valid (1 graph: G; 1 warning)")
+  })
+
+  it("calls an unknown agent type an error, as run does, with a suggestion and the built-in types", () => {
+    const r = agentmap(["validate", "typo.csv"], { cwd: workspace(files) })
+    expect(r.status).toBe(2)
+    expect(r.stdout).toContain(
+      "typo.csv:2:3: error: unknown agent type 'ehco' for node 'A' (did you mean 'echo'?): built-in types are default, echo, success, failure, branching,"
+    )
+    expect(r.stdout).toContain("✘ typo.csv: 1 error, 0 warnings")
+    expect(r.stdout).not.toContain("is valid")
   })
 
   it("reports every error at once and exits 2", () => {

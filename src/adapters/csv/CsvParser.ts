@@ -5,17 +5,12 @@ import { type Diagnostic, error, warning } from "../../domain/Diagnostic.js"
 import { analyzeHeader } from "../../domain/Header.js"
 import type { ParsedCsv, WorkflowRow } from "../../domain/WorkflowRow.js"
 import { parseContext } from "./ContextParser.js"
+import { csvSyntaxDiagnostic } from "./CsvSyntax.js"
 
 interface ParsedRecord {
   readonly record: ReadonlyArray<string>
   /** The line the record ends on (csv-parse counts from 1). */
   readonly lines: number
-}
-
-interface CsvError {
-  readonly message: string
-  readonly lines?: number
-  readonly column?: number | string
 }
 
 const newlines = (cells: ReadonlyArray<string>) => cells.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0)
@@ -26,12 +21,20 @@ const newlines = (cells: ReadonlyArray<string>) => cells.reduce((n, c) => n + (c
  */
 export const parseWorkflowCsv = (file: string, text: string): ParsedCsv => {
   const hash = createHash("sha256").update(text).digest("hex")
+  // csv-parse counts a CRLF inside a quoted cell as two lines, which would shift every later row
+  const source = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text
   let records: ReadonlyArray<ParsedRecord>
+  // kept for a syntax error, which loses the records read so far
+  const progress: { header: ReadonlyArray<string> | undefined; lastRecordLine: number } = { header: undefined, lastRecordLine: 0 }
   try {
     const options = {
       bom: true,
       // cheaper than `info: true`, which copies a whole info object per record
-      on_record: (record: Array<string>, context: { lines: number }) => ({ record, lines: context.lines }),
+      on_record: (record: Array<string>, context: { lines: number }) => {
+        progress.lastRecordLine = context.lines
+        if (progress.header === undefined && !(record[0] ?? "").startsWith("#")) progress.header = record
+        return { record, lines: context.lines }
+      },
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_empty_values: true,
@@ -40,19 +43,9 @@ export const parseWorkflowCsv = (file: string, text: string): ParsedCsv => {
       trim: true
     }
     // csv-parse's typings do not allow on_record to return a non-array; at run time it may
-    records = parse(text, options as unknown as Options) as unknown as ReadonlyArray<ParsedRecord>
+    records = parse(source, options as unknown as Options) as unknown as ReadonlyArray<ParsedRecord>
   } catch (e) {
-    const err = e as CsvError
-    const line = typeof err.lines === "number" ? err.lines : 1
-    const message = (err.message ?? String(e)).replace(/^Invalid [^:]*:\s*/, "")
-    return {
-      file,
-      text,
-      hash,
-      rows: [],
-      headerColumns: {},
-      diagnostics: [error({ file, line, column: 1 }, "csv-syntax", `the file is not valid CSV: ${message}`)]
-    }
+    return { file, text, hash, rows: [], headerColumns: {}, diagnostics: [csvSyntaxDiagnostic(file, source, e, progress)] }
   }
   const diagnostics: Array<Diagnostic> = []
   const data = records.filter((r) => !(r.record[0] ?? "").startsWith("#"))
