@@ -81,6 +81,36 @@ describe("HTTP API", () => {
     expect(invalid.body["diagnostics"]).toEqual([expect.objectContaining({ line: 2, column: 4, code: "unknown-target" })])
   })
 
+  it("refuses body keys the route does not take with a 400 that names them and shows the expected body", async () => {
+    // the state without its wrapper: before, this ran with an empty state and suspended asking for the name
+    const unwrapped = await post("/execute/greet/Greet", { name: "Ada" })
+    expect([unwrapped.status, unwrapped.body["error"], unwrapped.body["message"]]).toEqual([
+      400,
+      "BadRequest",
+      `unknown key 'name' in the request body; expected {"state": {...}, "thread_id"?: "..."}`
+    ])
+    // a streamed run is refused before its stream starts; keys Object.prototype has are unknown too
+    const streamed = await post("/execute/greet/Greet/stream", { state: { name: "Ada" }, name: "Ada", constructor: 1 })
+    expect([streamed.status, streamed.headers.get("content-type"), streamed.body["message"]]).toEqual([
+      400,
+      expect.stringContaining("application/json"),
+      expect.stringMatching(/^unknown keys 'name', 'constructor' in the request body; expected \{"state"/)
+    ])
+    const started = await post("/execute/wait", {})
+    const id = started.body["thread_id"] as string
+    // the original's field names are not silently taken as a plain `continue`
+    const legacy = await post(`/resume/${id}`, { response_action: "approve", response_data: { ok: 1 } })
+    expect([legacy.status, legacy.body["message"]]).toEqual([400, `unknown keys 'response_action', 'response_data' in the request body; expected {"action"?: "approve", "data"?: ...}`])
+    // nothing ran: the interrupt is still there for a right body
+    const resumed = await post(`/resume/${id}`, { action: "approve", data: { ok: 1 } })
+    expect([resumed.status, resumed.body["status"]]).toEqual([200, "completed"])
+  })
+
+  it("runs an empty body as no state, as before", async () => {
+    const empty = await post("/execute/greet/Greet", "")
+    expect([empty.status, empty.body["status"], (empty.body["interrupt"] as Record<string, unknown>)["node"]]).toEqual([200, "suspended", "Ask"])
+  })
+
   it("reads chunked bodies (no Content-Length) within http.max_body_bytes and refuses larger ones with 413", async () => {
     const chunked = (text: string) =>
       new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {

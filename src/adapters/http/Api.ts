@@ -29,6 +29,10 @@ export const ResumeBody = Schema.Struct({
   data: Schema.optional(Schema.Unknown)
 }).annotations({ identifier: "ResumeRequest" })
 
+/** The bodies as a caller who sent another key is shown them (readJson refuses keys a body does not have). */
+export const EXECUTE_SHAPE = '{"state": {...}, "thread_id"?: "..."}'
+export const RESUME_SHAPE = '{"action"?: "approve", "data"?: ...}'
+
 const Result = RunResult.annotations({ identifier: "RunResult" })
 
 const execute = errors(
