@@ -1,6 +1,8 @@
+import * as fs from "node:fs"
 import * as http from "node:http"
+import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { agentmap } from "../support/cli.js"
+import { ROOT, agentmap } from "../support/cli.js"
 import { type RunningServer, call, createKey, startServer } from "../support/server.js"
 import { workspace } from "../support/workspace.js"
 
@@ -45,6 +47,18 @@ describe("HTTP API", () => {
     expect(Object.keys(openapi.body["paths"] as object)).toEqual(expect.arrayContaining(["/execute/*", "/resume/*", "/workflows", "/health", "/admin/diagnose"]))
     const docs = await call(`${server.url}/docs`)
     expect([docs.status, docs.headers.get("content-type")]).toEqual([200, expect.stringContaining("text/html")])
+  })
+
+  it("says one version everywhere: package.json's, in /health, /openapi.json and agentmap --version", async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }
+    const health = await call(`${server.url}/health`)
+    const openapi = await call(`${server.url}/openapi.json`)
+    const cli = agentmap(["--version"], { cwd: dir })
+    expect({ health: health.body["version"], openapi: (openapi.body["info"] as Record<string, unknown>)["version"], cli: cli.stdout.trim() }).toEqual({
+      health: version,
+      openapi: version,
+      cli: version
+    })
   })
 
   it("runs a graph by {workflow}/{graph}, {workflow::Graph}, a bare workflow and a sub-folder workflow", async () => {

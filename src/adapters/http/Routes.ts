@@ -1,4 +1,4 @@
-import { HttpLayerRouter, type HttpServerRequest } from "@effect/platform"
+import { HttpLayerRouter, type HttpServerRequest, OpenApi } from "@effect/platform"
 import { Effect, Layer } from "effect"
 import { AgentMapApi } from "./Api.js"
 import { docsPage } from "./DocsPage.js"
@@ -22,7 +22,8 @@ export const layer = (options: RouteOptions = {}) =>
     Effect.gen(function* () {
       const settings = yield* HttpSettings
       const prefix = options.prefix ?? ""
-      const api = prefix === "" ? AgentMapApi : AgentMapApi.prefix(prefix as `/${string}`)
+      // one version everywhere: /openapi.json's info.version is the package's, like /health and --version
+      const api = (prefix === "" ? AgentMapApi : AgentMapApi.prefix(prefix as `/${string}`)).annotate(OpenApi.Version, settings.version)
       const handlers = handlersFor(api)
       const routes = HttpLayerRouter.addHttpApi(api, { openapiPath: `${prefix}/openapi.json` as `/${string}` }).pipe(Layer.provide(handlers))
       const docs = HttpLayerRouter.use((router) => router.add("GET", `${prefix}/docs` as `/${string}`, docsPage(`${prefix}/openapi.json`)))
