@@ -40,6 +40,15 @@ describe("/docs under agentmap serve", () => {
     expect(view.page.text).toMatch(/validatorUrl: null/)
   })
 
+  it("gives the viewer an OpenAPI document whose every $ref resolves (else it shows resolver errors instead of the bodies)", async () => {
+    const openapi = (await call(`${server.url}/openapi.json`)).body
+    const refs = [...JSON.stringify(openapi).matchAll(/"\$ref":"#\/([^"]+)"/g)].map((m) => m[1]!)
+    expect(refs.length).toBeGreaterThan(3)
+    const resolve = (pointer: string) => pointer.split("/").reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], openapi)
+    expect(refs.filter((r) => resolve(r) === undefined)).toEqual([])
+    expect(openapi["components"]).toMatchObject({ securitySchemes: { apiKey: { type: "apiKey" }, bearer: { type: "http" } } })
+  })
+
   it("sends /docs/ to /docs, where the page's relative references resolve", async () => {
     const slash = await fetch(`${server.url}/docs/`, { redirect: "manual" })
     expect([slash.status, slash.headers.get("location")]).toEqual([301, "../docs"])
