@@ -78,6 +78,8 @@ const copy = (from, to) => {
 }
 copy(config.paths.csvRepository, "workflows")
 copy(config.paths.promptsDirectory, "prompts")
+// the API viewer /docs serves, as the library build copied it (read only when /docs is asked for)
+copy(path.join(root, "dist", "swagger-ui"), "swagger-ui")
 
 const version = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version
 const pin = (name) => JSON.parse(fs.readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")).version

@@ -7,6 +7,7 @@
 // nothing it builds from changed since the last build (dist/.build.json), it builds nothing.
 import { build } from "esbuild"
 import { spawnSync } from "node:child_process"
+import { createRequire } from "node:module"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { sourceHash } from "./build-inputs.mjs"
@@ -90,6 +91,15 @@ try {
     { cwd: root, encoding: "utf8" }
   )
   if (types.status !== 0) process.stderr.write(`agentmap: type declarations were not generated:\n${types.stdout}${types.stderr}\n`)
+  // the API viewer /docs serves (src/adapters/http/DocsAssets.ts), copied beside the bundles with its
+  // licence: served from there, read only when /docs is asked for
+  try {
+    const viewer = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"))
+    fs.mkdirSync(path.join(out, "swagger-ui"))
+    for (const f of ["swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-bundle.js.LICENSE.txt", "LICENSE", "NOTICE"]) fs.copyFileSync(path.join(viewer, f), path.join(out, "swagger-ui", f))
+  } catch (e) {
+    process.stderr.write(`agentmap: the API viewer (swagger-ui-dist) was not copied, /docs will not work: ${e.message}\n`)
+  }
 
   const files = listFiles(out)
   // the bundle before its code cache: a cache that does not match its bundle is rejected by V8, never used wrongly

@@ -1,6 +1,8 @@
+import * as fs from "node:fs"
 import * as http from "node:http"
+import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { agentmap } from "../support/cli.js"
+import { ROOT, agentmap } from "../support/cli.js"
 import { type RunningServer, call, createKey, startServer } from "../support/server.js"
 import { workspace } from "../support/workspace.js"
 
@@ -47,6 +49,18 @@ describe("HTTP API", () => {
     expect([docs.status, docs.headers.get("content-type")]).toEqual([200, expect.stringContaining("text/html")])
   })
 
+  it("says one version everywhere: package.json's, in /health, /openapi.json and agentmap --version", async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }
+    const health = await call(`${server.url}/health`)
+    const openapi = await call(`${server.url}/openapi.json`)
+    const cli = agentmap(["--version"], { cwd: dir })
+    expect({ health: health.body["version"], openapi: (openapi.body["info"] as Record<string, unknown>)["version"], cli: cli.stdout.trim() }).toEqual({
+      health: version,
+      openapi: version,
+      cli: version
+    })
+  })
+
   it("runs a graph by {workflow}/{graph}, {workflow::Graph}, a bare workflow and a sub-folder workflow", async () => {
     const a = await post("/execute/greet/Greet", { state: { name: "Ada" } })
     expect([a.status, a.body["status"], (a.body["outputs"] as Record<string, unknown>)["greeting"]]).toEqual([200, "completed", "Hello Ada"])
@@ -79,6 +93,36 @@ describe("HTTP API", () => {
     }
     const invalid = await post("/execute/broken", {})
     expect(invalid.body["diagnostics"]).toEqual([expect.objectContaining({ line: 2, column: 4, code: "unknown-target" })])
+  })
+
+  it("refuses body keys the route does not take with a 400 that names them and shows the expected body", async () => {
+    // the state without its wrapper: before, this ran with an empty state and suspended asking for the name
+    const unwrapped = await post("/execute/greet/Greet", { name: "Ada" })
+    expect([unwrapped.status, unwrapped.body["error"], unwrapped.body["message"]]).toEqual([
+      400,
+      "BadRequest",
+      `unknown key 'name' in the request body; expected {"state": {...}, "thread_id"?: "..."}`
+    ])
+    // a streamed run is refused before its stream starts; keys Object.prototype has are unknown too
+    const streamed = await post("/execute/greet/Greet/stream", { state: { name: "Ada" }, name: "Ada", constructor: 1 })
+    expect([streamed.status, streamed.headers.get("content-type"), streamed.body["message"]]).toEqual([
+      400,
+      expect.stringContaining("application/json"),
+      expect.stringMatching(/^unknown keys 'name', 'constructor' in the request body; expected \{"state"/)
+    ])
+    const started = await post("/execute/wait", {})
+    const id = started.body["thread_id"] as string
+    // the original's field names are not silently taken as a plain `continue`
+    const legacy = await post(`/resume/${id}`, { response_action: "approve", response_data: { ok: 1 } })
+    expect([legacy.status, legacy.body["message"]]).toEqual([400, `unknown keys 'response_action', 'response_data' in the request body; expected {"action"?: "approve", "data"?: ...}`])
+    // nothing ran: the interrupt is still there for a right body
+    const resumed = await post(`/resume/${id}`, { action: "approve", data: { ok: 1 } })
+    expect([resumed.status, resumed.body["status"]]).toEqual([200, "completed"])
+  })
+
+  it("runs an empty body as no state, as before", async () => {
+    const empty = await post("/execute/greet/Greet", "")
+    expect([empty.status, empty.body["status"], (empty.body["interrupt"] as Record<string, unknown>)["node"]]).toEqual([200, "suspended", "Ask"])
   })
 
   it("reads chunked bodies (no Content-Length) within http.max_body_bytes and refuses larger ones with 413", async () => {

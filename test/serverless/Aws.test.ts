@@ -58,6 +58,12 @@ describe("AWS Lambda handler (memory persistence)", () => {
     expect([ok.statusCode, ok.headers["x-correlation-id"], JSON.parse(ok.body)["outputs"]["output"]]).toEqual([200, "caller-chosen-id", "from a Function URL"])
   })
 
+  it("refuses an execute body without its state wrapper like the HTTP server: 400 naming the key", async () => {
+    const event = fixture("aws/function-url-execute.json", { TOKEN: bearer }) as Record<string, unknown>
+    const r = (await invoke({ ...event, headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` }, body: JSON.stringify({ input: "unwrapped" }) })) as Proxy
+    expect([r.statusCode, JSON.parse(r.body)["error"], JSON.parse(r.body)["message"]]).toEqual([400, "BadRequest", expect.stringMatching(/^unknown key 'input' in the request body; expected \{"state"/)])
+  })
+
   it("serves the other routes: workflows (authenticated), health (public)", async () => {
     const list = await http("apigw-v2-workflows.json")
     expect(list.statusCode).toBe(200)

@@ -4,6 +4,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import { registrations } from "../support/azure.js"
+import { viewDocs } from "../support/docs.js"
 
 const root = path.resolve(import.meta.dirname, "..", "..")
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-bundles-"))
@@ -16,7 +17,7 @@ const buildCloud = (cloud: string) => {
 
 /** Runs `script` in a fresh node process inside a bundle's folder, with nothing from this checkout on its module path. */
 const inBundle = (cloud: string, script: string, env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ["-e", script], { cwd: path.join(out, cloud), env: { PATH: process.env["PATH"] ?? "", HOME: out, ...env }, encoding: "utf8" })
+  spawnSync(process.execPath, ["-e", script], { cwd: path.join(out, cloud), env: { PATH: process.env["PATH"] ?? "", HOME: out, ...env }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })
 
 const apiEvent = (rawPath: string, body: unknown) =>
   JSON.stringify({
@@ -55,6 +56,32 @@ describe("cloud bundles (npm run build:aws|azure|gcp)", () => {
     const body = JSON.parse(answer.body) as { status: string; execution_summary: { node_executions: Array<{ node: string }> } }
     expect([answer.statusCode, body.status]).toEqual([200, "completed"])
     expect(body.execution_summary.node_executions.map((e) => e.node)).toContain("Pass")
+  })
+
+  it("AWS: serves /docs and the viewer's files from the bundle's folder alone", async () => {
+    const paths = ["/docs", "/docs/swagger-ui-bundle.js", "/docs/swagger-ui.css", "/openapi.json"]
+    const events = paths.map((rawPath) => ({ version: "2.0", rawPath, rawQueryString: "", headers: { host: "bundle.test" }, requestContext: { requestId: "docs", stage: "$default", http: { method: "GET" } } }))
+    const r = inBundle(
+      "aws",
+      `const { handler } = require("./index.js"); Promise.all(${JSON.stringify(events)}.map((e) => handler(e, { awsRequestId: "d" }))).then((rs) => process.stdout.write(JSON.stringify(rs) + "\\n", () => process.exit(0)))`,
+      { AGENTMAP_AUTH_ENABLED: "false" }
+    )
+    expect(r.status, r.stderr).toBe(0)
+    const answers = JSON.parse(r.stdout.trim().split("\n").pop()!) as Array<{ statusCode: number; headers: Record<string, string>; body: string }>
+    const byPath = new Map(answers.map((a, i) => [paths[i]!, a]))
+    const view = await viewDocs("https://bundle.test/docs", async (url) => {
+      const a = byPath.get(url.pathname)
+      return a === undefined ? { status: 0, contentType: "", cacheControl: "", text: "" } : { status: a.statusCode, contentType: a.headers["content-type"] ?? "", cacheControl: a.headers["cache-control"] ?? "", text: a.body }
+    })
+    expect(view.page.status).toBe(200)
+    expect(view.assets.map((a) => [a.url, a.status, a.contentType.split(";")[0]])).toEqual(
+      expect.arrayContaining([
+        ["/docs/swagger-ui-bundle.js", 200, "text/javascript"],
+        ["/docs/swagger-ui.css", 200, "text/css"],
+        ["/openapi.json", 200, "application/json"]
+      ])
+    )
+    expect(view.assets.map((a) => a.status)).toEqual(view.assets.map(() => 200))
   })
 
   it("AWS: asked for SQLite, the bundle refuses with the reason instead of failing on a missing native module", () => {

@@ -29,6 +29,10 @@ export const ResumeBody = Schema.Struct({
   data: Schema.optional(Schema.Unknown)
 }).annotations({ identifier: "ResumeRequest" })
 
+/** The bodies as a caller who sent another key is shown them (readJson refuses keys a body does not have). */
+export const EXECUTE_SHAPE = '{"state": {...}, "thread_id"?: "..."}'
+export const RESUME_SHAPE = '{"action"?: "approve", "data"?: ...}'
+
 const Result = RunResult.annotations({ identifier: "RunResult" })
 
 const execute = errors(
@@ -83,12 +87,15 @@ export class AgentMapApi extends HttpApi.make("agentmap")
   )
   .annotate(OpenApi.Title, "AgentMap")
   .annotate(OpenApi.Description, "Run CSV-defined agent workflows. Authenticate with `X-API-Key: agm_...` or `Authorization: Bearer <API key or JWT>`; /health, /docs and /openapi.json are public.")
-  .annotate(OpenApi.Override, {
+  // added to the generated components (an Override would replace them, leaving every $ref to a schema dangling)
+  .annotate(OpenApi.Transform, (spec) => ({
+    ...spec,
     components: {
+      ...(spec["components"] as Record<string, unknown>),
       securitySchemes: {
         apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
         bearer: { type: "http", scheme: "bearer" }
       }
     },
     security: [{ apiKey: [] }, { bearer: [] }]
-  }) {}
+  })) {}

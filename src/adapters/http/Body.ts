@@ -69,23 +69,48 @@ const readBody = (request: HttpServerRequest.HttpServerRequest, maxBytes: number
   return readStream(request, maxBytes)
 }
 
-/** The request body as JSON, within the size limit, decoded with `schema` (400 with what was wrong, 413 when too large). */
-export const readJson = <A, I>(request: HttpServerRequest.HttpServerRequest, schema: Schema.Schema<A, I>, maxBytes: number, correlationId: string) =>
+/** A request body: the struct it decodes with, and its shape as the message refusing other keys shows it. */
+export interface JsonBody<F extends Schema.Struct.Fields> {
+  readonly schema: Schema.Struct<F>
+  readonly shape: string
+}
+
+/**
+ * Keys of a JSON object that `fields` does not have (own keys only: `constructor` or `__proto__`
+ * are unknown too). A misplaced key would otherwise be dropped without a word: `{"name": "A"}`
+ * instead of `{"state": {"name": "A"}}` runs with an empty state.
+ */
+const unknownKeys = (parsed: unknown, fields: Schema.Struct.Fields): ReadonlyArray<string> =>
+  typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? Object.keys(parsed).filter((k) => !Object.hasOwn(fields, k)) : []
+
+const SHOWN = 5
+const quoted = (key: string) => `'${key.length > 64 ? `${key.slice(0, 64)}…` : key}'`
+
+const unknownKeysMessage = (keys: ReadonlyArray<string>, shape: string) =>
+  `unknown key${keys.length === 1 ? "" : "s"} ${keys.slice(0, SHOWN).map(quoted).join(", ")}${keys.length > SHOWN ? ` (and ${keys.length - SHOWN} more)` : ""} in the request body; expected ${shape}`
+
+/**
+ * The request body as JSON, within the size limit, decoded with `body.schema`: 400 with what was
+ * wrong (a key the body does not have included), 413 when too large. An empty body is `{}`.
+ */
+export const readJson = <F extends Schema.Struct.Fields>(request: HttpServerRequest.HttpServerRequest, body: JsonBody<F>, maxBytes: number, correlationId: string) =>
   Effect.gen(function* () {
     const headers = { "x-correlation-id": correlationId }
     const tooLarge = () => fail("PayloadTooLarge", `the request body is larger than ${maxBytes} bytes (http.max_body_bytes)`, { ...headers, connection: "close" })
     const declared = Number(request.headers["content-length"] ?? "NaN")
     if (Number.isFinite(declared) && declared > maxBytes) return yield* Effect.fail(tooLarge())
-    const body = yield* Effect.mapError(readBody(request, maxBytes), (e) =>
+    const bytes = yield* Effect.mapError(readBody(request, maxBytes), (e) =>
       e === "too large" ? tooLarge() : fail("BadRequest", "the request body could not be read", headers)
     )
-    if (body.length > maxBytes) return yield* Effect.fail(tooLarge())
-    const text = body.toString("utf8")
+    if (bytes.length > maxBytes) return yield* Effect.fail(tooLarge())
+    const text = bytes.toString("utf8")
     const parsed = yield* Effect.try({
       try: () => (text.trim() === "" ? {} : (JSON.parse(text) as unknown)),
       catch: (e) => fail("BadRequest", `malformed JSON body: ${e instanceof Error ? e.message : String(e)}`, headers)
     })
-    return yield* Schema.decodeUnknown(schema)(parsed).pipe(
+    const unknown = unknownKeys(parsed, body.schema.fields)
+    if (unknown.length > 0) return yield* Effect.fail(fail("BadRequest", unknownKeysMessage(unknown, body.shape), headers))
+    return yield* Schema.decodeUnknown(body.schema)(parsed).pipe(
       Effect.mapError((e) => fail("BadRequest", `invalid request body: ${ParseResult.TreeFormatter.formatErrorSync(e).replace(/\s+/g, " ")}`, headers))
     )
   })

@@ -4,7 +4,7 @@ import { ThreadService } from "../../application/ThreadService.js"
 import { WorkflowCatalog } from "../../application/WorkflowCatalog.js"
 import { WorkflowService } from "../../application/WorkflowService.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
-import { type AgentMapApi, ExecuteBody, ResumeBody } from "./Api.js"
+import { type AgentMapApi, EXECUTE_SHAPE, ExecuteBody, RESUME_SHAPE, ResumeBody } from "./Api.js"
 import { readJson } from "./Body.js"
 import { type Caller, makeGate } from "./Gate.js"
 import { HttpSettings } from "./HttpSettings.js"
@@ -48,7 +48,7 @@ const RunsLive = (api: Api) =>
         guarded(gate, request, "execute", (caller) =>
           Effect.gen(function* () {
             const target = yield* param(executeTarget(route(request, "/execute/")), caller)
-            const body = yield* readJson(request, ExecuteBody, settings.maxBodyBytes, caller.correlationId)
+            const body = yield* readJson(request, { schema: ExecuteBody, shape: EXECUTE_SHAPE }, settings.maxBodyBytes, caller.correlationId)
             const execution = {
               workflow: target.address,
               principal: caller.principal.id,
@@ -69,7 +69,7 @@ const RunsLive = (api: Api) =>
         guarded(gate, request, "execute", (caller) =>
           Effect.gen(function* () {
             const threadId = yield* param(threadTarget(route(request, "/resume/")), caller)
-            const body = yield* readJson(request, ResumeBody, settings.maxBodyBytes, caller.correlationId)
+            const body = yield* readJson(request, { schema: ResumeBody, shape: RESUME_SHAPE }, settings.maxBodyBytes, caller.correlationId)
             const { result } = yield* service.resume(
               { thread_id: threadId, ...(body.action !== undefined ? { action: body.action } : {}), ...(body.data !== undefined ? { data: body.data } : {}) },
               { caller: caller.principal }

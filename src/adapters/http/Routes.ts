@@ -1,6 +1,7 @@
-import { HttpLayerRouter, type HttpServerRequest } from "@effect/platform"
+import { HttpLayerRouter, type HttpServerRequest, OpenApi } from "@effect/platform"
 import { Effect, Layer } from "effect"
 import { AgentMapApi } from "./Api.js"
+import { docsAsset } from "./DocsAssets.js"
 import { docsPage } from "./DocsPage.js"
 import { correlationIdOf } from "./Gate.js"
 import { handlersFor } from "./Handlers.js"
@@ -22,10 +23,18 @@ export const layer = (options: RouteOptions = {}) =>
     Effect.gen(function* () {
       const settings = yield* HttpSettings
       const prefix = options.prefix ?? ""
-      const api = prefix === "" ? AgentMapApi : AgentMapApi.prefix(prefix as `/${string}`)
+      // one version everywhere: /openapi.json's info.version is the package's, like /health and --version
+      const api = (prefix === "" ? AgentMapApi : AgentMapApi.prefix(prefix as `/${string}`)).annotate(OpenApi.Version, settings.version)
       const handlers = handlersFor(api)
       const routes = HttpLayerRouter.addHttpApi(api, { openapiPath: `${prefix}/openapi.json` as `/${string}` }).pipe(Layer.provide(handlers))
-      const docs = HttpLayerRouter.use((router) => router.add("GET", `${prefix}/docs` as `/${string}`, docsPage(`${prefix}/openapi.json`)))
+      const docs = HttpLayerRouter.use((router) =>
+        Effect.zipRight(
+          router.add("GET", `${prefix}/docs` as `/${string}`, (request: HttpServerRequest.HttpServerRequest) => Effect.succeed(docsPage(request))),
+          router.add("GET", `${prefix}/docs/:file` as `/${string}`, (request: HttpServerRequest.HttpServerRequest) =>
+            Effect.flatMap(HttpLayerRouter.params, (params) => docsAsset(params["file"] ?? "", correlationIdOf(request)))
+          )
+        )
+      )
       const notFound = HttpLayerRouter.use((router) =>
         router.add("*", prefix === "" ? "*" : (`${prefix}/*` as `/${string}`), (request: HttpServerRequest.HttpServerRequest) =>
           Effect.succeed(fail("NotFound", `no route ${request.method} ${request.url.split("?")[0]}`, { "x-correlation-id": correlationIdOf(request) }))
