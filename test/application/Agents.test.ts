@@ -111,11 +111,12 @@ describe("prompt references", () => {
 })
 
 describe("agent type suggestions", () => {
-  it("suggests the built-in type a near-miss meant", async () => {
+  it("suggests the built-in type a near-miss meant, as an error (run would refuse the file)", async () => {
     const dir = workspace({ "t.csv": "GraphName,Node,AgentType\nG,A,ecoh\n" })
     const report = await withApp(dir, (s) => s.validate({ workflow: "t.csv" }))
     if (report._tag === "Left") throw new Error(report.left.message)
     expect(report.right.diagnostics.map((d) => d.message)).toEqual([expect.stringContaining("unknown agent type 'ecoh' for node 'A' (did you mean 'echo'?)")])
-    expect(report.right.valid).toBe(true)
+    expect(report.right.diagnostics.map((d) => d.severity)).toEqual(["error"])
+    expect(report.right.valid).toBe(false)
   })
 })
