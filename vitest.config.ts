@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os"
 import { defineConfig } from "vitest/config"
 
 export default defineConfig({
@@ -5,6 +6,12 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/globalSetup.ts"],
     testTimeout: 30_000,
-    hookTimeout: 60_000
+    hookTimeout: 60_000,
+    // Most test time is spent waiting on child processes (the CLI, servers): one worker more than
+    // there are cores keeps the cores busy. Test files share their worker's module cache instead of
+    // loading effect and LangGraph again each (the files keep no global state between them).
+    maxWorkers: availableParallelism() + 1,
+    minWorkers: 1,
+    isolate: false
   }
 })
