@@ -84,6 +84,28 @@ describe("cloud bundles (npm run build:aws|azure|gcp)", () => {
     expect(view.assets.map((a) => a.status)).toEqual(view.assets.map(() => 200))
   })
 
+  it("AWS: started from another folder, the bundle finds the workflows beside itself; copied without them, it says where it looked", () => {
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-elsewhere-"))
+    const run = (bundle: string) =>
+      spawnSync(
+        process.execPath,
+        ["-e", `require(${JSON.stringify(path.join(bundle, "index.js"))}).handler({ workflow: "hello_world", state: { name: "Ada" } }, { awsRequestId: "e" }).then((r) => console.log(JSON.stringify(r)), (e) => console.log("THROWN " + e.stack)).then(() => process.exit(0))`],
+        { cwd: elsewhere, env: { PATH: process.env["PATH"] ?? "", HOME: elsewhere }, encoding: "utf8", timeout: 60_000 }
+      )
+    const found = run(path.join(out, "aws"))
+    expect(JSON.parse(found.stdout.trim().split("\n").pop()!)).toMatchObject({ status: "completed", outputs: { greeting: "Hello Ada, welcome to AgentMap!" } })
+    const bare = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-bare-"))
+    for (const f of ["index.js", "agentmap.js"]) fs.copyFileSync(path.join(out, "aws", f), path.join(bare, f))
+    const lost = run(bare)
+    expect(lost.stdout).toContain(
+      `no workflows: the workflow repository ${path.join(bare, "workflows")} does not exist; no configuration file (looked for $AGENTMAP_CONFIG_FILE, ${path.join(bare, "agentmap_config.yaml")} and ~/.agentmap/agentmap_config.yaml)`
+    )
+    // the platform prints what the handler throws: the reason, not frames of a minified bundle
+    const thrown = lost.stdout.split("\n").find((l) => l.startsWith("THROWN "))!
+    expect(thrown).toContain(`${path.join(bare, "workflows")} does not exist; paths.csv_repository sets where it is`)
+    expect(lost.stdout).not.toMatch(/\n\s+at /)
+  })
+
   it("AWS: asked for SQLite, the bundle refuses with the reason instead of failing on a missing native module", () => {
     const r = inBundle(
       "aws",
