@@ -9,13 +9,15 @@ import * as os from "node:os"
 import * as path from "node:path"
 
 const root = path.resolve(import.meta.dirname, "..")
-const corpus = path.resolve(root, "../shared/compat/agentmap-examples")
+// the same place the tests look: AGENTMAP_COMPAT_CORPUS, else ../shared/compat/agentmap-examples
+const { CORPUS: corpus, CORPUS_FOUND, corpusFiles, missingCorpus } = await import("../test/compat/corpus.ts")
+if (!CORPUS_FOUND) {
+  console.error(missingCorpus)
+  process.exit(2)
+}
 const tablePath = path.join(root, "test/compat/corpus.json")
 const previous = fs.existsSync(tablePath) ? JSON.parse(fs.readFileSync(tablePath, "utf8")) : {}
 
-const csvFiles = (dir, prefix = "") =>
-  fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((e) =>
-    e.isDirectory() ? csvFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : e.name.endsWith(".csv") ? [`${prefix}${e.name}`] : [])
 
 const { startFakeLlm } = await import("../test/support/FakeLlmServer.ts")
 const { llmEnv } = await import("../test/support/llm.ts")
@@ -29,7 +31,7 @@ const cli = (args) =>
   )
 
 const table = {}
-for (const file of csvFiles(corpus)) {
+for (const file of corpusFiles()) {
   const absolute = path.join(corpus, file)
   const v = await cli(["validate", absolute])
   const entry = {

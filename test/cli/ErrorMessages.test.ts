@@ -28,37 +28,42 @@ describe("every error a command ends with says what went wrong", () => {
   agentmap(["auth", "generate-key", "--name", "ci"], { cwd: dir })
   const unreachable = { AGENTMAP_PERSISTENCE__BACKEND: "postgres", AGENTMAP_POSTGRES_URL: "postgresql://agentmap@127.0.0.1:1/none", AGENTMAP_PERSISTENCE__CONNECT_TIMEOUT_SECONDS: "2" }
 
-  // [what, arguments, exit code, environment]
-  const cases: ReadonlyArray<readonly [string, ReadonlyArray<string>, number, Record<string, string>?]> = [
-    ["a file that is not there", ["run", "missing.csv"], 3],
-    ["state that is not JSON", ["run", "ok.csv", "--state", "{bad"], 2],
-    ["state that is not an object", ["run", "ok.csv", "--state", "[1]"], 2],
-    ["an invalid workflow", ["run", "bad.csv"], 2],
-    ["a graph the file does not have", ["run", "ok.csv", "--graph", "Nope"], 3],
-    ["no workflow at all", ["run"], 2],
-    ["a name leaving the repository", ["run", "../ok"], 2],
-    ["a thread id in use", ["run", "ok.csv", "--thread-id", "taken"], 2],
-    ["a store that cannot be reached", ["run", "ok.csv"], 1, unreachable],
-    ["a configuration file that is not there", ["run", "ok.csv", "--config", "nope.yaml"], 3],
-    ["a configuration that is not YAML", ["run", "ok.csv", "--config", "broken.yaml"], 2],
-    ["resume without a thread", ["resume"], 2],
-    ["an unknown thread", ["resume", "no-such-thread"], 3],
-    ["an unknown action", ["resume", suspended, "bogus"], 2],
-    ["data that is not JSON", ["resume", suspended, "--data", "{bad"], 2],
-    ["a data file that cannot be read", ["resume", suspended, "--data-file", "none.json"], 2],
-    ["a finished thread", ["resume", finished], 2],
-    ["show an unknown thread", ["threads", "show", "nope"], 3],
-    ["an age that is not one", ["threads", "prune", "--older-than", "soon"], 2],
-    ["prune without an age", ["threads", "prune"], 2],
-    ["a key without a name", ["auth", "generate-key"], 2],
-    ["a key name in use", ["auth", "generate-key", "--name", "ci"], 2],
-    ["revoking an unknown key", ["auth", "revoke-key", "nope"], 3],
-    ["init over existing files", ["init"], 2],
-    ["validating a file that is not there", ["validate", "missing.csv"], 3],
-    ["serving with nobody able to authenticate", ["serve", "--port", "0"], 2, { AGENTMAP_PERSISTENCE__SQLITE_PATH: "empty.db" }]
+  interface Case {
+    readonly what: string
+    readonly args: ReadonlyArray<string>
+    readonly code: number
+    readonly env?: Record<string, string>
+  }
+  const cases: ReadonlyArray<Case> = [
+    { what: "a file that is not there", args: ["run", "missing.csv"], code: 3 },
+    { what: "state that is not JSON", args: ["run", "ok.csv", "--state", "{bad"], code: 2 },
+    { what: "state that is not an object", args: ["run", "ok.csv", "--state", "[1]"], code: 2 },
+    { what: "an invalid workflow", args: ["run", "bad.csv"], code: 2 },
+    { what: "a graph the file does not have", args: ["run", "ok.csv", "--graph", "Nope"], code: 3 },
+    { what: "no workflow at all", args: ["run"], code: 2 },
+    { what: "a name leaving the repository", args: ["run", "../ok"], code: 2 },
+    { what: "a thread id in use", args: ["run", "ok.csv", "--thread-id", "taken"], code: 2 },
+    { what: "a store that cannot be reached", args: ["run", "ok.csv"], code: 1, env: unreachable },
+    { what: "a configuration file that is not there", args: ["run", "ok.csv", "--config", "nope.yaml"], code: 3 },
+    { what: "a configuration that is not YAML", args: ["run", "ok.csv", "--config", "broken.yaml"], code: 2 },
+    { what: "resume without a thread", args: ["resume"], code: 2 },
+    { what: "an unknown thread", args: ["resume", "no-such-thread"], code: 3 },
+    { what: "an unknown action", args: ["resume", suspended, "bogus"], code: 2 },
+    { what: "data that is not JSON", args: ["resume", suspended, "--data", "{bad"], code: 2 },
+    { what: "a data file that cannot be read", args: ["resume", suspended, "--data-file", "none.json"], code: 2 },
+    { what: "a finished thread", args: ["resume", finished], code: 2 },
+    { what: "show an unknown thread", args: ["threads", "show", "nope"], code: 3 },
+    { what: "an age that is not one", args: ["threads", "prune", "--older-than", "soon"], code: 2 },
+    { what: "prune without an age", args: ["threads", "prune"], code: 2 },
+    { what: "a key without a name", args: ["auth", "generate-key"], code: 2 },
+    { what: "a key name in use", args: ["auth", "generate-key", "--name", "ci"], code: 2 },
+    { what: "revoking an unknown key", args: ["auth", "revoke-key", "nope"], code: 3 },
+    { what: "init over existing files", args: ["init"], code: 2 },
+    { what: "validating a file that is not there", args: ["validate", "missing.csv"], code: 3 },
+    { what: "serving with nobody able to authenticate", args: ["serve", "--port", "0"], code: 2, env: { AGENTMAP_PERSISTENCE__SQLITE_PATH: "empty.db" } }
   ]
 
-  it.each(cases)("%s: the exit code, and a message on stderr", async (_, args, code, env) => {
+  it.each(cases)("$what: the exit code, and a message on stderr", async ({ args, code, env }) => {
     if (args[0] === "init") fs.writeFileSync(path.join(dir, "workflows", "hello_world.csv"), `${HEADER}\nG,A,echo,,out,,hello\n`)
     const r = await agentmapAsync(args, { cwd: dir, ...(env !== undefined ? { env } : {}) })
     expect(r.status).toBe(code)
@@ -66,7 +71,7 @@ describe("every error a command ends with says what went wrong", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /)
   })
 
-  it.each(cases.filter(([, args]) => !["serve", "init"].includes(args[0]!)))("%s, with --json: one document {error, message} on stdout", async (_, args, code, env) => {
+  it.each(cases.filter((c) => !["serve", "init"].includes(c.args[0]!)))("$what, with --json: one document {error, message} on stdout", async ({ args, code, env }) => {
     const r = await agentmapAsync([...args, "--json"], { cwd: dir, ...(env !== undefined ? { env } : {}) })
     expect(r.status).toBe(code)
     const doc = json(r) as { error: string; message: string }

@@ -47,30 +47,42 @@ export const renderResult = (result: RunResult, options: RenderOptions = {}): st
   const lines = [`${mark}  graph ${result.graph_name}  thread ${result.thread_id}  (${ms(options.runMillis ?? summary.duration_ms)})`]
   if (result.error !== undefined) lines.push(...wrap(`${paint("31", "error")}: ${result.error.message}`, terminalWidth()))
   if (result.interrupt !== undefined) {
-    lines.push(`waiting at node ${result.interrupt.node} (${result.interrupt.type}): ${oneLine(result.interrupt.payload)}`)
+    lines.push(...wrap(waitingAt(result.interrupt), terminalWidth()))
     lines.push(`resume with: ${resumeCommandFor(result.thread_id, result.interrupt.type, result.interrupt.payload)}`)
   }
   lines.push(...failedNodes(result))
   const state = Object.entries(result.outputs)
   lines.push("", "Final state", state.length === 0 ? "  (empty)" : table(["key", "value"], state.map(([k, v]) => [k, oneLine(v)])))
   const models = summary.node_executions.some((e) => e.llm !== undefined)
+  const failures = summary.node_executions.some((e) => e.error !== undefined)
   if (summary.node_executions.length > 0)
     lines.push(
       "",
       "Node timings",
       table(
-        ["node", "agent", "ok", "duration", ...(models ? ["model", "tokens in/out"] : []), "error"],
+        ["node", "agent", "ok", "duration", ...(models ? ["model", "tokens in/out"] : []), ...(failures ? ["error"] : [])],
         summary.node_executions.map((e) => [
           e.node,
           e.agent_type,
           e.success ? "✔" : "✘",
           ms(e.duration_ms),
           ...(models ? (e.llm === undefined ? ["", ""] : [`${e.llm.provider}/${e.llm.model}`, `${e.llm.input_tokens}/${e.llm.output_tokens}`]) : []),
-          e.error === undefined ? "" : "see above"
+          ...(failures ? [e.error === undefined ? "" : "see above"] : [])
         ])
       )
     )
   return `${lines.join("\n")}\n`
+}
+
+/** What a suspended run waits for: the question in full (a person has to read it), else the payload. */
+const waitingAt = (interrupt: NonNullable<RunResult["interrupt"]>): string => {
+  const payload = typeof interrupt.payload === "object" && interrupt.payload !== null ? (interrupt.payload as Record<string, unknown>) : {}
+  const prompt = payload["prompt"]
+  const kind = typeof payload["interaction_type"] === "string" ? `${interrupt.type}, ${payload["interaction_type"]}` : interrupt.type
+  const options = Array.isArray(payload["options"]) && payload["options"].length > 0 ? ` (options: ${payload["options"].map((o, i) => `${i + 1}) ${oneLine(o)}`).join("  ")})` : ""
+  return typeof prompt === "string" && prompt.trim() !== ""
+    ? `waiting at node ${interrupt.node} (${kind}): ${prompt}${options}`
+    : `waiting at node ${interrupt.node} (${kind}): ${oneLine(interrupt.payload)}`
 }
 
 /** The command that answers a thread's pending interrupt. */
