@@ -11,7 +11,8 @@ export default defineConfig({
     // there are cores keeps the cores busy. Test files share their worker's module cache instead of
     // loading effect and LangGraph again each (the files keep no global state between them).
     maxWorkers: availableParallelism() + 1,
-    minWorkers: 1,
+    // as many from the start: a pool that shrinks while files still run rejects with "Terminating worker thread"
+    minWorkers: availableParallelism() + 1,
     isolate: false
   }
 })
