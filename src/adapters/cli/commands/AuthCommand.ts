@@ -46,24 +46,24 @@ const list = command({
   args: [],
   options: { json: jsonOption },
   run: ({ options: o, globals }) => {
-  const mode: OutputMode = { json: o.json, indent: false }
-  return runWithApp(
-    globals,
-    mode,
-    Effect.gen(function* () {
-      const keys = yield* (yield* AuthService).listKeys
-      if (mode.json) printJson(mode, { keys })
-      else if (keys.length === 0) process.stdout.write("no API keys (create one with: agentmap auth generate-key --name NAME)\n")
-      else
-        process.stdout.write(
-          `${table(
-            ["name", "prefix", "permissions", "created", "last used", "revoked"],
-            keys.map((k) => [k.name, `${k.prefix}…`, k.permissions.join(","), k.created_at, k.last_used_at ?? "never", k.revoked_at ?? ""])
-          )}\n`
-        )
-      return ExitCode.Ok
-    })
-  )
+    const mode: OutputMode = { json: o.json, indent: false }
+    return runWithApp(
+      globals,
+      mode,
+      Effect.gen(function* () {
+        const keys = yield* (yield* AuthService).listKeys
+        if (mode.json) printJson(mode, { keys })
+        else if (keys.length === 0) process.stdout.write("no API keys (create one with: agentmap auth generate-key --name NAME)\n")
+        else
+          process.stdout.write(
+            `${table(
+              ["name", "prefix", "permissions", "created", "last used", "revoked"],
+              keys.map((k) => [k.name, `${k.prefix}…`, k.permissions.join(","), k.created_at, k.last_used_at ?? "never", k.revoked_at ?? ""])
+            )}\n`
+          )
+        return ExitCode.Ok
+      })
+    )
   }
 })
 
@@ -74,17 +74,17 @@ const revoke = command({
   options: { json: jsonOption },
   exitCodes: "0 revoked, 3 unknown key",
   run: ({ options: o, args, globals }) => {
-  const mode: OutputMode = { json: o.json, indent: false }
-  return runWithApp(
-    globals,
-    mode,
-    Effect.gen(function* () {
-      const revoked = yield* (yield* AuthService).revokeKey(args[0]!)
-      if (mode.json) printJson(mode, { revoked })
-      else process.stdout.write(`revoked API key '${revoked.name}': every server refuses it from the next request on\n`)
-      return ExitCode.Ok
-    })
-  )
+    const mode: OutputMode = { json: o.json, indent: false }
+    return runWithApp(
+      globals,
+      mode,
+      Effect.gen(function* () {
+        const revoked = yield* (yield* AuthService).revokeKey(args[0]!)
+        if (mode.json) printJson(mode, { revoked })
+        else process.stdout.write(`revoked API key '${revoked.name}': every server refuses it from the next request on\n`)
+        return ExitCode.Ok
+      })
+    )
   }
 })
 

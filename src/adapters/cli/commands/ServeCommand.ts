@@ -56,52 +56,52 @@ export const serveCommand = command({
   examples: ["agentmap auth generate-key --name ci && agentmap serve --port 8000", "agentmap serve --host 0.0.0.0 --workers 2 --log-level info"],
   exitCodes: "0 stopped by SIGTERM or SIGINT, 2 nobody could authenticate (no key and no JWT configuration), the address is in use, or the configuration has errors",
   run: ({ options: a, globals }) =>
-  runStandalone(
-    { json: false, indent: false },
-    Effect.gen(function* () {
-      const cwd = process.cwd()
-      const { config, diagnostics } = yield* loadConfig({ explicit: globals.config, env: process.env, cwd })
-      const isWorker = process.env["AGENTMAP_SERVE_WORKER"] !== undefined
-      if (!isWorker) printDiagnostics(diagnostics)
-      const bind = { host: a.host ?? config.http.host, port: a.port ?? config.http.port }
-      const count = a.workers ?? config.http.workers
-      if (count < 1) return yield* Effect.fail(new InvalidRequest({ message: "--workers must be at least 1" }))
-      const app = AppLayer.layer({ config, cwd, terminal: TtyTerminal.layerNone })
-      const serving = AppLayer.layer({ config, cwd, terminal: TtyTerminal.layerNone, longLived: true })
-      const logging = Logging.layer(globals.logLevel ?? config.logging.level)
-      if (!isWorker) {
-        if (config.auth.enabled) {
-          const ready = yield* Effect.flatMap(AuthService, (auth) => auth.canAuthenticate).pipe(Effect.provide(app), Effect.scoped)
-          if (!ready)
-            return yield* Effect.fail(
-              new InvalidRequest({
-                message:
-                  "authentication is on (auth.enabled) but there is no API key and no JWT configuration, so nobody could call this server; create a key with `agentmap auth generate-key --name <name>` (or configure auth.jwt, or set auth.enabled: false for a public server)"
-              })
+    runStandalone(
+      { json: false, indent: false },
+      Effect.gen(function* () {
+        const cwd = process.cwd()
+        const { config, diagnostics } = yield* loadConfig({ explicit: globals.config, env: process.env, cwd })
+        const isWorker = process.env["AGENTMAP_SERVE_WORKER"] !== undefined
+        if (!isWorker) printDiagnostics(diagnostics)
+        const bind = { host: a.host ?? config.http.host, port: a.port ?? config.http.port }
+        const count = a.workers ?? config.http.workers
+        if (count < 1) return yield* Effect.fail(new InvalidRequest({ message: "--workers must be at least 1" }))
+        const app = AppLayer.layer({ config, cwd, terminal: TtyTerminal.layerNone })
+        const serving = AppLayer.layer({ config, cwd, terminal: TtyTerminal.layerNone, longLived: true })
+        const logging = Logging.layer(globals.logLevel ?? config.logging.level)
+        if (!isWorker) {
+          if (config.auth.enabled) {
+            const ready = yield* Effect.flatMap(AuthService, (auth) => auth.canAuthenticate).pipe(Effect.provide(app), Effect.scoped)
+            if (!ready)
+              return yield* Effect.fail(
+                new InvalidRequest({
+                  message:
+                    "authentication is on (auth.enabled) but there is no API key and no JWT configuration, so nobody could call this server; create a key with `agentmap auth generate-key --name <name>` (or configure auth.jwt, or set auth.enabled: false for a public server)"
+                })
+              )
+          } else if (!LOOPBACK.has(bind.host))
+            process.stderr.write(
+              `\n  WARNING: authentication is OFF (auth.enabled: false) and the server listens on ${bind.host}: anyone who can reach this port can run and resume workflows.\n\n`
             )
-        } else if (!LOOPBACK.has(bind.host))
-          process.stderr.write(
-            `\n  WARNING: authentication is OFF (auth.enabled: false) and the server listens on ${bind.host}: anyone who can reach this port can run and resume workflows.\n\n`
-          )
-        if (count > 1 && cluster.isPrimary) {
-          process.stderr.write(`agentmap: starting ${count} server processes on http://${bind.host}:${bind.port}\n`)
-          return yield* supervise(count)
+          if (count > 1 && cluster.isPrimary) {
+            process.stderr.write(`agentmap: starting ${count} server processes on http://${bind.host}:${bind.port}\n`)
+            return yield* supervise(count)
+          }
         }
-      }
-      const server = HttpServer.layer({
-        ...bind,
-        graceMillis: config.http.shutdownGraceMillis,
-        onListening: (address) =>
-          process.stderr.write(
-            `agentmap: serving http://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}${isWorker ? ` (worker ${process.env["AGENTMAP_SERVE_WORKER"]}, pid ${process.pid})` : ""}\n`
-          )
-      }).pipe(Layer.provide(HttpServer.settingsLayer(config, packageVersion())), Layer.provide(serving), Layer.provide(logging))
-      yield* Effect.raceFirst(Layer.launch(server), shutdownSignal).pipe(
-        Effect.mapError((e) => ((e as { readonly _tag?: unknown })._tag === "ServeError" ? listenError(e, bind) : e))
-      )
-      // a worker's IPC channel to the primary would keep it alive after the server closed
-      if (isWorker) cluster.worker?.disconnect()
-      return ExitCode.Ok
-    })
-  )
+        const server = HttpServer.layer({
+          ...bind,
+          graceMillis: config.http.shutdownGraceMillis,
+          onListening: (address) =>
+            process.stderr.write(
+              `agentmap: serving http://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}${isWorker ? ` (worker ${process.env["AGENTMAP_SERVE_WORKER"]}, pid ${process.pid})` : ""}\n`
+            )
+        }).pipe(Layer.provide(HttpServer.settingsLayer(config, packageVersion())), Layer.provide(serving), Layer.provide(logging))
+        yield* Effect.raceFirst(Layer.launch(server), shutdownSignal).pipe(
+          Effect.mapError((e) => ((e as { readonly _tag?: unknown })._tag === "ServeError" ? listenError(e, bind) : e))
+        )
+        // a worker's IPC channel to the primary would keep it alive after the server closed
+        if (isWorker) cluster.worker?.disconnect()
+        return ExitCode.Ok
+      })
+    )
 })

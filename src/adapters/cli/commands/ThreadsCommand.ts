@@ -58,38 +58,38 @@ const show = command({
   options: { json: jsonOption },
   exitCodes: "0 shown, 3 unknown thread",
   run: ({ options: o, args, globals }) => {
-  const mode: OutputMode = { json: o.json, indent: false }
-  return runWithApp(
-    globals,
-    mode,
-    Effect.gen(function* () {
-      const { thread, executions } = yield* (yield* ThreadService).show(args[0]!)
-      const { snapshot, ...rest } = thread
-      const detail = { ...rest, snapshot: { files: Object.keys(snapshot.files), functions: snapshot.functions }, node_executions: executions }
-      if (mode.json) printJson(mode, detail)
-      else {
-        const lines = [
-          `thread    ${thread.thread_id}`,
-          `status    ${thread.status}`,
-          `workflow  ${thread.workflow} (graph ${thread.graph}, csv ${thread.csv_hash.slice(0, 12)})`,
-          `created   ${thread.created_at}`,
-          `updated   ${thread.updated_at}`,
-          ...(thread.interrupt !== null
-            ? [
-                `waiting   ${thread.interrupt.node} (${thread.interrupt.type}): ${JSON.stringify(thread.interrupt.payload)}`,
-                ...(thread.status === "suspended" ? [`resume    ${resumeCommandFor(thread.thread_id, thread.interrupt.type, thread.interrupt.payload)}`] : [])
-              ]
-            : []),
-          ...(thread.principal !== null ? [`principal ${thread.principal}`] : []),
-          `files     ${Object.keys(snapshot.files).join(", ")}`
-        ]
-        process.stdout.write(`${lines.join("\n")}\n`)
-        if (executions.length > 0)
-          process.stdout.write(`\n${table(["node", "agent", "ok", "started", "duration"], executions.map((e) => [e.node, e.agent_type, e.success ? "✔" : "✘", e.started_at, `${e.duration_ms} ms`]))}\n`)
-      }
-      return ExitCode.Ok
-    })
-  )
+    const mode: OutputMode = { json: o.json, indent: false }
+    return runWithApp(
+      globals,
+      mode,
+      Effect.gen(function* () {
+        const { thread, executions } = yield* (yield* ThreadService).show(args[0]!)
+        const { snapshot, ...rest } = thread
+        const detail = { ...rest, snapshot: { files: Object.keys(snapshot.files), functions: snapshot.functions }, node_executions: executions }
+        if (mode.json) printJson(mode, detail)
+        else {
+          const lines = [
+            `thread    ${thread.thread_id}`,
+            `status    ${thread.status}`,
+            `workflow  ${thread.workflow} (graph ${thread.graph}, csv ${thread.csv_hash.slice(0, 12)})`,
+            `created   ${thread.created_at}`,
+            `updated   ${thread.updated_at}`,
+            ...(thread.interrupt !== null
+              ? [
+                  `waiting   ${thread.interrupt.node} (${thread.interrupt.type}): ${JSON.stringify(thread.interrupt.payload)}`,
+                  ...(thread.status === "suspended" ? [`resume    ${resumeCommandFor(thread.thread_id, thread.interrupt.type, thread.interrupt.payload)}`] : [])
+                ]
+              : []),
+            ...(thread.principal !== null ? [`principal ${thread.principal}`] : []),
+            `files     ${Object.keys(snapshot.files).join(", ")}`
+          ]
+          process.stdout.write(`${lines.join("\n")}\n`)
+          if (executions.length > 0)
+            process.stdout.write(`\n${table(["node", "agent", "ok", "started", "duration"], executions.map((e) => [e.node, e.agent_type, e.success ? "✔" : "✘", e.started_at, `${e.duration_ms} ms`]))}\n`)
+        }
+        return ExitCode.Ok
+      })
+    )
   }
 })
 
