@@ -36,6 +36,20 @@ module.exports = {
       to: { path: "^src/(adapters|main)/" }
     },
     {
+      name: "doors-do-not-lean-on-the-cli",
+      severity: "error",
+      comment: "The CLI is one door: the HTTP server, embedding and serverless adapters share only what sits below the doors (config, logging, version, http routes).",
+      from: { path: "^src/adapters/", pathNot: "^src/adapters/cli/" },
+      to: { path: "^src/adapters/cli/" }
+    },
+    {
+      name: "doors-stand-apart",
+      severity: "error",
+      comment: "The HTTP routes serve every door; no door reaches into another (serverless, embedding, cli).",
+      from: { path: "^src/adapters/(http|serverless|embedding)/" },
+      to: { path: "^src/adapters/(serverless|embedding|cli)/", pathNot: "^src/adapters/$1/" }
+    },
+    {
       name: "adapters-do-not-import-entrypoints",
       severity: "error",
       from: { path: "^src/adapters/" },

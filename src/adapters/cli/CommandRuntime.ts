@@ -6,7 +6,7 @@ import * as AppLayer from "../AppLayer.js"
 import { loadConfig } from "../config/ConfigLoader.js"
 import * as TtyTerminal from "../terminal/TtyTerminal.js"
 import { ExitCode } from "./ExitCodes.js"
-import * as Logging from "./Logging.js"
+import * as Logging from "../logging/LogfmtLogger.js"
 import { type CommandError, type OutputMode, printDiagnostics, printJson, reportError } from "./Output.js"
 import type { Globals } from "./Spec.js"
 

@@ -4,7 +4,7 @@ import type { AppConfig } from "../config/AppConfig.js"
 import { loadConfig } from "../config/ConfigLoader.js"
 import * as HttpServer from "../http/Server.js"
 import * as TtyTerminal from "../terminal/TtyTerminal.js"
-import { packageVersion } from "../cli/Version.js"
+import { packageVersion } from "../version/PackageVersion.js"
 import type { LanguageModels } from "../../ports/LanguageModels.js"
 
 /** How a host application points AgentMap at its configuration. */

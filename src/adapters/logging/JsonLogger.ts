@@ -1,5 +1,5 @@
 import { Cause, HashMap, Layer, Logger } from "effect"
-import { minimumLevel } from "../cli/Logging.js"
+import { minimumLevel } from "./LogfmtLogger.js"
 
 /** One JSON object per line on stdout, annotations (correlation_id, graph, node, ...) at the top level: what CloudWatch, Application Insights and Cloud Logging index. */
 export const jsonLine = Logger.make(({ annotations, cause, date, logLevel, message }) => {
