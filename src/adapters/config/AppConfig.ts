@@ -30,6 +30,8 @@ export interface AppConfig {
     readonly postgresSchema: string
     readonly connectTimeoutMillis: number
     readonly leaseMillis: number
+    /** Bounds of the memory store (persistence.memory): finished threads go first, suspended ones only past maxThreads. */
+    readonly memory: { readonly maxFinishedThreads: number; readonly finishedTtlMillis: number; readonly maxThreads: number }
   }
   readonly auth: {
     readonly enabled: boolean
@@ -47,6 +49,8 @@ export interface AppConfig {
     readonly maxBodyBytes: number
     readonly heartbeatMillis: number
     readonly shutdownGraceMillis: number
+    /** How long an idle keep-alive connection stays open: longer than the idle timeout of a load balancer in front. */
+    readonly keepAliveTimeoutMillis: number
     readonly cors: { readonly allowOrigins: ReadonlyArray<string>; readonly allowCredentials: boolean; readonly allowHeaders: ReadonlyArray<string>; readonly maxAgeSeconds: number }
     readonly rateLimit: { readonly perKeyPerMinute: number; readonly perAddressPerMinute: number }
   }

@@ -154,7 +154,12 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
       postgresUrl,
       postgresSchema: text(raw, "persistence", "postgres_schema") ?? "public",
       connectTimeoutMillis: seconds("connect_timeout_seconds", 5),
-      leaseMillis: seconds("lease_seconds", 30)
+      leaseMillis: seconds("lease_seconds", 30),
+      memory: {
+        maxFinishedThreads: numberAt(raw, ["persistence", "memory", "max_finished_threads"]) ?? 1000,
+        finishedTtlMillis: (numberAt(raw, ["persistence", "memory", "finished_ttl_seconds"]) ?? 3600) * 1000,
+        maxThreads: numberAt(raw, ["persistence", "memory", "max_threads"]) ?? 10_000
+      }
     },
     auth: {
       enabled: get(raw, "auth", "enabled") !== false,
@@ -172,6 +177,7 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
       maxBodyBytes: numberAt(raw, ["http", "max_body_bytes"]) ?? 10 * 1024 * 1024,
       heartbeatMillis: (numberAt(raw, ["http", "heartbeat_seconds"]) ?? 15) * 1000,
       shutdownGraceMillis: (numberAt(raw, ["http", "shutdown_grace_seconds"]) ?? 10) * 1000,
+      keepAliveTimeoutMillis: (numberAt(raw, ["http", "keep_alive_timeout_seconds"]) ?? 65) * 1000,
       cors: {
         allowOrigins: stringsAt(raw, ["http", "cors", "allow_origins"]),
         allowCredentials: get(raw, "http", "cors", "allow_credentials") === true,

@@ -105,7 +105,8 @@ export const ConfigSpec: Spec = obj({
     postgres_url: str,
     postgres_schema: str,
     connect_timeout_seconds: num(0.1),
-    lease_seconds: num(0.5)
+    lease_seconds: num(0.5),
+    memory: obj({ max_finished_threads: int(0), finished_ttl_seconds: num(0), max_threads: int(1) })
   }),
   llm: LlmSpec,
   routing: RoutingSpec,
@@ -121,6 +122,7 @@ export const ConfigSpec: Spec = obj({
     max_body_bytes: int(1),
     heartbeat_seconds: num(0.05),
     shutdown_grace_seconds: num(0),
+    keep_alive_timeout_seconds: num(1),
     cors: obj({ allow_origins: list(str), allow_credentials: bool, allow_headers: list(str), max_age_seconds: int(0) }),
     rate_limit: obj({ per_key_per_minute: int(0), per_address_per_minute: int(0) })
   }),

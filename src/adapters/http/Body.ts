@@ -2,6 +2,7 @@ import { Readable } from "node:stream"
 import type { HttpServerRequest } from "@effect/platform"
 import { Chunk, Effect, ParseResult, Schema, Stream } from "effect"
 import { fail } from "./Problems.js"
+import { drainRefusedUpload } from "./UploadDrain.js"
 
 /** Marks a request source whose body is already whole in memory (a cloud event's), so reading it needs no limit on the way. */
 export const WHOLE_BODY = Symbol.for("agentmap/whole-body")
@@ -9,9 +10,9 @@ export const WHOLE_BODY = Symbol.for("agentmap/whole-body")
 type Failure = "too large" | "unreadable"
 
 /**
- * Reads a Node request body up to `maxBytes`. Past the limit it stops keeping the bytes but lets
- * the rest drain, so the 413 reaches the client (destroying the request would hang up on it); the
- * 413 closes the connection, which ends an upload that would go on.
+ * Reads a Node request body up to `maxBytes`. Past the limit it stops keeping the bytes and
+ * drains the rest (within bounds), so the 413 reaches the client: destroying the request would
+ * hang up on it.
  */
 const readNode = (source: Readable, maxBytes: number) =>
   Effect.async<Buffer, Failure>((resume) => {
@@ -24,7 +25,7 @@ const readNode = (source: Readable, maxBytes: number) =>
       source.off("end", onEnd)
       source.off("error", onError)
       source.off("close", onError)
-      source.on("data", () => undefined)
+      drainRefusedUpload(source)
     }
     const onData = (chunk: Buffer) => {
       seen += chunk.length
@@ -96,9 +97,13 @@ const unknownKeysMessage = (keys: ReadonlyArray<string>, shape: string) =>
 export const readJson = <F extends Schema.Struct.Fields>(request: HttpServerRequest.HttpServerRequest, body: JsonBody<F>, maxBytes: number, correlationId: string) =>
   Effect.gen(function* () {
     const headers = { "x-correlation-id": correlationId }
-    const tooLarge = () => fail("PayloadTooLarge", `the request body is larger than ${maxBytes} bytes (http.max_body_bytes)`, { ...headers, connection: "close" })
+    const tooLarge = () => fail("PayloadTooLarge", `the request body is larger than ${maxBytes} bytes (http.max_body_bytes)`, headers)
     const declared = Number(request.headers["content-length"] ?? "NaN")
-    if (Number.isFinite(declared) && declared > maxBytes) return yield* Effect.fail(tooLarge())
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      // answered before reading it: the upload is drained while the 413 goes out
+      if (request.source instanceof Readable) drainRefusedUpload(request.source)
+      return yield* Effect.fail(tooLarge())
+    }
     const bytes = yield* Effect.mapError(readBody(request, maxBytes), (e) =>
       e === "too large" ? tooLarge() : fail("BadRequest", "the request body could not be read", headers)
     )

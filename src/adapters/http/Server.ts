@@ -62,6 +62,8 @@ export interface ServeOptions {
   readonly host: string
   readonly port: number
   readonly graceMillis: number
+  /** Idle keep-alive connections close after this (http.keep_alive_timeout_seconds). */
+  readonly keepAliveTimeoutMillis: number
   /** Called once the socket listens (the address actually bound: port 0 picks a free one). */
   readonly onListening?: (address: { readonly host: string; readonly port: number }) => void
 }
@@ -69,6 +71,12 @@ export interface ServeOptions {
 /** The standalone server: AgentMap's routes on a Node HTTP server (the services come from AppLayer). */
 export const layer = (options: ServeOptions) => {
   const server = createServer()
+  // A client (or a load balancer) that reuses an idle connection just as the server closes it gets
+  // a reset: the server's idle timeout must outlast theirs (Node's default, 5 s, does not; ALB's is
+  // 60 s), and the time allowed for a request's headers must outlast it in turn.
+  server.keepAliveTimeout = options.keepAliveTimeoutMillis
+  server.headersTimeout = options.keepAliveTimeoutMillis + 5_000
+  server.requestTimeout = Math.max(server.requestTimeout, server.headersTimeout)
   const announce = Layer.effectDiscard(
     Effect.sync(() => {
       const address = server.address()

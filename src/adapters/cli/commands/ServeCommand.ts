@@ -91,6 +91,7 @@ export const serveCommand = command({
         const server = HttpServer.layer({
           ...bind,
           graceMillis: config.http.shutdownGraceMillis,
+          keepAliveTimeoutMillis: config.http.keepAliveTimeoutMillis,
           onListening: (address) =>
             process.stderr.write(
               `agentmap: serving http://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}${isWorker ? ` (worker ${process.env["AGENTMAP_SERVE_WORKER"]}, pid ${process.pid})` : ""}\n`
