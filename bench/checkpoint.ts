@@ -37,7 +37,7 @@ type Backend = keyof typeof backends
 
 /** No checkpointer at all: the baseline LangGraph runs without persistence. */
 const noCheckpoints = Layer.scopedContext(
-  Effect.map(Layer.build(MemoryPersistence.layer), (ctx) => Context.add(ctx, LangGraphSaver, { get: Effect.succeed(undefined) }))
+  Effect.map(Layer.build(MemoryPersistence.layer()), (ctx) => Context.add(ctx, LangGraphSaver, { get: Effect.succeed(undefined) }))
 )
 
 const runtimeFor = async (backend: Backend, durability = "sync") => {

@@ -47,7 +47,7 @@ export const persistence = (config: AppConfig, longLived = false) => {
   const p = config.persistence
   switch (p.backend) {
     case "memory":
-      return MemoryPersistence.layer
+      return MemoryPersistence.layer(p.memory)
     case "postgres":
       return PostgresPersistence.layer({ url: p.postgresUrl ?? "", schema: p.postgresSchema, connectTimeoutMillis: p.connectTimeoutMillis })
     case "sqlite":

@@ -23,7 +23,7 @@ const schema = freshSchema("contract")
 afterAll(() => dropSchema(schema))
 
 const backends: ReadonlyArray<Backend> = [
-  { name: "memory", layer: () => MemoryPersistence.layer as Layer.Layer<Stores>, config: () => "persistence:\n  backend: memory\n", durable: false },
+  { name: "memory", layer: () => MemoryPersistence.layer() as Layer.Layer<Stores>, config: () => "persistence:\n  backend: memory\n", durable: false },
   {
     name: "sqlite",
     layer: () => SqlitePersistence.layer({ path: sqliteFile }) as Layer.Layer<Stores>,

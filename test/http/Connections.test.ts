@@ -23,7 +23,7 @@ const get = (agent: http.Agent, url: string) =>
   new Promise<{ status: number; reused: boolean; keepAlive: string | undefined }>((resolve, reject) => {
     const req = http.get(url, { agent }, (res) => {
       res.resume()
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket, keepAlive: res.headers["keep-alive"] }))
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket, keepAlive: res.headers["keep-alive"] as string | undefined }))
     })
     req.on("error", reject)
   })
