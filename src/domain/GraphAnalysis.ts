@@ -56,6 +56,35 @@ export const joinCandidates = (graph: GraphSpec): ReadonlySet<string> => {
   return new Set(g.nodes.filter((_, i) => g.predecessorCount[i]! > 1).map((n) => n.name))
 }
 
+/**
+ * Of the joins held back until nothing else is due, the ones to run now: those no other held join
+ * leads to. A held join that another held join can reach waits for it, so it runs once, after
+ * both (two joins that reach each other, in a cycle, run together).
+ */
+export const joinRelease = (graph: GraphSpec) => {
+  const g = indexGraph(graph)
+  // a routing function leads where its declared targets say (the outcomes it is called with);
+  // one without any, or an orchestrator, may lead anywhere
+  const successors = g.nodes.map((n, i) => {
+    const declared = n.routing._tag === "Function" && !DYNAMIC_ROUTERS.has(n.agentType) ? staticTargets(n.routing) : []
+    return declared.length === 0 ? g.successors[i]! : declared.flatMap((t) => (g.index.has(t) ? [g.index.get(t)!] : []))
+  })
+  const reach = new Map<number, Uint8Array>()
+  const reaches = (from: number, to: number) => {
+    let seen = reach.get(from)
+    if (seen === undefined) reach.set(from, (seen = reachableFrom(from, successors)))
+    return seen[to] === 1
+  }
+  return (held: ReadonlyArray<string>): { readonly release: ReadonlyArray<string>; readonly keep: ReadonlyArray<string> } => {
+    const ids = held.map((name) => g.index.get(name))
+    const upstream = (i: number) => ids.some((other, j) => j !== i && other !== undefined && ids[i] !== undefined && reaches(other, ids[i]!) && !reaches(ids[i]!, other))
+    const release: Array<string> = []
+    const keep: Array<string> = []
+    held.forEach((name, i) => (upstream(i) ? keep : release).push(name))
+    return { release, keep }
+  }
+}
+
 const reachableFrom = (start: number, successors: ReadonlyArray<ReadonlyArray<number>>): Uint8Array => {
   const seen = new Uint8Array(successors.length)
   seen[start] = 1

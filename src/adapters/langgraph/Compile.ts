@@ -1,6 +1,6 @@
 import { Command, END, type LangGraphRunnableConfig, START, StateGraph, interrupt } from "@langchain/langgraph"
 import { Cause, type Effect, Exit, Option, Runtime } from "effect"
-import { joinCandidates } from "../../domain/GraphAnalysis.js"
+import { joinCandidates, joinRelease } from "../../domain/GraphAnalysis.js"
 import type { ResumeInput } from "../../domain/Resume.js"
 import { canFanOut } from "../../domain/Routing.js"
 import type { NodeSpec } from "../../domain/Workflow.js"
@@ -65,6 +65,7 @@ export const compile = (plan: RunPlan, runtime: Runtime.Runtime<never>, hooksFor
   useLightRunContext()
   const nodes = new Map<string, NodeSpec>(plan.graph.nodes.map((n) => [n.name, n]))
   const joins = plan.graph.nodes.some((n) => canFanOut(n.routing)) ? joinCandidates(plan.graph) : new Set<string>()
+  const release = joins.size > 0 ? joinRelease(plan.graph) : undefined
 
   const step = async (state: GraphState, config: LangGraphRunnableConfig): Promise<Command> => {
     const threadId = String(config.configurable?.["thread_id"] ?? "")
@@ -103,9 +104,11 @@ export const compile = (plan: RunPlan, runtime: Runtime.Runtime<never>, hooksFor
       else frontier.push({ node: target, seq: ++seq })
     }
     let waiting = [...held]
-    if (frontier.length === 0 && suspended.length === 0 && waiting.length > 0) {
-      for (const node of waiting) frontier.push({ node, seq: ++seq })
-      waiting = []
+    if (frontier.length === 0 && suspended.length === 0 && waiting.length > 0 && release !== undefined) {
+      // held joins that another held join leads to keep waiting for it: each runs once
+      const due = release(waiting)
+      for (const node of due.release) frontier.push({ node, seq: ++seq })
+      waiting = [...due.keep]
     }
     // errors accumulate across nodes and branches; after a parallel step the flag is false if any branch's was
     if (errors.length > 0) updates["errors"] = [...((current["errors"] as ReadonlyArray<unknown> | undefined) ?? []), ...errors]
