@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as http from "node:http"
+import * as net from "node:net"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningServer, startServer } from "../support/server.js"
@@ -69,6 +70,23 @@ describe("connections under the server's control", () => {
     expect(res.status).toBe(413)
     await res.arrayBuffer()
     expect((await fetch(`${server.url}/health`)).status).toBe(200)
+  })
+
+  it("answers what Node's parser refuses (an unknown method, oversized headers) with a JSON problem document too", async () => {
+    const raw = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(new URL(server.url).port), "127.0.0.1", () => socket.end(text))
+        let answer = ""
+        socket.on("data", (d: Buffer) => (answer += d.toString()))
+        socket.on("close", () => resolve(answer))
+        socket.on("error", reject)
+      })
+    const method = await raw("BREW /execute/echo HTTP/1.1\r\nHost: x\r\n\r\n")
+    expect(method.split("\r\n")[0]).toBe("HTTP/1.1 400 Bad Request")
+    expect(JSON.parse(method.slice(method.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: "BadRequest", message: expect.stringContaining("not valid HTTP/1.1") })
+    const headers = await raw(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`)
+    expect(headers.split("\r\n")[0]).toBe("HTTP/1.1 431 Request Header Fields Too Large")
+    expect(JSON.parse(headers.slice(headers.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: "HeadersTooLarge" })
   })
 
   it("keeps an idle connection open longer than Node's default 5 s, and says so in Keep-Alive", async () => {

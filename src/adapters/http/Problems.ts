@@ -11,6 +11,7 @@ const STATUS: Readonly<Record<string, number>> = {
   GraphNotFound: 404,
   ThreadNotFound: 404,
   NotFound: 404,
+  MethodNotAllowed: 405,
   ThreadBusy: 409,
   ThreadFinished: 409,
   ThreadExists: 409,

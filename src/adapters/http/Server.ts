@@ -7,6 +7,7 @@ import type { AppConfig } from "../config/AppConfig.js"
 import { isConfigured } from "../config/LlmConfig.js"
 import { HttpSettings } from "./HttpSettings.js"
 import * as Routes from "./Routes.js"
+import { rawProblem } from "./Unmatched.js"
 import { activeStreams } from "./Sse.js"
 
 export const settingsLayer = (config: AppConfig, version: string) =>
@@ -83,7 +84,19 @@ export const layer = (options: ServeOptions) => {
       if (address !== null && typeof address === "object") options.onListening?.({ host: address.address, port: address.port })
     })
   )
-  return HttpLayerRouter.serve(Layer.mergeAll(Routes.layer(), drain(server, options.graceMillis)), { disableLogger: true, disableListenLog: true }).pipe(
+  // a request Node's parser refuses never reaches a route: answer it as a problem document too
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) return void socket.destroy()
+    socket.end(
+      error.code === "HPE_HEADER_OVERFLOW"
+        ? rawProblem(431, "the request's headers are too large")
+        : rawProblem(400, `the request is not valid HTTP/1.1 (${error.code ?? error.message})`)
+    )
+  })
+  return HttpLayerRouter.serve(Layer.mergeAll(Routes.layer(), drain(server, options.graceMillis)), {
+    disableLogger: true,
+    disableListenLog: true
+  }).pipe(
     Layer.provideMerge(announce),
     Layer.provide(NodeHttpServer.layer(() => server, { host: options.host, port: options.port }))
   )

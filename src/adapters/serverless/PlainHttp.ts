@@ -1,6 +1,7 @@
 import { Cookies, HttpApp, HttpLayerRouter, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
 import { Chunk, Context, Effect, Exit, Layer, Runtime, Scope, Stream } from "effect"
 import { WHOLE_BODY } from "../http/Body.js"
+import { answerUnmatched } from "../http/Unmatched.js"
 
 /** An HTTP request as a cloud event carries it: path with query, lower-case headers, the body's bytes. */
 export interface PlainRequest {
@@ -85,7 +86,7 @@ export const makePlainHandler = <A, E>(routes: Layer.Layer<A, E, HttpLayerRouter
   const built = Effect.runPromise(
     Effect.gen(function* () {
       const runtime = yield* Layer.toRuntime(Layer.provideMerge(routes, HttpLayerRouter.layer))
-      return { runtime, app: Context.get(runtime.context, HttpLayerRouter.HttpRouter).asHttpEffect() }
+      return { runtime, app: answerUnmatched(Context.get(runtime.context, HttpLayerRouter.HttpRouter).asHttpEffect()) }
     }).pipe(Scope.extend(scope))
   )
   const handle = async (request: PlainRequest): Promise<PlainResponse> => {
