@@ -50,7 +50,25 @@ const rssMiB = () => {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 })
+// the server's JS heap, sampled every second from /admin/diagnose: a window's lowest sample is
+// close to what survives garbage collection (RSS also holds heap V8 keeps for later)
+let heapFloor = Infinity
+const sampler = setInterval(() => {
+  http
+    .get({ host: "127.0.0.1", port: server.port, path: "/admin/diagnose" }, (res) => {
+      let text = ""
+      res.on("data", (d: Buffer) => (text += d.toString()))
+      res.on("end", () => {
+        const used = (JSON.parse(text) as { memory?: { heap_used_bytes?: number } }).memory?.heap_used_bytes
+        if (typeof used === "number") heapFloor = Math.min(heapFloor, used / 1048576)
+      })
+    })
+    .on("error", () => undefined)
+}, 1000)
+
+// like Node's fetch, browsers and load balancers, the client drops a socket idle for long before the server's
+// 65 s (http.keep_alive_timeout_seconds): a server closing a socket the client is reusing is the classic reset
+const agent = new http.Agent({ keepAlive: true, maxSockets: 16, timeout: 30_000 })
 
 interface Answer {
   readonly status: number
@@ -117,18 +135,20 @@ const percentile = (xs: ReadonlyArray<number>, p: number) => {
 }
 
 console.log(`soak: ${minutes} min at ${rate} runs/s (1 in 10 suspends and is resumed), backend ${values.backend}, pauses of ${pauseFor / 1000} s every ${pauseEvery / 1000} s; server pid ${server.child.pid}\n`)
-console.log("   time  requests  failed  p50 ms  p99 ms  reused  reused after pause  RSS MiB")
-const rows: Array<{ t: number; rss: number; failed: number; requests: number }> = []
+console.log("   time  requests  failed  p50 ms  p99 ms  reused  reused after pause  RSS MiB  heap floor MiB")
+const rows: Array<{ t: number; rss: number; heap: number; failed: number; requests: number }> = []
 const started = Date.now()
 const inFlight = new Set<Promise<void>>()
 const report = setInterval(() => {
   const t = Math.round((Date.now() - started) / 1000)
   const failed = [...window.failures.values()].reduce((a, b) => a + b, 0)
   const rss = rssMiB()
-  rows.push({ t, rss, failed, requests: window.requests })
+  const heap = heapFloor
+  heapFloor = Infinity
+  rows.push({ t, rss, heap, failed, requests: window.requests })
   const causes = failed > 0 ? `  ${[...window.failures].map(([c, k]) => `${c} x${k}`).join(", ")}` : ""
   console.log(
-    `${String(t).padStart(5)} s  ${String(window.requests).padStart(8)}  ${String(failed).padStart(6)}  ${percentile(window.latencies, 50).toFixed(1).padStart(6)}  ${percentile(window.latencies, 99).toFixed(1).padStart(6)}  ${String(window.reused).padStart(6)}  ${String(window.reusedAfterPause).padStart(18)}  ${rss.toFixed(0).padStart(7)}${causes}`
+    `${String(t).padStart(5)} s  ${String(window.requests).padStart(8)}  ${String(failed).padStart(6)}  ${percentile(window.latencies, 50).toFixed(1).padStart(6)}  ${percentile(window.latencies, 99).toFixed(1).padStart(6)}  ${String(window.reused).padStart(6)}  ${String(window.reusedAfterPause).padStart(18)}  ${rss.toFixed(0).padStart(7)}  ${heap.toFixed(1).padStart(14)}${causes}`
   )
   window = fresh()
 }, 10_000)
@@ -154,12 +174,18 @@ clearInterval(report)
 const total = rows.reduce((a, r) => a + r.requests, 0)
 const failed = rows.reduce((a, r) => a + r.failed, 0)
 const third = Math.max(1, Math.floor(rows.length / 3))
-const mean = (rs: ReadonlyArray<{ rss: number }>) => rs.reduce((a, r) => a + r.rss, 0) / Math.max(1, rs.length)
-const middle = mean(rows.slice(third, 2 * third))
-const last = mean(rows.slice(-third))
-const growth = ((last - middle) / Math.max(1, (third * 10) / 60)).toFixed(1)
-console.log(`\n${total} requests, ${failed} failed; RSS mean ${middle.toFixed(0)} MiB in the middle third, ${last.toFixed(0)} MiB in the last (${growth} MiB/min)`)
-console.log(Math.abs(last - middle) <= Math.max(10, middle * 0.05) ? "memory levels off" : "memory still grows")
+const mean = (rs: ReadonlyArray<{ rss: number; heap: number }>, key: "rss" | "heap") => {
+  const xs = rs.map((r) => r[key]).filter(Number.isFinite)
+  return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
+}
+const perMinute = (a: number, b: number) => ((b - a) / Math.max(1, (third * 10) / 60)).toFixed(1)
+const [rssMiddle, rssLast] = [mean(rows.slice(third, 2 * third), "rss"), mean(rows.slice(-third), "rss")]
+const [heapMiddle, heapLast] = [mean(rows.slice(third, 2 * third), "heap"), mean(rows.slice(-third), "heap")]
+console.log(`\n${total} requests, ${failed} failed`)
+console.log(`RSS        mean ${rssMiddle.toFixed(0)} MiB in the middle third, ${rssLast.toFixed(0)} MiB in the last (${perMinute(rssMiddle, rssLast)} MiB/min)`)
+console.log(`heap floor mean ${heapMiddle.toFixed(1)} MiB in the middle third, ${heapLast.toFixed(1)} MiB in the last (${perMinute(heapMiddle, heapLast)} MiB/min)`)
+console.log(Math.abs(heapLast - heapMiddle) <= Math.max(5, heapMiddle * 0.05) ? "memory levels off (the live heap does not grow)" : "memory still grows")
+clearInterval(sampler)
 server.child.kill("SIGTERM")
 agent.destroy()
 fs.rmSync(dir, { recursive: true, force: true })

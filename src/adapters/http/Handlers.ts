@@ -152,6 +152,7 @@ const SystemLive = (api: Api) =>
                 node: process.version,
                 pid: process.pid,
                 uptime_s: Math.round((Date.now() - started) / 1000),
+                memory: memoryNow(),
                 persistence: { store: checkpoints.describe, reachable: Either.isRight(store), ...(Either.isLeft(store) ? { error: store.left.message } : {}) },
                 workflows: Either.isRight(workflows) ? { count: workflows.right.length, invalid: workflows.right.filter((w) => !w.valid).map((w) => w.name) } : { error: workflows.left.message },
                 ...settings.describe
@@ -163,6 +164,12 @@ const SystemLive = (api: Api) =>
       )
   })
 )
+
+/** This process's memory: what an operator watches for a server that should level off. */
+const memoryNow = () => {
+  const m = process.memoryUsage()
+  return { rss_bytes: m.rss, heap_used_bytes: m.heapUsed, heap_total_bytes: m.heapTotal, external_bytes: m.external }
+}
 
 /** Every group's handlers for `api` (AgentMapApi itself, or AgentMapApi.prefix(...)). */
 export const handlersFor = (api: Api) => Layer.mergeAll(RunsLive(api), WorkflowsLive(api), ThreadsLive(api), SystemLive(api))
