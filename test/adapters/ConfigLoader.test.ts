@@ -91,6 +91,25 @@ describe("configuration values", () => {
     expect(Either.isLeft(r) && r.left._tag === "InvalidConfig" && r.left.diagnostics[0]!.message).toContain("AGENTMAP_EXECUTION__MAX_STEPS")
   })
 
+  it("reads auth.jwt.require_exp, max_age_seconds and clock_tolerance_seconds, with defaults, overrides and located type errors", async () => {
+    const { config: defaults } = await ok(workspace({ "agentmap_config.yaml": "auth:\n  jwt:\n    secret: s\n" }))
+    expect(defaults.auth.jwt).toMatchObject({ requireExp: true, maxAgeSeconds: undefined, clockToleranceSeconds: 30 })
+    const dir = workspace({ "agentmap_config.yaml": "auth:\n  jwt:\n    secret: s\n    max_age_seconds: 3600\n    clock_tolerance_seconds: 5\n" })
+    const { config } = await ok(dir, { AGENTMAP_AUTH__JWT__REQUIRE_EXP: "false" })
+    expect(config.auth.jwt).toMatchObject({ requireExp: false, maxAgeSeconds: 3600, clockToleranceSeconds: 5 })
+    const bad = workspace({ "agentmap_config.yaml": "auth:\n  jwt:\n    require_exp: sometimes\n    max_age_seconds: 0\n" })
+    const r = await load(bad)
+    if (Either.isRight(r) || r.left._tag !== "InvalidConfig") throw new Error("expected InvalidConfig")
+    expect(r.left.diagnostics.map(format)).toEqual([
+      `${path.join(bad, "agentmap_config.yaml")}:3:18: error: auth.jwt.require_exp: expected true or false, got 'sometimes'`,
+      `${path.join(bad, "agentmap_config.yaml")}:4:22: error: auth.jwt.max_age_seconds: expected an integer >= 1, got 0`
+    ])
+    const env = await load(workspace({}), { AGENTMAP_AUTH__JWT__REQUIRE_EXP: "maybe" })
+    expect(Either.isLeft(env) && env.left._tag === "InvalidConfig" && env.left.diagnostics[0]!.message).toBe(
+      "AGENTMAP_AUTH__JWT__REQUIRE_EXP (auth.jwt.require_exp): expected true or false, got 'maybe'"
+    )
+  })
+
   it("warns about unknown keys with a suggestion and accepts the original's later sections", async () => {
     const dir = workspace({
       "agentmap_config.yaml": [

@@ -6,14 +6,12 @@ import { workspace } from "./workspace.js"
 export const FIXTURES = path.resolve(import.meta.dirname, "..", "fixtures", "serverless")
 export const JWT_SECRET = "serverless-test-secret-long-enough-for-hs256"
 
-/** A bearer token the test config accepts (HS256, every permission). */
-export const token = () =>
-  new SignJWT({ permissions: ["read", "execute", "admin"] })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject("tester")
-    .setIssuedAt()
-    .setExpirationTime("10m")
-    .sign(new TextEncoder().encode(JWT_SECRET))
+/** A bearer token the test config accepts (HS256, every permission); `{ expires: false }` leaves out `exp`, which it refuses. */
+export const token = (options: { readonly expires?: boolean } = {}) => {
+  const jwt = new SignJWT({ permissions: ["read", "execute", "admin"] }).setProtectedHeader({ alg: "HS256" }).setSubject("tester").setIssuedAt()
+  if (options.expires !== false) jwt.setExpirationTime("10m")
+  return jwt.sign(new TextEncoder().encode(JWT_SECRET))
+}
 
 /** A fixture event, with `{{NAME}}` placeholders filled in. */
 export const fixture = (name: string, fill: Readonly<Record<string, string>> = {}): Record<string, unknown> => {
