@@ -1,6 +1,7 @@
 import * as path from "node:path"
 import { Effect, Either } from "effect"
 import { describe, expect, it } from "vitest"
+import { CONFIG_TEMPLATE } from "../../src/adapters/cli/InitTemplates.js"
 import { loadConfig } from "../../src/adapters/config/ConfigLoader.js"
 import { format } from "../../src/domain/Diagnostic.js"
 import { workspace } from "../support/workspace.js"
@@ -108,6 +109,13 @@ describe("configuration values", () => {
     expect(Either.isLeft(env) && env.left._tag === "InvalidConfig" && env.left.diagnostics[0]!.message).toBe(
       "AGENTMAP_AUTH__JWT__REQUIRE_EXP (auth.jwt.require_exp): expected true or false, got 'maybe'"
     )
+  })
+
+  it("knows every key the `agentmap init` template shows, commented out or not", async () => {
+    const uncommented = CONFIG_TEMPLATE.replace(/^(\s*)# (\s*\w+:)/gm, "$1$2")
+    expect(uncommented).toContain("max_age_seconds:")
+    const { diagnostics } = await ok(workspace({ "agentmap_config.yaml": uncommented }), { AGENTMAP_JWT_SECRET: "s" })
+    expect(diagnostics.map(format)).toEqual([])
   })
 
   it("warns about unknown keys with a suggestion and accepts the original's later sections", async () => {
