@@ -16,14 +16,11 @@ import * as TtyTerminal from "../terminal/TtyTerminal.js"
 import { bundleRoot } from "./BundleRoot.js"
 import * as Logging from "../logging/JsonLogger.js"
 import { makePlainHandler, type PlainRequest, type PlainResponse } from "./PlainHttp.js"
+import type { Problem } from "./Problem.js"
 
 export type Platform = "aws" | "azure" | "gcp"
 
-/** A failure an invocation reports: the contract's error name and a message for the caller. */
-export interface Problem {
-  readonly error: string
-  readonly message: string
-}
+export type { Problem }
 
 /** What one container keeps between invocations: configuration, stores, compiled workflows, the HTTP routes. */
 export interface Container {
