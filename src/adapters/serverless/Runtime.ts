@@ -16,6 +16,7 @@ import * as TtyTerminal from "../terminal/TtyTerminal.js"
 import { bundleRoot } from "./BundleRoot.js"
 import * as Logging from "../logging/JsonLogger.js"
 import { makePlainHandler, type PlainRequest, type PlainResponse } from "./PlainHttp.js"
+import { unreachableAuth } from "./AuthReadiness.js"
 import type { Problem } from "./Problem.js"
 
 export type Platform = "aws" | "azure" | "gcp"
@@ -30,6 +31,8 @@ export interface Container {
   readonly run: <A>(program: Effect.Effect<A, { readonly _tag: string; readonly message: string }, TriggerService>, correlationId: string) => Promise<Exit.Exit<A, Problem>>
   /** The HTTP routes of `agentmap serve`, for requests decoded from the platform's events. */
   readonly http: (request: PlainRequest) => Promise<PlainResponse>
+  /** Set when this configuration can never serve an HTTP request: every one is answered 503 with it. */
+  readonly httpRefusal: Problem | undefined
   readonly log: (level: "info" | "warning" | "error", message: string, correlationId: string) => Promise<void>
 }
 
@@ -137,6 +140,9 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
       "persistence.backend is memory: runs work, but a suspended run will not survive this container (set persistence.backend: postgres to resume across invocations)",
       correlationId
     )
+  const httpRefusal = unreachableAuth(config)
+  if (httpRefusal !== undefined)
+    await log("error", `${httpRefusal.message}. Until then HTTP requests answer 503; queue and event triggers still run`, correlationId)
   return {
     config,
     triggers: config.triggers,
@@ -150,6 +156,7 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
       return Exit.isSuccess(exit) ? Exit.succeed(exit.value) : Exit.fail(problemOf(exit.cause))
     },
     http,
+    httpRefusal,
     log
   }
 }
