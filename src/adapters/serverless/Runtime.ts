@@ -16,7 +16,7 @@ import * as TtyTerminal from "../terminal/TtyTerminal.js"
 import { bundleRoot } from "./BundleRoot.js"
 import * as Logging from "../logging/JsonLogger.js"
 import { makePlainHandler, type PlainRequest, type PlainResponse } from "./PlainHttp.js"
-import { unreachableAuth } from "./AuthReadiness.js"
+import { noKeyYet, unreachableAuth } from "./AuthReadiness.js"
 import type { Problem } from "./Problem.js"
 
 export type Platform = "aws" | "azure" | "gcp"
@@ -143,6 +143,8 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
   const httpRefusal = unreachableAuth(config)
   if (httpRefusal !== undefined)
     await log("error", `${httpRefusal.message}. Until then HTTP requests answer 503; queue and event triggers still run`, correlationId)
+  const keyWarning = await runtime.runPromise(noKeyYet(config))
+  if (keyWarning !== undefined) await log("warning", keyWarning, correlationId)
   return {
     config,
     triggers: config.triggers,
