@@ -1,6 +1,7 @@
 import * as path from "node:path"
 import { Effect, Either } from "effect"
 import { describe, expect, it } from "vitest"
+import { CONFIG_TEMPLATE } from "../../src/adapters/cli/InitTemplates.js"
 import { loadConfig } from "../../src/adapters/config/ConfigLoader.js"
 import { format } from "../../src/domain/Diagnostic.js"
 import { workspace } from "../support/workspace.js"
@@ -89,6 +90,32 @@ describe("configuration values", () => {
   it("names a bad override by its variable", async () => {
     const r = await load(workspace({}), { AGENTMAP_EXECUTION__MAX_STEPS: "lots" })
     expect(Either.isLeft(r) && r.left._tag === "InvalidConfig" && r.left.diagnostics[0]!.message).toContain("AGENTMAP_EXECUTION__MAX_STEPS")
+  })
+
+  it("reads auth.jwt.require_exp, max_age_seconds and clock_tolerance_seconds, with defaults, overrides and located type errors", async () => {
+    const { config: defaults } = await ok(workspace({ "agentmap_config.yaml": "auth:\n  jwt:\n    secret: s\n" }))
+    expect(defaults.auth.jwt).toMatchObject({ requireExp: true, maxAgeSeconds: undefined, clockToleranceSeconds: 30 })
+    const dir = workspace({ "agentmap_config.yaml": "auth:\n  jwt:\n    secret: s\n    max_age_seconds: 3600\n    clock_tolerance_seconds: 5\n" })
+    const { config } = await ok(dir, { AGENTMAP_AUTH__JWT__REQUIRE_EXP: "false" })
+    expect(config.auth.jwt).toMatchObject({ requireExp: false, maxAgeSeconds: 3600, clockToleranceSeconds: 5 })
+    const bad = workspace({ "agentmap_config.yaml": "auth:\n  jwt:\n    require_exp: sometimes\n    max_age_seconds: 0\n" })
+    const r = await load(bad)
+    if (Either.isRight(r) || r.left._tag !== "InvalidConfig") throw new Error("expected InvalidConfig")
+    expect(r.left.diagnostics.map(format)).toEqual([
+      `${path.join(bad, "agentmap_config.yaml")}:3:18: error: auth.jwt.require_exp: expected true or false, got 'sometimes'`,
+      `${path.join(bad, "agentmap_config.yaml")}:4:22: error: auth.jwt.max_age_seconds: expected an integer >= 1, got 0`
+    ])
+    const env = await load(workspace({}), { AGENTMAP_AUTH__JWT__REQUIRE_EXP: "maybe" })
+    expect(Either.isLeft(env) && env.left._tag === "InvalidConfig" && env.left.diagnostics[0]!.message).toBe(
+      "AGENTMAP_AUTH__JWT__REQUIRE_EXP (auth.jwt.require_exp): expected true or false, got 'maybe'"
+    )
+  })
+
+  it("knows every key the `agentmap init` template shows, commented out or not", async () => {
+    const uncommented = CONFIG_TEMPLATE.replace(/^(\s*)# (\s*\w+:)/gm, "$1$2")
+    expect(uncommented).toContain("max_age_seconds:")
+    const { diagnostics } = await ok(workspace({ "agentmap_config.yaml": uncommented }), { AGENTMAP_JWT_SECRET: "s" })
+    expect(diagnostics.map(format)).toEqual([])
   })
 
   it("warns about unknown keys with a suggestion and accepts the original's later sections", async () => {

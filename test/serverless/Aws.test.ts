@@ -58,6 +58,16 @@ describe("AWS Lambda handler (memory persistence)", () => {
     expect([ok.statusCode, ok.headers["x-correlation-id"], JSON.parse(ok.body)["outputs"]["output"]]).toEqual([200, "caller-chosen-id", "from a Function URL"])
   })
 
+  it("refuses a JWT without exp (auth.jwt.require_exp is on by default) with the HTTP server's 401 naming it", async () => {
+    const endless = await token({ expires: false })
+    const refused = (await invoke(fixture("aws/apigw-v2-execute.json", { TOKEN: endless }))) as Proxy
+    expect([refused.statusCode, JSON.parse(refused.body)["error"], JSON.parse(refused.body)["message"]]).toEqual([
+      401,
+      "Unauthenticated",
+      "the JWT has no exp claim (auth.jwt.require_exp is on): issue tokens with an expiry, or set auth.jwt.require_exp: false"
+    ])
+  })
+
   it("refuses an execute body without its state wrapper like the HTTP server: 400 naming the key", async () => {
     const event = fixture("aws/function-url-execute.json", { TOKEN: bearer }) as Record<string, unknown>
     const r = (await invoke({ ...event, headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` }, body: JSON.stringify({ input: "unwrapped" }) })) as Proxy

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makeHandler } from "../../src/main/aws.js"
 import { agentmap } from "../support/cli.js"
 import { dropSchema, freshSchema, postgresConfig } from "../support/postgres.js"
-import { fixture, serverlessProject, token } from "../support/serverless.js"
+import { captureLogs, fixture, serverlessProject, token } from "../support/serverless.js"
 
 type Proxy = { statusCode: number; body: string }
 type Batch = { batchItemFailures: Array<{ itemIdentifier: string }>; results: Array<Record<string, unknown>> }
@@ -67,5 +67,33 @@ describe("AWS Lambda across containers with PostgreSQL", () => {
     expect(new Set(threads).size).toBe(1)
     const entries = [x.results[0]!, y.results[0]!]
     expect(entries.filter((e) => e["duplicate"] === true || e["in_progress"] === true)).toHaveLength(1)
+  })
+})
+
+/** Keys may be made later from outside (`agentmap auth generate-key` against the same database): no key yet is not a misconfiguration. */
+describe("AWS Lambda on PostgreSQL with auth on, no auth.jwt and no API key yet", () => {
+  const schema = freshSchema("nokey")
+  afterAll(() => dropSchema(schema))
+
+  it("warns once at init that no key exists yet, answers 401 (not 503) until one is made, then lets that key in", async () => {
+    const dir = serverlessProject(postgresConfig(schema), { jwt: false })
+    const handler = makeHandler({ cwd: dir, env: {} })
+    const withKey = (key: string, id: string) => handler(fixture("aws/function-url-execute.json", { TOKEN: key }), { awsRequestId: id }) as Promise<Proxy>
+    const { value: before, lines } = await captureLogs(() => withKey("agm_not-made-yet", "before"))
+    expect(lines.filter((l) => l["level"] === "ERROR")).toEqual([])
+    expect(lines.filter((l) => String(l["message"]).includes("no active API key"))).toEqual([
+      expect.objectContaining({
+        level: "WARN",
+        correlation_id: "6f1c8d2e-1a2b-4c3d-9e8f-0a1b2c3d4e5f",
+        message:
+          "authentication is on (auth.enabled) and there is no JWT configuration (auth.jwt), but the postgres store holds no active API key yet: HTTP requests answer 401 until one is created with `agentmap auth generate-key` against the same database"
+      })
+    ])
+    expect([before.statusCode, JSON.parse(before.body)["error"]]).toEqual([401, "Unauthenticated"])
+    const made = agentmap(["auth", "generate-key", "--name", "late-client", "--json"], { cwd: dir })
+    expect(made.status, made.stderr).toBe(0)
+    const { value: after, lines: later } = await captureLogs(() => withKey((JSON.parse(made.stdout) as { key: string }).key, "after"))
+    expect([after.statusCode, (JSON.parse(after.body) as { outputs: Record<string, unknown> }).outputs["output"]]).toEqual([200, "from a Function URL"])
+    expect(later.filter((l) => String(l["message"]).includes("no active API key"))).toEqual([])
   })
 })

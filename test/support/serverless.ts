@@ -6,14 +6,12 @@ import { workspace } from "./workspace.js"
 export const FIXTURES = path.resolve(import.meta.dirname, "..", "fixtures", "serverless")
 export const JWT_SECRET = "serverless-test-secret-long-enough-for-hs256"
 
-/** A bearer token the test config accepts (HS256, every permission). */
-export const token = () =>
-  new SignJWT({ permissions: ["read", "execute", "admin"] })
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject("tester")
-    .setIssuedAt()
-    .setExpirationTime("10m")
-    .sign(new TextEncoder().encode(JWT_SECRET))
+/** A bearer token the test config accepts (HS256, every permission); `{ expires: false }` leaves out `exp`, which it refuses. */
+export const token = (options: { readonly expires?: boolean } = {}) => {
+  const jwt = new SignJWT({ permissions: ["read", "execute", "admin"] }).setProtectedHeader({ alg: "HS256" }).setSubject("tester").setIssuedAt()
+  if (options.expires !== false) jwt.setExpirationTime("10m")
+  return jwt.sign(new TextEncoder().encode(JWT_SECRET))
+}
 
 /** A fixture event, with `{{NAME}}` placeholders filled in. */
 export const fixture = (name: string, fill: Readonly<Record<string, string>> = {}): Record<string, unknown> => {
@@ -26,18 +24,16 @@ const HEADER = "GraphName,Node,AgentType,Input_Fields,Output_Field,Success_Next,
 
 /**
  * The project the serverless tests deploy: a 3-node chain, an approval that suspends, triggers
- * mapped for S3, GCS, a schedule and a table, JWT auth and a small body limit (oversized
- * fixtures). `persistence` is appended by each test file.
+ * mapped for S3, GCS, a schedule and a table, JWT auth (unless `jwt: false`: then only API keys)
+ * and a small body limit (oversized fixtures). `persistence` is appended by each test file.
  */
-export const serverlessProject = (persistence = "") =>
+export const serverlessProject = (persistence = "", options: { readonly jwt?: boolean } = {}) =>
   workspace({
     "workflows/chain.csv": `${HEADER}\nChain,First,echo,input,a,Second,,\nChain,Second,echo,a,b,Third,,\nChain,Third,echo,b,output,,,\n`,
     "workflows/approval.csv": `${HEADER}\nApproval,Ask,human,request,answer,Done,Rejected,Approve {request}?\nApproval,Done,echo,answer,outcome,,,\nApproval,Rejected,echo,answer,outcome,,,\n`,
     "workflows/ingest.csv": `${HEADER}\nIngest,Take,echo,key,seen,,,\n`,
     "agentmap_config.yaml": [
-      "auth:",
-      "  jwt:",
-      `    secret: ${JWT_SECRET}`,
+      ...(options.jwt === false ? [] : ["auth:", "  jwt:", `    secret: ${JWT_SECRET}`]),
       "http:",
       "  max_body_bytes: 4096",
       "triggers:",

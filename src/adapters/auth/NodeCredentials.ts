@@ -1,15 +1,16 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto"
-import { Effect, Layer, Redacted } from "effect"
+import { Clock, Effect, Layer, Redacted } from "effect"
 import { Unauthenticated } from "../../domain/Errors.js"
 import { Credentials } from "../../ports/Credentials.js"
+import { type ClaimRules, jwtRefusal } from "./JwtRefusal.js"
 
-export interface JwtOptions {
+export interface JwtOptions extends ClaimRules {
   /** HS256 shared secret. */
   readonly secret: Redacted.Redacted<string> | undefined
   /** JWKS URL for asymmetric keys (RS256, ES256, ...). */
   readonly jwksUrl: string | undefined
-  readonly issuer: string | undefined
-  readonly audience: string | undefined
+  /** Leeway for exp, nbf and iat against this machine's clock. */
+  readonly clockToleranceSeconds: number
 }
 
 const KEY_PREFIX = "agm_"
@@ -29,24 +30,29 @@ export const make = (jwt: JwtOptions) => {
   let jwks: ReturnType<typeof import("jose").createRemoteJWKSet> | undefined
 
   const verifyJwt = (token: string) =>
-    Effect.tryPromise({
-      try: async () => {
-        const jose = await import("jose")
-        const options = {
-          ...(jwt.issuer !== undefined ? { issuer: jwt.issuer } : {}),
-          ...(jwt.audience !== undefined ? { audience: jwt.audience } : {})
-        }
-        if (jwt.secret !== undefined) {
-          const { payload } = await jose.jwtVerify(token, new TextEncoder().encode(Redacted.value(jwt.secret)), { ...options, algorithms: ["HS256"] })
+    Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      Effect.tryPromise({
+        try: async () => {
+          const jose = await import("jose")
+          const options = {
+            ...(jwt.issuer !== undefined ? { issuer: jwt.issuer } : {}),
+            ...(jwt.audience !== undefined ? { audience: jwt.audience } : {}),
+            ...(jwt.requireExp ? { requiredClaims: ["exp"] } : {}),
+            ...(jwt.maxAgeSeconds !== undefined ? { maxTokenAge: jwt.maxAgeSeconds } : {}),
+            clockTolerance: jwt.clockToleranceSeconds,
+            currentDate: new Date(now)
+          }
+          if (jwt.secret !== undefined) {
+            const { payload } = await jose.jwtVerify(token, new TextEncoder().encode(Redacted.value(jwt.secret)), { ...options, algorithms: ["HS256"] })
+            return payload as Record<string, unknown>
+          }
+          jwks ??= jose.createRemoteJWKSet(new URL(jwt.jwksUrl!))
+          const { payload } = await jose.jwtVerify(token, jwks, options)
           return payload as Record<string, unknown>
-        }
-        jwks ??= jose.createRemoteJWKSet(new URL(jwt.jwksUrl!))
-        const { payload } = await jose.jwtVerify(token, jwks, options)
-        return payload as Record<string, unknown>
-      },
-      // the token itself never goes into the message
-      catch: (e) => new Unauthenticated({ message: `invalid token: ${e instanceof Error ? e.message.replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, "<token>") : "verification failed"}` })
-    })
+        },
+        catch: (e) => new Unauthenticated({ message: jwtRefusal(e, jwt, Math.floor(now / 1000)) })
+      })
+    )
 
   return Credentials.of({
     generateKey: Effect.sync(() => `${KEY_PREFIX}${randomBytes(32).toString("base64url")}`),

@@ -17,6 +17,16 @@ execution:
   tracking:
     enabled: true
 
+auth:
+  enabled: true                 # false: a public server (serve warns when it listens beyond loopback)
+  # jwt:                        # accept JWTs besides API keys (agentmap auth generate-key)
+  #   secret: env:AGENTMAP_JWT_SECRET   # HS256; or jwks_url: https://issuer.example/.well-known/jwks.json
+  #   issuer: https://issuer.example
+  #   audience: agentmap
+  #   require_exp: true         # refuse tokens without an expiry (exp)
+  #   max_age_seconds: 3600     # refuse tokens issued (iat) longer ago than this; unset: no limit
+  #   clock_tolerance_seconds: 30   # leeway for exp, nbf and iat against this machine's clock
+
 logging:
   level: warning                # debug | info | warning | error
 `

@@ -40,6 +40,12 @@ export interface AppConfig {
       readonly jwksUrl: string | undefined
       readonly issuer: string | undefined
       readonly audience: string | undefined
+      /** Refuse tokens without `exp` (`auth.jwt.require_exp`, default true). */
+      readonly requireExp: boolean
+      /** Refuse tokens whose `iat` is older than this (or that have no `iat`); undefined: no limit. */
+      readonly maxAgeSeconds: number | undefined
+      /** Leeway for `exp`, `nbf` and `iat` against this machine's clock (default 30). */
+      readonly clockToleranceSeconds: number
     }
   }
   readonly http: {

@@ -167,7 +167,10 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
         secret: text(raw, "auth", "jwt", "secret") !== undefined ? Redacted.make(text(raw, "auth", "jwt", "secret")!) : undefined,
         jwksUrl: text(raw, "auth", "jwt", "jwks_url"),
         issuer: text(raw, "auth", "jwt", "issuer"),
-        audience: text(raw, "auth", "jwt", "audience")
+        audience: text(raw, "auth", "jwt", "audience"),
+        requireExp: get(raw, "auth", "jwt", "require_exp") !== false,
+        maxAgeSeconds: numberAt(raw, ["auth", "jwt", "max_age_seconds"]),
+        clockToleranceSeconds: numberAt(raw, ["auth", "jwt", "clock_tolerance_seconds"]) ?? 30
       }
     },
     http: {

@@ -112,7 +112,15 @@ export const ConfigSpec: Spec = obj({
   routing: RoutingSpec,
   auth: obj({
     enabled: bool,
-    jwt: obj({ secret: str, jwks_url: str, issuer: str, audience: str }),
+    jwt: obj({
+      secret: str,
+      jwks_url: str,
+      issuer: str,
+      audience: str,
+      require_exp: bool,
+      max_age_seconds: int(1),
+      clock_tolerance_seconds: int(0)
+    }),
     api_key_required: bool
   }),
   http: obj({

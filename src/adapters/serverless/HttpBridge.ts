@@ -45,7 +45,10 @@ export const isAnswer = (c: Container | PlainResponse): c is PlainResponse => "s
 
 /**
  * Answers a request with the HTTP server's routes. The platform's request id becomes the
- * correlation id unless the caller sent one of its own.
+ * correlation id unless the caller sent one of its own. A container that can never let a request
+ * in answers every one (`/health` too: a probe should see the function cannot serve) with 503.
  */
-export const answer = (container: Container, request: PlainRequest, platformRequestId: string): Promise<PlainResponse> =>
-  container.http(request.headers["x-correlation-id"] !== undefined ? request : { ...request, headers: { ...request.headers, "x-correlation-id": platformRequestId } })
+export const answer = async (container: Container, request: PlainRequest, platformRequestId: string): Promise<PlainResponse> =>
+  container.httpRefusal !== undefined
+    ? problemResponse(503, container.httpRefusal, platformRequestId)
+    : container.http(request.headers["x-correlation-id"] !== undefined ? request : { ...request, headers: { ...request.headers, "x-correlation-id": platformRequestId } })

@@ -16,14 +16,12 @@ import * as TtyTerminal from "../terminal/TtyTerminal.js"
 import { bundleRoot } from "./BundleRoot.js"
 import * as Logging from "../logging/JsonLogger.js"
 import { makePlainHandler, type PlainRequest, type PlainResponse } from "./PlainHttp.js"
+import { noKeyYet, unreachableAuth } from "./AuthReadiness.js"
+import type { Problem } from "./Problem.js"
 
 export type Platform = "aws" | "azure" | "gcp"
 
-/** A failure an invocation reports: the contract's error name and a message for the caller. */
-export interface Problem {
-  readonly error: string
-  readonly message: string
-}
+export type { Problem }
 
 /** What one container keeps between invocations: configuration, stores, compiled workflows, the HTTP routes. */
 export interface Container {
@@ -33,6 +31,8 @@ export interface Container {
   readonly run: <A>(program: Effect.Effect<A, { readonly _tag: string; readonly message: string }, TriggerService>, correlationId: string) => Promise<Exit.Exit<A, Problem>>
   /** The HTTP routes of `agentmap serve`, for requests decoded from the platform's events. */
   readonly http: (request: PlainRequest) => Promise<PlainResponse>
+  /** Set when this configuration can never serve an HTTP request: every one is answered 503 with it. */
+  readonly httpRefusal: Problem | undefined
   readonly log: (level: "info" | "warning" | "error", message: string, correlationId: string) => Promise<void>
 }
 
@@ -140,6 +140,11 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
       "persistence.backend is memory: runs work, but a suspended run will not survive this container (set persistence.backend: postgres to resume across invocations)",
       correlationId
     )
+  const httpRefusal = unreachableAuth(config)
+  if (httpRefusal !== undefined)
+    await log("error", `${httpRefusal.message}. Until then HTTP requests answer 503; queue and event triggers still run`, correlationId)
+  const keyWarning = await runtime.runPromise(noKeyYet(config))
+  if (keyWarning !== undefined) await log("warning", keyWarning, correlationId)
   return {
     config,
     triggers: config.triggers,
@@ -153,6 +158,7 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
       return Exit.isSuccess(exit) ? Exit.succeed(exit.value) : Exit.fail(problemOf(exit.cause))
     },
     http,
+    httpRefusal,
     log
   }
 }
