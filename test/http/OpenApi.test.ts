@@ -175,7 +175,7 @@ describe("a client generated from the document (openapi-typescript, openapi-fetc
     expect({ tsc: checked.code, output: checked.output }).toEqual({ tsc: 0, output: "" })
     expect(checked.types).toMatch(/"\/execute\/\{workflow\}\/\{graph\}": \{/)
     const { exchange } = (await import(pathToFileURL(path.join(checked.dir, "exchange.ts")).href)) as { exchange: (baseUrl: string, key: string) => Promise<ReadonlyArray<Answer>> }
-    const answers = await exchange(server.url, keys.runner)
+    const answers = await exchange(server.url, keys.runner).finally(() => fs.rmSync(checked.dir, { recursive: true }))
     expect(answers.map((a) => `${a.method.toUpperCase()} ${a.path} ${a.status}`)).toEqual([
       "POST /execute/{workflow}/{graph} 200",
       "POST /resume/{thread_id} 200",

@@ -34,7 +34,7 @@ export interface LintProblem {
 export const redoclyLint = async (document: Json): Promise<ReadonlyArray<LintProblem>> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-redocly-"))
   fs.writeFileSync(path.join(dir, "openapi.json"), JSON.stringify(document, null, 2))
-  const run = await tool("@redocly/cli/bin/cli.js", ["lint", "openapi.json", "--extends=recommended", "--format=json"], dir)
+  const run = await tool("@redocly/cli/bin/cli.js", ["lint", "openapi.json", "--extends=recommended", "--format=json"], dir).finally(() => fs.rmSync(dir, { recursive: true }))
   const report = JSON.parse(run.stdout.slice(run.stdout.indexOf("{"))) as { problems: Array<{ ruleId: string; severity: "error" | "warn"; message: string; location: Array<{ pointer: string }> }> }
   return report.problems.map((p) => ({ ruleId: p.ruleId, severity: p.severity, message: p.message, pointer: p.location[0]?.pointer ?? "" }))
 }
