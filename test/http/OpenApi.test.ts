@@ -2,6 +2,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
 import SwaggerParser from "@apidevtools/swagger-parser"
+import { SignJWT } from "jose"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ROOT } from "../support/cli.js"
 import { type Answer, type LintProblem, redoclyLint, responseChecker, typeCheckClient } from "../support/openapi.js"
@@ -12,8 +13,9 @@ type Json = Record<string, unknown>
 type Operation = { operationId: string; summary?: string; parameters: Array<Json>; security: Array<Record<string, Array<string>>>; responses: Record<string, Json> }
 
 const HEADER = "GraphName,Node,AgentType,Edge,Success_Next,Input_Fields,Output_Field,Prompt"
+const SECRET = "a-test-secret-that-is-long-enough-for-hs256"
 const files = {
-  "agentmap_config.yaml": "http:\n  max_body_bytes: 2048\n",
+  "agentmap_config.yaml": "http:\n  max_body_bytes: 2048\nauth:\n  jwt:\n    secret: env:JWT_SECRET\n",
   "workflows/approval.csv": fs.readFileSync(path.join(ROOT, "workflows/approval.csv"), "utf8"),
   "workflows/team/sales.csv": `${HEADER}\nQualify,Check,default,,,,qualified,qualify\n`,
   "workflows/broken.csv": `${HEADER}\nB,A,echo,Nowhere,,,,\n`
@@ -22,7 +24,9 @@ const files = {
 let server: RunningServer
 let limitedServer: RunningServer
 let document: Json
-let keys: { runner: string; reader: string; executor: string; admin: string }
+/** Credentials as headers: an API key for the runner, JWTs (the bearer scheme) for the other permissions. */
+let as: { runner: Record<string, string>; reader: Record<string, string>; executor: Record<string, string>; admin: Record<string, string> }
+let runnerKey: string
 // the slow tools run while the other tests ask the server
 let linted: Promise<ReadonlyArray<LintProblem>>
 let client: ReturnType<typeof typeCheckClient>
@@ -36,8 +40,12 @@ const ahead = <A>(promise: Promise<A>) => {
 beforeAll(async () => {
   const dir = workspace(files)
   const limited = workspace({ ...files, "agentmap_config.yaml": "auth:\n  enabled: false\nhttp:\n  rate_limit:\n    per_address_per_minute: 1\n" })
-  keys = { runner: createKey(dir, "runner"), reader: createKey(dir, "reader", "read"), executor: createKey(dir, "executor", "execute"), admin: createKey(dir, "admin", "admin") }
-  ;[server, limitedServer] = await Promise.all([startServer(dir), startServer(limited)])
+  runnerKey = createKey(dir, "runner")
+  const bearer = async (sub: string, permission: string) => ({
+    authorization: `Bearer ${await new SignJWT({ sub, permissions: [permission] }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("10m").sign(new TextEncoder().encode(SECRET))}`
+  })
+  as = { runner: { "x-api-key": runnerKey }, reader: await bearer("reader", "read"), executor: await bearer("executor", "execute"), admin: await bearer("admin", "admin") }
+  ;[server, limitedServer] = await Promise.all([startServer(dir, [], { JWT_SECRET: SECRET }), startServer(limited)])
   document = (await call(`${server.url}/openapi.json`)).body
   linted = ahead(redoclyLint(document))
   client = ahead(typeCheckClient(`${server.url}/openapi.json`))
@@ -53,11 +61,11 @@ const operations = () =>
 const sample = (template: string) => template.replace("{workflow}", "approval").replace("{graph}", "Approval").replace("{thread_id}", "no-such-thread")
 
 /** One request; the answer as the document would be held to it. */
-const ask = async (template: string, method: string, init: { key?: string; body?: unknown; path?: string } = {}): Promise<Answer> => {
+const ask = async (template: string, method: string, init: { as?: Record<string, string>; body?: unknown; path?: string } = {}): Promise<Answer> => {
   const r = await call(`${server.url}${init.path ?? sample(template)}`, {
     method: method.toUpperCase(),
     ...(method === "post" ? { body: JSON.stringify(init.body ?? {}) } : {}),
-    ...(init.key !== undefined ? { key: init.key } : {})
+    headers: init.as ?? {}
   })
   return { path: template, method, status: r.status, headers: r.headers, body: r.text === "" ? undefined : r.body }
 }
@@ -101,14 +109,14 @@ describe("the OpenAPI document at /openapi.json", () => {
 
   it("names the permission each route needs, and the server answers accordingly: 401 without credentials, 403 without that permission", async () => {
     const check = responseChecker(document)
-    const lacking = { read: keys.executor, execute: keys.reader, admin: keys.runner }
+    const lacking = { read: as.executor, execute: as.reader, admin: as.runner }
     const answers: Array<{ route: string; anonymous: number; needs: string; lacking?: number }> = []
     for (const { template, method, op } of operations()) {
       const needs = op.security.map((s) => Object.entries(s).map(([scheme, roles]) => `${scheme}:${roles.join(",")}`).join()).join(" | ")
       const anonymous = await ask(template, method)
       expect(check(anonymous)).toEqual([])
       const role = op.security[0]?.["apiKey"]?.[0] as keyof typeof lacking | undefined
-      const refused = role === undefined ? undefined : await ask(template, method, { key: lacking[role] })
+      const refused = role === undefined ? undefined : await ask(template, method, { as: lacking[role] })
       if (refused !== undefined) expect(check(refused)).toEqual([])
       answers.push({ route: `${method.toUpperCase()} ${template}`, anonymous: anonymous.status, needs, ...(refused !== undefined ? { lacking: refused.status } : {}) })
     }
@@ -133,22 +141,22 @@ describe("the OpenAPI document at /openapi.json", () => {
 
   it("declares each error as it is answered: its status, its { error, message } body and its headers", async () => {
     const check = responseChecker(document)
-    const started = await ask("/execute/{workflow}", "post", { key: keys.runner, path: "/execute/approval" })
+    const started = await ask("/execute/{workflow}", "post", { as: as.runner, path: "/execute/approval" })
     const threadId = (started.body as { thread_id: string }).thread_id
     const answers = [
       started,
-      await ask("/execute/{workflow}", "post", { key: keys.runner, path: "/execute/approval", body: { doc: "Q3" } }),
-      await ask("/execute/{workflow}", "post", { key: keys.runner, path: "/execute/nope" }),
-      await ask("/execute/{workflow}/{graph}", "post", { key: keys.runner, path: "/execute/approval/Nope" }),
-      await ask("/execute/{workflow}", "post", { key: keys.runner, path: "/execute/approval", body: { thread_id: threadId } }),
-      await ask("/execute/{workflow}", "post", { key: keys.runner, path: "/execute/approval", body: { state: { blob: "x".repeat(5000) } } }),
-      await ask("/execute/{workflow}", "post", { key: keys.runner, path: "/execute/broken" }),
-      await ask("/resume/{thread_id}", "post", { key: keys.runner, path: `/resume/${threadId}`, body: { action: "dance" } }),
-      await ask("/threads/{thread_id}", "get", { key: keys.runner, path: "/threads/no-such-thread" }),
-      await ask("/workflows/{workflow}", "get", { key: keys.runner, path: "/workflows/team/sales" }),
-      await ask("/execute/{workflow}/stream", "post", { key: keys.runner, path: "/execute/team/sales::Qualify/stream" }),
+      await ask("/execute/{workflow}", "post", { as: as.runner, path: "/execute/approval", body: { doc: "Q3" } }),
+      await ask("/execute/{workflow}", "post", { as: as.runner, path: "/execute/nope" }),
+      await ask("/execute/{workflow}/{graph}", "post", { as: as.runner, path: "/execute/approval/Nope" }),
+      await ask("/execute/{workflow}", "post", { as: as.runner, path: "/execute/approval", body: { thread_id: threadId } }),
+      await ask("/execute/{workflow}", "post", { as: as.runner, path: "/execute/approval", body: { state: { blob: "x".repeat(5000) } } }),
+      await ask("/execute/{workflow}", "post", { as: as.runner, path: "/execute/broken" }),
+      await ask("/resume/{thread_id}", "post", { as: as.runner, path: `/resume/${threadId}`, body: { action: "dance" } }),
+      await ask("/threads/{thread_id}", "get", { as: as.runner, path: "/threads/no-such-thread" }),
+      await ask("/workflows/{workflow}", "get", { as: as.runner, path: "/workflows/team/sales" }),
+      await ask("/execute/{workflow}/stream", "post", { as: as.runner, path: "/execute/team/sales::Qualify/stream" }),
       await ask("/health", "get"),
-      await ask("/admin/diagnose", "get", { key: keys.admin })
+      await ask("/admin/diagnose", "get", { as: as.admin })
     ]
     expect(answers.map((a) => a.status)).toEqual([200, 400, 404, 404, 409, 413, 422, 400, 404, 200, 200, 200, 200])
     expect(answers.flatMap(check)).toEqual([])
@@ -175,7 +183,7 @@ describe("a client generated from the document (openapi-typescript, openapi-fetc
     expect({ tsc: checked.code, output: checked.output }).toEqual({ tsc: 0, output: "" })
     expect(checked.types).toMatch(/"\/execute\/\{workflow\}\/\{graph\}": \{/)
     const { exchange } = (await import(pathToFileURL(path.join(checked.dir, "exchange.ts")).href)) as { exchange: (baseUrl: string, key: string) => Promise<ReadonlyArray<Answer>> }
-    const answers = await exchange(server.url, keys.runner).finally(() => fs.rmSync(checked.dir, { recursive: true }))
+    const answers = await exchange(server.url, runnerKey).finally(() => fs.rmSync(checked.dir, { recursive: true }))
     expect(answers.map((a) => `${a.method.toUpperCase()} ${a.path} ${a.status}`)).toEqual([
       "POST /execute/{workflow}/{graph} 200",
       "POST /resume/{thread_id} 200",

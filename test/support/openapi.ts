@@ -3,7 +3,6 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Ajv2020 } from "ajv/dist/2020.js"
-import openapiTS, { astToString } from "openapi-typescript"
 import { ROOT } from "./cli.js"
 
 type Json = Record<string, unknown>
@@ -76,12 +75,13 @@ export const responseChecker = (document: Json) => {
 }
 
 /**
- * Generates the client types from the served document with openapi-typescript, puts the client
+ * Generates the client types from the served document with the openapi-typescript CLI, puts the client
  * program (test/http/openapi-client/exchange.ts) next to them and type-checks it with tsc.
  */
 export const typeCheckClient = async (documentUrl: string) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-openapi-client-"))
-  fs.writeFileSync(path.join(dir, "agentmap-api.d.ts"), astToString(await openapiTS(new URL(documentUrl))))
+  const generated = await tool("openapi-typescript/bin/cli.js", [documentUrl, "--output", "agentmap-api.d.ts"], dir)
+  if (generated.code !== 0) throw new Error(`openapi-typescript failed:\n${generated.stderr}`)
   fs.copyFileSync(path.join(ROOT, "test/http/openapi-client/exchange.ts"), path.join(dir, "exchange.ts"))
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir")
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module" }))
