@@ -44,7 +44,7 @@ describe("HTTP API", () => {
     expect([health.status, health.body["status"]]).toEqual([200, "ok"])
     const openapi = await call(`${server.url}/openapi.json`)
     expect(openapi.status).toBe(200)
-    expect(Object.keys(openapi.body["paths"] as object)).toEqual(expect.arrayContaining(["/execute/*", "/resume/*", "/workflows", "/health", "/admin/diagnose"]))
+    expect(Object.keys(openapi.body["paths"] as object)).toEqual(expect.arrayContaining(["/execute/{workflow}/{graph}", "/resume/{thread_id}", "/workflows", "/health", "/admin/diagnose"]))
     const docs = await call(`${server.url}/docs`)
     expect([docs.status, docs.headers.get("content-type")]).toEqual([200, expect.stringContaining("text/html")])
   })

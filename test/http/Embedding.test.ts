@@ -31,8 +31,14 @@ describe("embedding in a host Effect application (examples/embedded-effect)", ()
     expect((await call(`${host.url}/agentmap/execute/hello_world`, { method: "POST", body: "{}" })).status).toBe(401)
     const run = await call(`${host.url}/agentmap/execute/hello_world`, { method: "POST", body: JSON.stringify({ state: { name: "Bo" } }), key })
     expect([run.status, (run.body["outputs"] as Record<string, unknown>)["greeting"]]).toEqual([200, "Hello Bo, welcome to AgentMap!"])
+    // the document's paths resolve against its server, which is relative to where it is served: under the prefix
     const openapi = await call(`${host.url}/agentmap/openapi.json`)
-    expect(Object.keys(openapi.body["paths"] as object)).toContain("/agentmap/execute/*")
+    const [server] = openapi.body["servers"] as Array<{ url: string }>
+    const base = new URL(server!.url, `${host.url}/agentmap/openapi.json`).href
+    expect(base).toBe(`${host.url}/agentmap/`)
+    expect(Object.keys(openapi.body["paths"] as object)).toContain("/execute/{workflow}")
+    const documented = await call(new URL("execute/hello_world", base).href, { method: "POST", body: JSON.stringify({ state: { name: "Ed" } }), key })
+    expect([documented.status, (documented.body["outputs"] as Record<string, unknown>)["greeting"]]).toEqual([200, "Hello Ed, welcome to AgentMap!"])
     expect((await call(`${host.url}/agentmap/no-such-route`)).body["error"]).toBe("NotFound")
   })
 })

@@ -1,101 +1,127 @@
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
-import { RunResult } from "../../domain/RunResult.js"
+import { operation } from "./ApiAccess.js"
+import {
+  DiagnoseBody,
+  EventStream,
+  ExecuteBody,
+  HealthBody,
+  HtmlPage,
+  OpenApiDocument,
+  ResumeBody,
+  RunResultBody,
+  ThreadBody,
+  WorkflowDetailBody,
+  WorkflowListBody
+} from "./ApiBodies.js"
+import { answers } from "./ApiProblems.js"
+import { completeDocument } from "./OpenApiDocument.js"
 
-/** `{ error, message }`: every error response (plus `diagnostics` for an invalid workflow). */
-export const ErrorBody = Schema.Struct({
-  error: Schema.String,
-  message: Schema.String,
-  diagnostics: Schema.optional(Schema.Array(Schema.Unknown))
-}).annotations({ identifier: "Error" })
+const SUB_FOLDERS =
+  "A workflow in a sub-folder is written with literal slashes (`/execute/team/sales::Qualify`, `/workflows/team/sales`): send such a path as it is, since an encoded separator (`%2F`, which clients make of a slash in a parameter) is refused with 400."
+
+const workflow = Schema.String.annotations({
+  description: `A workflow: its file name in the workflow folder without \`.csv\` (\`hello_world\`). ${SUB_FOLDERS}`
+})
+const address = Schema.String.annotations({
+  description: `A workflow (its first graph) or \`workflow::Graph\` (\`approval\`, \`greet::Other\`). ${SUB_FOLDERS}`
+})
+const graph = Schema.String.annotations({ description: "A graph of the workflow (its GraphName column)" })
+const threadId = Schema.String.annotations({ description: "The thread_id of a run's result" })
+
+const RUN = [400, 404, 409, 413, 422]
+const runs = <const Name extends string>(name: Name, path: HttpApiEndpoint.PathSegment, summary: string, stream: boolean) =>
+  HttpApiEndpoint.post(name, path)
+    .setPayload(ExecuteBody)
+    .addSuccess(stream ? EventStream : RunResultBody)
+    .pipe(
+      answers(RUN),
+      operation({
+        summary,
+        description: stream
+          ? `${summary}, streamed: a JSON error until the run starts, then Server-Sent Events ending with the result document. A client that disconnects does not cancel the run.`
+          : `${summary}. A run that suspends or fails is still a 200 with the result document.`,
+        access: "execute",
+        optionalBody: true
+      })
+    )
 
 /**
- * Documents the error statuses an endpoint answers (always with ErrorBody). The handlers build
- * their responses themselves (handleRaw), so the endpoint's type need not carry the errors.
+ * The forms that a path template cannot hold (a sub-folder workflow: any number of segments)
+ * are routed here: hidden from the document, answered by the same handlers.
  */
-const errors = <E>(endpoint: E, statuses: ReadonlyArray<number>): E =>
-  statuses.reduce(
-    (e, status) => (e as unknown as { addError: (s: typeof ErrorBody, o: { status: number }) => E }).addError(ErrorBody, { status }),
-    endpoint
+const hidden = <E extends HttpApiEndpoint.HttpApiEndpoint.Any>(endpoint: E): E =>
+  (endpoint as unknown as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps).annotate(OpenApi.Exclude, true) as unknown as E
+
+const graphPath = Schema.Struct({ workflow, graph })
+const addressPath = Schema.Struct({ workflow: address })
+
+const Runs = HttpApiGroup.make("runs")
+  .add(runs("execute", "/execute/:workflow/:graph", "Run a graph", false).setPath(graphPath))
+  .add(runs("executeWorkflow", "/execute/:workflow", "Run a workflow's first graph, or workflow::Graph", false).setPath(addressPath))
+  .add(runs("stream", "/execute/:workflow/:graph/stream", "Run a graph", true).setPath(graphPath))
+  .add(runs("streamWorkflow", "/execute/:workflow/stream", "Run a workflow's first graph, or workflow::Graph", true).setPath(addressPath))
+  .add(HttpApiEndpoint.post("executeAnyPath", "/execute/*").pipe(operation({ summary: "Run (a sub-folder workflow)", access: "execute" }), hidden))
+  .add(
+    HttpApiEndpoint.post("resume", "/resume/:thread_id")
+      .setPath(Schema.Struct({ thread_id: threadId }))
+      .setPayload(ResumeBody)
+      .addSuccess(RunResultBody)
+      .pipe(
+        answers([...RUN]),
+        operation({
+          summary: "Resume a suspended thread",
+          description:
+            "Answer the interrupt a suspended thread waits on and continue the run; it may suspend again. Answered once: a second resume of the same interrupt is 409, whether the first is still running or has finished.",
+          access: "execute",
+          optionalBody: true
+        })
+      )
   )
+  .annotate(OpenApi.Description, "Run graphs and resume suspended threads")
 
-export const ExecuteBody = Schema.Struct({
-  state: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  thread_id: Schema.optional(Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9._:-]{1,128}$/)))
-}).annotations({ identifier: "ExecuteRequest" })
+const Workflows = HttpApiGroup.make("workflows")
+  .add(HttpApiEndpoint.get("list", "/workflows").addSuccess(WorkflowListBody).pipe(operation({ summary: "List the workflows", access: "read" })))
+  .add(
+    HttpApiEndpoint.get("describe", "/workflows/:workflow")
+      .setPath(addressPath)
+      .addSuccess(WorkflowDetailBody)
+      .pipe(answers([400, 404]), operation({ summary: "Describe a workflow or one graph", description: "A workflow's graphs and nodes, or one graph's (workflow::Graph), with its diagnostics", access: "read" }))
+  )
+  .add(HttpApiEndpoint.get("describeAnyPath", "/workflows/*").pipe(operation({ summary: "Describe (a sub-folder workflow)", access: "read" }), hidden))
+  .annotate(OpenApi.Description, "The workflow repository")
 
-export const ResumeBody = Schema.Struct({
-  action: Schema.optional(Schema.String),
-  data: Schema.optional(Schema.Unknown)
-}).annotations({ identifier: "ResumeRequest" })
+const Threads = HttpApiGroup.make("threads")
+  .add(
+    HttpApiEndpoint.get("show", "/threads/:thread_id")
+      .setPath(Schema.Struct({ thread_id: threadId }))
+      .addSuccess(ThreadBody)
+      .pipe(
+        answers([400, 404]),
+        operation({ summary: "Show a thread", description: "A thread's status, pending interrupt and last result, for the principal that started it (or an admin)", access: "read" })
+      )
+  )
+  .annotate(OpenApi.Description, "Threads: the state of runs")
 
-/** The bodies as a caller who sent another key is shown them (readJson refuses keys a body does not have). */
-export const EXECUTE_SHAPE = '{"state": {...}, "thread_id"?: "..."}'
-export const RESUME_SHAPE = '{"action"?: "approve", "data"?: ...}'
-
-const Result = RunResult.annotations({ identifier: "RunResult" })
-
-const execute = errors(
-  HttpApiEndpoint.post("execute", "/execute/*")
-    .setPayload(ExecuteBody)
-    .addSuccess(Result)
-    .annotate(
-      OpenApi.Description,
-      "Run a graph. Paths: /execute/{workflow}/{graph}, /execute/{workflow::Graph} (sub-folders with literal slashes: /execute/team/sales::Qualify), /execute/{workflow}. A last segment /stream answers with Server-Sent Events: `node` per finished node, `token` while a model streams, then one `completed`, `suspended` or `failed` event carrying the result document."
-    ),
-  [400, 401, 403, 404, 409, 413, 422, 429]
-)
-
-const resume = errors(
-  HttpApiEndpoint.post("resume", "/resume/*")
-    .setPayload(ResumeBody)
-    .addSuccess(Result)
-    .annotate(OpenApi.Description, "Answer the interrupt a suspended thread waits on (/resume/{thread_id}); 409 when it was already taken."),
-  [400, 401, 403, 404, 409, 413, 429]
-)
-
-const WorkflowList = Schema.Struct({
-  workflows: Schema.Array(Schema.Struct({ name: Schema.String, graphs: Schema.Array(Schema.String), valid: Schema.Boolean }))
-}).annotations({ identifier: "WorkflowList" })
+const System = HttpApiGroup.make("system")
+  .add(HttpApiEndpoint.get("health", "/health").addSuccess(HealthBody).pipe(operation({ summary: "Health and version", access: "public" })))
+  .add(HttpApiEndpoint.get("diagnose", "/admin/diagnose").addSuccess(DiagnoseBody).pipe(operation({ summary: "Diagnose the deployment", description: "Version, store reachability, workflow count and settings (no secrets)", access: "admin" })))
+  .add(HttpApiEndpoint.get("openapi", "/openapi.json").addSuccess(OpenApiDocument).pipe(operation({ summary: "This OpenAPI document", access: "public", gated: false })))
+  .add(HttpApiEndpoint.get("docs", "/docs").addSuccess(HtmlPage).pipe(operation({ summary: "API reference (Swagger UI)", access: "public", gated: false })))
+  .annotate(OpenApi.Description, "Health, diagnosis and this documentation")
 
 export class AgentMapApi extends HttpApi.make("agentmap")
-  .add(HttpApiGroup.make("runs").add(execute).add(resume))
-  .add(
-    HttpApiGroup.make("workflows")
-      .add(errors(HttpApiEndpoint.get("list", "/workflows").addSuccess(WorkflowList), [401, 403, 429]))
-      .add(
-        errors(
-          HttpApiEndpoint.get("detail", "/workflows/*")
-            .addSuccess(Schema.Unknown)
-            .annotate(OpenApi.Description, "A workflow's graphs and nodes: /workflows/{workflow} or /workflows/{workflow::Graph}"),
-          [400, 401, 403, 404, 429]
-        )
-      )
-  )
-  .add(
-    HttpApiGroup.make("threads").add(
-      errors(
-        HttpApiEndpoint.get("show", "/threads/*").addSuccess(Schema.Unknown).annotate(OpenApi.Description, "A thread's status, pending interrupt and last result (/threads/{thread_id})"),
-        [401, 403, 404, 429]
-      )
-    )
-  )
-  .add(
-    HttpApiGroup.make("system")
-      .add(HttpApiEndpoint.get("health", "/health").addSuccess(Schema.Struct({ status: Schema.String, version: Schema.String })))
-      .add(errors(HttpApiEndpoint.get("diagnose", "/admin/diagnose").addSuccess(Schema.Unknown), [401, 403, 429]))
-  )
+  .add(Runs)
+  .add(Workflows)
+  .add(Threads)
+  .add(System)
   .annotate(OpenApi.Title, "AgentMap")
-  .annotate(OpenApi.Description, "Run CSV-defined agent workflows. Authenticate with `X-API-Key: agm_...` or `Authorization: Bearer <API key or JWT>`; /health, /docs and /openapi.json are public.")
-  // added to the generated components (an Override would replace them, leaving every $ref to a schema dangling)
-  .annotate(OpenApi.Transform, (spec) => ({
-    ...spec,
-    components: {
-      ...(spec["components"] as Record<string, unknown>),
-      securitySchemes: {
-        apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
-        bearer: { type: "http", scheme: "bearer" }
-      }
-    },
-    security: [{ apiKey: [] }, { bearer: [] }]
-  })) {}
+  .annotate(
+    OpenApi.Description,
+    "Run CSV-defined agent workflows. Authenticate with `X-API-Key: agm_...` or `Authorization: Bearer <API key or JWT>`; each operation names the permission it needs (read, execute, admin; admin may do everything). /health, /openapi.json and /docs are public. Errors are `{ error, message }`."
+  )
+  .annotate(OpenApi.License, { name: "MIT", url: "https://opensource.org/licenses/MIT" })
+  // relative to this document, so the paths resolve under any prefix the routes are mounted at
+  // (an embedding host's, Azure's api/) and behind a path the server does not see (a gateway stage)
+  .annotate(OpenApi.Servers, [{ url: ".", description: "This server, where this document is served" }])
+  .annotate(OpenApi.Transform, completeDocument) {}

@@ -1,11 +1,14 @@
-import { HttpApiBuilder, type HttpServerRequest } from "@effect/platform"
+import { HttpApiBuilder, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Either, Layer } from "effect"
 import { ThreadService } from "../../application/ThreadService.js"
 import { WorkflowCatalog } from "../../application/WorkflowCatalog.js"
 import { WorkflowService } from "../../application/WorkflowService.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
-import { type AgentMapApi, EXECUTE_SHAPE, ExecuteBody, RESUME_SHAPE, ResumeBody } from "./Api.js"
+import type { AgentMapApi } from "./Api.js"
+import { type Access, accessOf } from "./ApiAccess.js"
+import { EXECUTE_SHAPE, ExecuteBody, RESUME_SHAPE, ResumeBody } from "./ApiBodies.js"
 import { readJson } from "./Body.js"
+import { docsPage } from "./DocsPage.js"
 import { type Caller, makeGate } from "./Gate.js"
 import { HttpSettings } from "./HttpSettings.js"
 import { executeTarget, tail, threadTarget, workflowTarget } from "./Paths.js"
@@ -29,11 +32,11 @@ const route = (request: HttpServerRequest.HttpServerRequest, prefix: string) => 
 
 type Gate = Effect.Effect.Success<typeof makeGate>
 
-/** Passes the gate for `needed`, then answers with `body`; a refusal or a failure becomes the JSON error response. */
+/** Passes the gate for the access `needed` (the endpoint's, ApiAccess.ts), then answers with `body`; a refusal or a failure becomes the JSON error response. */
 const guarded = (
   gate: Gate,
   request: HttpServerRequest.HttpServerRequest,
-  needed: Parameters<Gate>[1],
+  needed: Access,
   body: (caller: Caller) => Effect.Effect<ReturnType<typeof ok>, { readonly _tag: string; readonly message: string } | ReturnType<typeof ok>>
 ) => Effect.flatMap(Effect.either(gate(request, needed)), (gated) => (Either.isLeft(gated) ? Effect.succeed(gated.left) : respond(gated.right.correlationId, body(gated.right))))
 
@@ -43,9 +46,11 @@ const RunsLive = (api: Api) =>
     const gate = yield* makeGate
     const settings = yield* HttpSettings
     const service = yield* WorkflowService
-    return handlers
-      .handleRaw("execute", ({ request }) =>
-        guarded(gate, request, "execute", (caller) =>
+    // every path form of /execute (documented or not) is read from the raw path, the same way
+    const run = (name: string) => {
+      const needed = accessOf(handlers.group, name)
+      return ({ request }: { readonly request: HttpServerRequest.HttpServerRequest }) =>
+        guarded(gate, request, needed, (caller) =>
           Effect.gen(function* () {
             const target = yield* param(executeTarget(route(request, "/execute/")), caller)
             const body = yield* readJson(request, { schema: ExecuteBody, shape: EXECUTE_SHAPE }, settings.maxBodyBytes, caller.correlationId)
@@ -64,9 +69,16 @@ const RunsLive = (api: Api) =>
             return ok(result, caller.correlationId)
           })
         )
-      )
+    }
+    const resume = accessOf(handlers.group, "resume")
+    return handlers
+      .handleRaw("execute", run("execute"))
+      .handleRaw("executeWorkflow", run("executeWorkflow"))
+      .handleRaw("stream", run("stream"))
+      .handleRaw("streamWorkflow", run("streamWorkflow"))
+      .handleRaw("executeAnyPath", run("executeAnyPath"))
       .handleRaw("resume", ({ request }) =>
-        guarded(gate, request, "execute", (caller) =>
+        guarded(gate, request, resume, (caller) =>
           Effect.gen(function* () {
             const threadId = yield* param(threadTarget(route(request, "/resume/")), caller)
             const body = yield* readJson(request, { schema: ResumeBody, shape: RESUME_SHAPE }, settings.maxBodyBytes, caller.correlationId)
@@ -86,16 +98,21 @@ const WorkflowsLive = (api: Api) =>
   Effect.gen(function* () {
     const gate = yield* makeGate
     const catalog = yield* WorkflowCatalog
-    return handlers
-      .handleRaw("list", ({ request }) => guarded(gate, request, "read", (caller) => Effect.map(catalog.list, (workflows) => ok({ workflows }, caller.correlationId))))
-      .handleRaw("detail", ({ request }) =>
-        guarded(gate, request, "read", (caller) =>
+    const describe = (name: string) => {
+      const needed = accessOf(handlers.group, name)
+      return ({ request }: { readonly request: HttpServerRequest.HttpServerRequest }) =>
+        guarded(gate, request, needed, (caller) =>
           Effect.gen(function* () {
             const address = yield* param(workflowTarget(route(request, "/workflows/")), caller)
             return ok(yield* catalog.describe(address), caller.correlationId)
           })
         )
-      )
+    }
+    const list = accessOf(handlers.group, "list")
+    return handlers
+      .handleRaw("list", ({ request }) => guarded(gate, request, list, (caller) => Effect.map(catalog.list, (workflows) => ok({ workflows }, caller.correlationId))))
+      .handleRaw("describe", describe("describe"))
+      .handleRaw("describeAnyPath", describe("describeAnyPath"))
   })
 )
 
@@ -104,8 +121,9 @@ const ThreadsLive = (api: Api) =>
   Effect.gen(function* () {
     const gate = yield* makeGate
     const threads = yield* ThreadService
+    const needed = accessOf(handlers.group, "show")
     return handlers.handleRaw("show", ({ request }) =>
-      guarded(gate, request, "read", (caller) =>
+      guarded(gate, request, needed, (caller) =>
         Effect.gen(function* () {
           const id = yield* param(threadTarget(route(request, "/threads/")), caller)
           const { thread } = yield* threads.show(id, caller.principal)
@@ -128,21 +146,24 @@ const ThreadsLive = (api: Api) =>
   })
 )
 
-const SystemLive = (api: Api) =>
+/** `document`: the OpenAPI document /openapi.json answers (AgentMapApi's, whatever prefix `api` is mounted under). */
+const SystemLive = (api: Api, document: object) =>
   HttpApiBuilder.group(api, "system", (handlers) =>
   Effect.gen(function* () {
     const gate = yield* makeGate
     const settings = yield* HttpSettings
     const checkpoints = yield* CheckpointStore
     const catalog = yield* WorkflowCatalog
+    const health = accessOf(handlers.group, "health")
+    const diagnose = accessOf(handlers.group, "diagnose")
     return handlers
       .handleRaw("health", ({ request }) =>
-        Effect.map(Effect.either(gate(request, "public")), (gated) =>
+        Effect.map(Effect.either(gate(request, health)), (gated) =>
           Either.isLeft(gated) ? gated.left : ok({ status: "ok", version: settings.version }, gated.right.correlationId)
         )
       )
       .handleRaw("diagnose", ({ request }) =>
-        guarded(gate, request, "admin", (caller) =>
+        guarded(gate, request, diagnose, (caller) =>
           Effect.gen(function* () {
             const store = yield* Effect.either(checkpoints.has("agentmap:diagnose-probe"))
             const workflows = yield* Effect.either(catalog.list)
@@ -162,6 +183,8 @@ const SystemLive = (api: Api) =>
           })
         )
       )
+      .handleRaw("openapi", () => Effect.succeed(HttpServerResponse.unsafeJson(document)))
+      .handleRaw("docs", ({ request }) => Effect.succeed(docsPage(request)))
   })
 )
 
@@ -172,4 +195,4 @@ const memoryNow = () => {
 }
 
 /** Every group's handlers for `api` (AgentMapApi itself, or AgentMapApi.prefix(...)). */
-export const handlersFor = (api: Api) => Layer.mergeAll(RunsLive(api), WorkflowsLive(api), ThreadsLive(api), SystemLive(api))
+export const handlersFor = (api: Api, document: object) => Layer.mergeAll(RunsLive(api), WorkflowsLive(api), ThreadsLive(api), SystemLive(api, document))

@@ -25,6 +25,9 @@ const STATUS: Readonly<Record<string, number>> = {
 
 export const statusOf = (tag: string): number => STATUS[tag] ?? 500
 
+/** The `error` values a response with this status can carry (500 also carries any tag this table does not know). */
+export const tagsWithStatus = (status: number): ReadonlyArray<string> => Object.keys(STATUS).filter((tag) => STATUS[tag] === status)
+
 export interface Problem {
   readonly _tag: string
   readonly message: string

@@ -2,7 +2,6 @@ import { HttpLayerRouter, type HttpServerRequest, OpenApi } from "@effect/platfo
 import { Effect, Layer } from "effect"
 import { AgentMapApi } from "./Api.js"
 import { docsAsset } from "./DocsAssets.js"
-import { docsPage } from "./DocsPage.js"
 import { correlationIdOf } from "./Gate.js"
 import { handlersFor } from "./Handlers.js"
 import { HttpSettings } from "./HttpSettings.js"
@@ -15,24 +14,23 @@ export interface RouteOptions {
 
 /**
  * Every AgentMap route as one layer for an @effect/platform HttpLayerRouter: the HttpApi
- * (which also serves `/openapi.json`), the docs page, JSON 404s for unknown paths under the
- * prefix, and CORS when configured. A host application merges it into its own router.
+ * (which also serves `/openapi.json` and the `/docs` page), the docs page's files, JSON 404s for
+ * unknown paths under the prefix, and CORS when configured. A host application merges it into
+ * its own router.
  */
 export const layer = (options: RouteOptions = {}) =>
   Layer.unwrapEffect(
     Effect.gen(function* () {
       const settings = yield* HttpSettings
       const prefix = options.prefix ?? ""
+      const api = prefix === "" ? AgentMapApi : AgentMapApi.prefix(prefix as `/${string}`)
+      // the paths without the prefix: the document's server is relative to where it is served, so they resolve under the prefix;
       // one version everywhere: /openapi.json's info.version is the package's, like /health and --version
-      const api = (prefix === "" ? AgentMapApi : AgentMapApi.prefix(prefix as `/${string}`)).annotate(OpenApi.Version, settings.version)
-      const handlers = handlersFor(api)
-      const routes = HttpLayerRouter.addHttpApi(api, { openapiPath: `${prefix}/openapi.json` as `/${string}` }).pipe(Layer.provide(handlers))
+      const document = OpenApi.fromApi(AgentMapApi.annotate(OpenApi.Version, settings.version))
+      const routes = HttpLayerRouter.addHttpApi(api).pipe(Layer.provide(handlersFor(api, document)))
       const docs = HttpLayerRouter.use((router) =>
-        Effect.zipRight(
-          router.add("GET", `${prefix}/docs` as `/${string}`, (request: HttpServerRequest.HttpServerRequest) => Effect.succeed(docsPage(request))),
-          router.add("GET", `${prefix}/docs/:file` as `/${string}`, (request: HttpServerRequest.HttpServerRequest) =>
-            Effect.flatMap(HttpLayerRouter.params, (params) => docsAsset(params["file"] ?? "", correlationIdOf(request)))
-          )
+        router.add("GET", `${prefix}/docs/:file` as `/${string}`, (request: HttpServerRequest.HttpServerRequest) =>
+          Effect.flatMap(HttpLayerRouter.params, (params) => docsAsset(params["file"] ?? "", correlationIdOf(request)))
         )
       )
       const notFound = HttpLayerRouter.use((router) =>

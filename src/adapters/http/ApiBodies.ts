@@ -1,0 +1,104 @@
+import { HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
+import { Diagnostic } from "../../domain/Diagnostic.js"
+import { MAX_RESUME_BYTES, RESUME_ACTIONS } from "../../domain/Resume.js"
+import { Interrupt, RunResult } from "../../domain/RunResult.js"
+import { ThreadRecord } from "../../domain/Thread.js"
+
+/** Request bodies. Any key they do not have is a 400 that names it (Body.ts), hence no additional properties. */
+export const ExecuteBody = Schema.Struct({
+  state: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({ description: "The initial state; the workflow's Input_Fields read from it" })),
+  thread_id: Schema.optional(
+    Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9._:-]{1,128}$/)).annotations({ description: "Choose the run's thread id (refused with 409 when it is taken)" })
+  )
+}).annotations({ identifier: "ExecuteRequest", description: "An empty body runs with no state" })
+
+export const ResumeBody = Schema.Struct({
+  // decoded as any string: an unknown action is refused by the service with a message listing the actions
+  action: Schema.optional(
+    Schema.String.annotations({
+      jsonSchema: { type: "string", enum: RESUME_ACTIONS, description: "What to answer the interrupt with (default continue)" }
+    })
+  ),
+  data: Schema.optional(Schema.Unknown.annotations({ description: `Data for the suspended node, e.g. { "text": "..." } or { "choice": 2 } (at most ${MAX_RESUME_BYTES / 1024} KiB as JSON)` }))
+}).annotations({ identifier: "ResumeRequest", description: "An empty body resumes with the action continue" })
+
+/** The bodies as a caller who sent another key is shown them (readJson refuses keys a body does not have). */
+export const EXECUTE_SHAPE = '{"state": {...}, "thread_id"?: "..."}'
+export const RESUME_SHAPE = '{"action"?: "approve", "data"?: ...}'
+
+/** Every JSON object a route answers 200 with carries the request's correlation id (also in the x-correlation-id header). */
+const correlated = <F extends Schema.Struct.Fields>(fields: F) =>
+  Schema.Struct({ ...fields, correlation_id: Schema.String.annotations({ description: "Ties the response to the server's log lines (the x-correlation-id header carries it too)" }) })
+
+export const RunResultBody = correlated(RunResult.fields).annotations({
+  identifier: "RunResult",
+  description: "The result document: completed, suspended (with interrupt and thread_id to resume) or failed (a run that ends failed is still a 200)"
+})
+
+export const ThreadBody = correlated({
+  thread_id: ThreadRecord.fields.thread_id,
+  workflow: ThreadRecord.fields.workflow,
+  graph: ThreadRecord.fields.graph,
+  status: ThreadRecord.fields.status,
+  interrupt: Schema.NullOr(Interrupt),
+  created_at: ThreadRecord.fields.created_at,
+  updated_at: ThreadRecord.fields.updated_at,
+  result: Schema.NullOr(RunResult)
+}).annotations({ identifier: "Thread", description: "A thread's status, the interrupt it waits on and its last result" })
+
+export const WorkflowListBody = correlated({
+  workflows: Schema.Array(Schema.Struct({ name: Schema.String, graphs: Schema.Array(Schema.String), valid: Schema.Boolean }))
+}).annotations({ identifier: "WorkflowList", description: "The repository's workflows with their graphs; an invalid one is answered 422 by /execute" })
+
+const GraphDetail = Schema.Struct({
+  workflow: Schema.String,
+  graph: Schema.String,
+  entry: Schema.String,
+  nodes: Schema.Array(
+    Schema.Struct({
+      name: Schema.String,
+      agent_type: Schema.String,
+      description: Schema.String,
+      inputs: Schema.Array(Schema.String),
+      outputs: Schema.Array(Schema.String),
+      next: Schema.Record({ key: Schema.String, value: Schema.Union(Schema.String, Schema.Array(Schema.String)) })
+    })
+  )
+}).annotations({ identifier: "GraphDetail" })
+
+export const WorkflowDetailBody = correlated({ workflow: Schema.String, graphs: Schema.Array(GraphDetail), diagnostics: Schema.Array(Diagnostic) }).annotations({
+  identifier: "WorkflowDetail",
+  description: "A workflow's graphs (or the one graph named) with their nodes, and its diagnostics"
+})
+
+export const HealthBody = correlated({ status: Schema.Literal("ok"), version: Schema.String }).annotations({ identifier: "Health", description: "The server is up; version is the package's" })
+
+export const DiagnoseBody = Schema.Struct(
+  {
+    version: Schema.String,
+    node: Schema.String,
+    pid: Schema.Number,
+    uptime_s: Schema.Number,
+    persistence: Schema.Struct({ store: Schema.String, reachable: Schema.Boolean, error: Schema.optional(Schema.String) }),
+    workflows: Schema.Union(Schema.Struct({ count: Schema.Number, invalid: Schema.Array(Schema.String) }), Schema.Struct({ error: Schema.String })),
+    correlation_id: Schema.String
+  },
+  // the deployment's settings (auth, persistence, execution, llm, http), never a secret
+  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+).annotations({ identifier: "Diagnosis", description: "Version, store reachability, workflow count and settings (no secrets)" })
+
+export const EventStream = HttpApiSchema.withEncoding(
+  Schema.String.annotations({
+    description:
+      "Server-Sent Events, each with an event field: `node` (data { node, update, duration_ms }) when a node finishes, `token` (data { node, text }) while a model streams, then exactly one `completed`, `suspended` or `failed` whose data is the RunResult; `: heartbeat` comment lines while idle. The server closes the stream after the final event."
+  }),
+  { kind: "Text", contentType: "text/event-stream" }
+)
+
+export const HtmlPage = HttpApiSchema.withEncoding(Schema.String.annotations({ description: "Swagger UI for this document, served with its files by AgentMap (no CDN)" }), {
+  kind: "Text",
+  contentType: "text/html"
+})
+
+export const OpenApiDocument = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({ description: "This OpenAPI 3.1 document" })
