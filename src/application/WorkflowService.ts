@@ -122,12 +122,14 @@ export const layer = Layer.effect(
       const now = yield* Clock.currentTimeMillis
       const iso = DateTime.formatIso(DateTime.unsafeMake(now))
       const fullSnapshot: Snapshot = { ...snapshot, functions: yield* fingerprints(used) }
+      const input = (request.state ?? {}) as JsonObject
       const record: ThreadRecord = {
         thread_id: threadId,
         workflow: request.workflow,
         graph: plan.graph.name,
         csv_hash: hash,
         snapshot: fullSnapshot,
+        input,
         status: "running",
         interrupt: null,
         principal: request.principal ?? null,
@@ -138,7 +140,7 @@ export const layer = Layer.effect(
         result: null
       }
       yield* registry.create(record)
-      const result = yield* drive(record, owner, plan, engine.run(plan, threadId, (request.state ?? {}) as JsonObject, runOptions(options)), options)
+      const result = yield* drive(record, owner, plan, engine.run(plan, threadId, input, runOptions(options)), options)
       return { result, warnings }
     })
 
