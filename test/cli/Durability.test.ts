@@ -2,6 +2,7 @@ import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
+import { chainFiles } from "../support/chain.js"
 import { BIN, agentmap, json } from "../support/cli.js"
 import { dropSchema, freshSchema, postgresConfig } from "../support/postgres.js"
 import { workspace } from "../support/workspace.js"
@@ -16,32 +17,6 @@ const start = (args: ReadonlyArray<string>, cwd: string) =>
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
     child.on("close", (status) => resolve({ status, stdout, stderr }))
   })
-
-/**
- * A 60-node chain. Every node's routing function appends the node's name to log.txt; the one
- * named in kill-at.txt SIGKILLs its own process the first time it runs (before it logs).
- */
-const chainFiles = (length: number, config: string) => {
-  const rows = ["GraphName,Node,AgentType,Output_Field,Success_Next,Failure_Next,Prompt"]
-  for (let i = 0; i < length; i++) rows.push(`Chain,N${i},default,current,func:step,${i < length - 1 ? `N${i + 1}` : ""},N${i}`)
-  return {
-    "chain.csv": `${rows.join("\n")}\n`,
-    "agentmap_config.yaml": config,
-    "functions/step.mjs": `
-import * as fs from "node:fs"
-export const step = (state, _success, next) => {
-  const node = /\\[(N\\d+)\\]/.exec(state.current)[1]
-  const killAt = fs.existsSync("kill-at.txt") ? fs.readFileSync("kill-at.txt", "utf8").trim() : ""
-  if (node === killAt && !fs.existsSync("killed.marker")) {
-    fs.writeFileSync("killed.marker", node)
-    process.kill(process.pid, "SIGKILL")
-  }
-  fs.appendFileSync("log.txt", node + "\\n")
-  return next
-}
-`
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -66,6 +41,57 @@ describe("a run killed with SIGKILL", () => {
     expect(result.status).toBe("completed")
     expect(logged()).toEqual(Array.from({ length }, (_, i) => `N${i}`))
     expect(result.execution_summary.node_executions.map((e) => e.node)).toEqual(Array.from({ length }, (_, i) => `N${i}`))
+  })
+})
+
+type Result = { status: string; outputs: Record<string, unknown>; execution_summary: { node_executions: Array<{ node: string }> } }
+const executed = (r: ReturnType<typeof agentmap>) => (json(r) as Result).execution_summary.node_executions.map((e) => e.node)
+
+describe("a run killed before its first checkpoint", () => {
+  // durability: exit saves nothing before the end: the store holds the thread and no checkpoint, as after a kill
+  // in the first milliseconds of any run (the crash sweep kills real runs there)
+  it("starts again from the state it was given: busy while its lease lives, then resume runs it to the end once", async () => {
+    const dir = workspace(chainFiles(4, "persistence:\n  lease_seconds: 3\nexecution:\n  durability: exit\n"))
+    const state = JSON.stringify({ who: "Ada", kill_at: "N2" })
+    expect(agentmap(["run", "chain.csv", "--thread-id", "early", "--state", state, "--json"], { cwd: dir }).status).toBeNull()
+    const killedAt = Date.now()
+    const logged = () => fs.readFileSync(path.join(dir, "log.txt"), "utf8").trim().split("\n")
+    expect(logged()).toEqual(["N0", "N1"])
+    expect(json(agentmap(["threads", "show", "early", "--json"], { cwd: dir }))["status"]).toBe("running")
+    const busy = agentmap(["resume", "early", "--json"], { cwd: dir })
+    expect([busy.status, json(busy)["error"]]).toEqual([2, "ThreadBusy"])
+
+    await sleep(killedAt + 3100 - Date.now())
+    const resumed = agentmap(["resume", "early", "--json"], { cwd: dir })
+    expect([resumed.status, (json(resumed) as Result).status, (json(resumed) as Result).outputs["who"]]).toEqual([0, "completed", "Ada"])
+    expect(executed(resumed)).toEqual(["N0", "N1", "N2", "N3"])
+    // nothing of the first attempt was saved, so its two nodes ran again
+    expect(logged()).toEqual(["N0", "N1", "N0", "N1", "N2", "N3"])
+    const again = agentmap(["resume", "early", "--json"], { cwd: dir })
+    expect([again.status, json(again)["error"]]).toEqual([2, "ThreadFinished"])
+  })
+})
+
+describe("run --thread-id of a run whose process died", () => {
+  it("takes the thread over once its lease has run out, finishing it from its last checkpoint; another state under that id is refused", async () => {
+    const dir = workspace(chainFiles(4, "persistence:\n  lease_seconds: 3\n"))
+    const state = JSON.stringify({ kill_at: "N2" })
+    const run = (s: string) => agentmap(["run", "chain.csv", "--thread-id", "order-42", "--state", s, "--json"], { cwd: dir })
+    expect(run(state).status).toBeNull()
+    const killedAt = Date.now()
+    const busy = run(state)
+    expect([busy.status, json(busy)["error"]]).toEqual([2, "ThreadBusy"])
+    expect(json(busy)["message"]).toContain("once its lease has run out")
+
+    await sleep(killedAt + 3100 - Date.now())
+    const other = run(JSON.stringify({ kill_at: "N3" }))
+    expect([other.status, json(other)["error"], json(other)["message"]]).toEqual([2, "ThreadExists", expect.stringContaining("already taken by another run")])
+    const retried = run(state)
+    expect([retried.status, (json(retried) as Result).status]).toEqual([0, "completed"])
+    expect(executed(retried)).toEqual(["N0", "N1", "N2", "N3"])
+    expect(fs.readFileSync(path.join(dir, "log.txt"), "utf8").trim().split("\n")).toEqual(["N0", "N1", "N2", "N3"])
+    const done = run(state)
+    expect([done.status, json(done)["error"], json(done)["message"]]).toEqual([2, "ThreadExists", expect.stringContaining("already ran this workflow and completed")])
   })
 })
 
