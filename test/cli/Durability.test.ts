@@ -51,17 +51,19 @@ describe("a run killed before its first checkpoint", () => {
   // durability: exit saves nothing before the end: the store holds the thread and no checkpoint, as after a kill
   // in the first milliseconds of any run (the crash sweep kills real runs there)
   it("starts again from the state it was given: busy while its lease lives, then resume runs it to the end once", async () => {
-    const dir = workspace(chainFiles(4, "persistence:\n  lease_seconds: 3\nexecution:\n  durability: exit\n"))
+    const dir = workspace(chainFiles(4, "persistence:\n  lease_seconds: 4\nexecution:\n  durability: exit\n"))
     const state = JSON.stringify({ who: "Ada", kill_at: "N2" })
     expect(agentmap(["run", "chain.csv", "--thread-id", "early", "--state", state, "--json"], { cwd: dir }).status).toBeNull()
     const killedAt = Date.now()
-    const logged = () => fs.readFileSync(path.join(dir, "log.txt"), "utf8").trim().split("\n")
-    expect(logged()).toEqual(["N0", "N1"])
-    expect(json(agentmap(["threads", "show", "early", "--json"], { cwd: dir }))["status"]).toBe("running")
     const busy = agentmap(["resume", "early", "--json"], { cwd: dir })
     expect([busy.status, json(busy)["error"]]).toEqual([2, "ThreadBusy"])
+    const logged = () => fs.readFileSync(path.join(dir, "log.txt"), "utf8").trim().split("\n")
+    expect(logged()).toEqual(["N0", "N1"])
 
-    await sleep(killedAt + 3100 - Date.now())
+    await sleep(killedAt + 4100 - Date.now())
+    const shown = agentmap(["threads", "show", "early"], { cwd: dir }).stdout
+    expect(shown).toContain("status    running")
+    expect(shown).toContain("resume    agentmap resume early   (interrupted: the process running it stopped")
     const resumed = agentmap(["resume", "early", "--json"], { cwd: dir })
     expect([resumed.status, (json(resumed) as Result).status, (json(resumed) as Result).outputs["who"]]).toEqual([0, "completed", "Ada"])
     expect(executed(resumed)).toEqual(["N0", "N1", "N2", "N3"])
@@ -74,7 +76,7 @@ describe("a run killed before its first checkpoint", () => {
 
 describe("run --thread-id of a run whose process died", () => {
   it("takes the thread over once its lease has run out, finishing it from its last checkpoint; another state under that id is refused", async () => {
-    const dir = workspace(chainFiles(4, "persistence:\n  lease_seconds: 3\n"))
+    const dir = workspace(chainFiles(4, "persistence:\n  lease_seconds: 4\n"))
     const state = JSON.stringify({ kill_at: "N2" })
     const run = (s: string) => agentmap(["run", "chain.csv", "--thread-id", "order-42", "--state", s, "--json"], { cwd: dir })
     expect(run(state).status).toBeNull()
@@ -83,7 +85,7 @@ describe("run --thread-id of a run whose process died", () => {
     expect([busy.status, json(busy)["error"]]).toEqual([2, "ThreadBusy"])
     expect(json(busy)["message"]).toContain("once its lease has run out")
 
-    await sleep(killedAt + 3100 - Date.now())
+    await sleep(killedAt + 4100 - Date.now())
     const other = run(JSON.stringify({ kill_at: "N3" }))
     expect([other.status, json(other)["error"], json(other)["message"]]).toEqual([2, "ThreadExists", expect.stringContaining("already taken by another run")])
     const retried = run(state)
