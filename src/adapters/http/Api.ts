@@ -41,7 +41,7 @@ const execute = errors(
     .addSuccess(Result)
     .annotate(
       OpenApi.Description,
-      "Run a graph. Paths: /execute/{workflow}/{graph}, /execute/{workflow::Graph} (sub-folders with literal slashes: /execute/team/sales::Qualify), /execute/{workflow}. A last segment /stream answers with Server-Sent Events: `node` per finished node, `token` while a model streams, then one `completed`, `suspended` or `failed` event carrying the result document."
+      "Run a graph. Paths: /execute/{workflow}/{graph}, /execute/{workflow::Graph} (sub-folders with literal slashes: /execute/team/sales::Qualify), /execute/{workflow}. A last segment /stream answers with Server-Sent Events: `node` per finished node, `token` while a model streams, then one `completed`, `suspended` or `failed` event carrying the result document. A `thread_id` already taken is 409, except by a retry of the same run (workflow, graph, state, caller) whose server died: once that run's lease ran out, the retry finishes it."
     ),
   [400, 401, 403, 404, 409, 413, 422, 429]
 )
