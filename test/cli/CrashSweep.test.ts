@@ -89,6 +89,6 @@ describe.concurrent.each(backends)("SIGKILL of `agentmap run` at any moment ($na
         await store.close()
       }
     },
-    60_000 + KILLS * 5_000
+    120_000 + KILLS * 6_000
   )
 })
