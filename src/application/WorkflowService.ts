@@ -1,10 +1,11 @@
 import { Clock, Context, DateTime, Effect, Either, Layer, Option } from "effect"
 import type { Diagnostic } from "../domain/Diagnostic.js"
-import { FunctionChanged, InvalidRequest, type RequestError, ThreadBusy, ThreadFinished, ThreadNotFound } from "../domain/Errors.js"
+import { FunctionChanged, InvalidRequest, type RequestError, ThreadBusy, ThreadExists, ThreadFinished, ThreadNotFound } from "../domain/Errors.js"
 import type { JsonObject } from "../domain/Json.js"
-import { checkAgainstInterrupt, checkResumeRequest } from "../domain/Resume.js"
+import { type ResumeInput, checkAgainstInterrupt, checkResumeRequest } from "../domain/Resume.js"
 import type { NodeExecution, RunResult } from "../domain/RunResult.js"
 import { evaluate } from "../domain/SuccessPolicy.js"
+import { decideTakeover } from "../domain/Takeover.js"
 import type { Snapshot, ThreadRecord } from "../domain/Thread.js"
 import { type Principal, ownsThread } from "../domain/Auth.js"
 import { Settings } from "../ports/Settings.js"
@@ -114,6 +115,51 @@ export const layer = Layer.effect(
         return result
       })
 
+    /**
+     * Goes on with a thread checked to be resumable: answers its interrupt (suspended), or, when its
+     * process died, continues it from its last checkpoint or starts it again from its input.
+     */
+    const proceed = (record: ThreadRecord, answer: ResumeInput, force: boolean, options: LegOptions | undefined) =>
+      Effect.gen(function* () {
+        const { plan, functions: used } = yield* builder.plan(record.workflow, record.graph, record.snapshot)
+        const current = yield* fingerprints(used)
+        const changed = used.filter((name) => current[name] !== record.snapshot.functions[name])
+        if (changed.length > 0 && !force)
+          return yield* Effect.fail(
+            new FunctionChanged({
+              functions: changed,
+              message: `routing function${changed.length === 1 ? "" : "s"} ${changed.join(", ")} changed since thread '${record.thread_id}' started; resume with --force to run it with the new code`
+            })
+          )
+        const owner = leases.owner
+        const now = yield* Clock.currentTimeMillis
+        const suspended = record.status === "suspended"
+        const claimed = yield* registry.claim({
+          thread_id: record.thread_id,
+          interrupt_id: suspended ? (record.interrupt?.id ?? undefined) : undefined,
+          owner,
+          lease_until: now + settings.leaseMillis,
+          now
+        })
+        if (!claimed)
+          return yield* Effect.fail(new ThreadBusy({ thread_id: record.thread_id, message: `thread '${record.thread_id}' was already resumed (its interrupt is taken) or is running` }))
+        const leg = suspended
+          ? engine.resume(plan, record.thread_id, answer, runOptions(options))
+          : engine.recover(plan, record.thread_id, record.input as JsonObject | null, runOptions(options))
+        return yield* drive(record, owner, plan, leg, options)
+      })
+
+    /** A run asked for under a taken thread id: a retry of an interrupted run takes it over (see Takeover). */
+    const takeOver = (wanted: ThreadRecord, taken: ThreadExists, options: LegOptions | undefined) =>
+      Effect.gen(function* () {
+        const found = yield* registry.get(wanted.thread_id)
+        if (Option.isNone(found)) return yield* Effect.fail(taken)
+        const decision = decideTakeover(found.value, wanted, yield* Clock.currentTimeMillis)
+        if (decision._tag === "Busy") return yield* Effect.fail(new ThreadBusy({ thread_id: wanted.thread_id, message: decision.message }))
+        if (decision._tag === "Taken") return yield* Effect.fail(new ThreadExists({ thread_id: wanted.thread_id, message: decision.message }))
+        return yield* proceed(found.value, { action: "continue", data: null }, false, options)
+      })
+
     const execute = Effect.fn("WorkflowService.execute")(function* (request: ExecuteRequest, options?: LegOptions) {
       const { plan, warnings, snapshot, hash, functions: used } = yield* builder.plan(request.workflow, request.graph)
       yield* customPolicy
@@ -122,12 +168,14 @@ export const layer = Layer.effect(
       const now = yield* Clock.currentTimeMillis
       const iso = DateTime.formatIso(DateTime.unsafeMake(now))
       const fullSnapshot: Snapshot = { ...snapshot, functions: yield* fingerprints(used) }
+      const input = (request.state ?? {}) as JsonObject
       const record: ThreadRecord = {
         thread_id: threadId,
         workflow: request.workflow,
         graph: plan.graph.name,
         csv_hash: hash,
         snapshot: fullSnapshot,
+        input,
         status: "running",
         interrupt: null,
         principal: request.principal ?? null,
@@ -137,8 +185,12 @@ export const layer = Layer.effect(
         lease_expires_at: now + settings.leaseMillis,
         result: null
       }
-      yield* registry.create(record)
-      const result = yield* drive(record, owner, plan, engine.run(plan, threadId, (request.state ?? {}) as JsonObject, runOptions(options)), options)
+      const taken = yield* registry.create(record).pipe(
+        Effect.as(undefined),
+        Effect.catchTag("ThreadExists", (e) => (request.thread_id === undefined ? Effect.fail(e) : Effect.succeed(e)))
+      )
+      if (taken !== undefined) return { result: yield* takeOver(record, taken, options), warnings }
+      const result = yield* drive(record, owner, plan, engine.run(plan, threadId, input, runOptions(options)), options)
       return { result, warnings }
     })
 
@@ -156,33 +208,12 @@ export const layer = Layer.effect(
           new ThreadFinished({ thread_id: record.thread_id, status: record.status, message: `thread '${record.thread_id}' already ${record.status}; there is nothing to resume` })
         )
       if (record.status === "running" && (record.lease_expires_at ?? 0) > now)
-        return yield* Effect.fail(new ThreadBusy({ thread_id: record.thread_id, message: `thread '${record.thread_id}' is running in another process (or was just resumed)` }))
+        return yield* Effect.fail(new ThreadBusy({ thread_id: record.thread_id, message: `thread '${record.thread_id}' is running in another process (or was just resumed); if that process died, resume it once its lease has run out` }))
       if (record.status === "suspended" && record.interrupt !== null) {
         const fits = checkAgainstInterrupt(record.interrupt.type, record.interrupt.payload, action, request.data)
         if (Either.isLeft(fits)) return yield* Effect.fail(new InvalidRequest({ message: `${fits.left}; the thread still waits at '${record.interrupt.node}'` }))
       }
-      const { plan, functions: used } = yield* builder.plan(record.workflow, record.graph, record.snapshot)
-      const current = yield* fingerprints(used)
-      const changed = used.filter((name) => current[name] !== record.snapshot.functions[name])
-      if (changed.length > 0 && request.force !== true)
-        return yield* Effect.fail(
-          new FunctionChanged({
-            functions: changed,
-            message: `routing function${changed.length === 1 ? "" : "s"} ${changed.join(", ")} changed since thread '${record.thread_id}' started; resume with --force to run it with the new code`
-          })
-        )
-      const owner = leases.owner
-      const claimed = yield* registry.claim({
-        thread_id: record.thread_id,
-        interrupt_id: record.status === "suspended" ? (record.interrupt?.id ?? undefined) : undefined,
-        owner,
-        lease_until: now + settings.leaseMillis,
-        now
-      })
-      if (!claimed)
-        return yield* Effect.fail(new ThreadBusy({ thread_id: record.thread_id, message: `thread '${record.thread_id}' was already resumed (its interrupt is taken) or is running` }))
-      const answer = record.status === "suspended" ? { action, data: request.data ?? null } : undefined
-      const result = yield* drive(record, owner, plan, engine.resume(plan, record.thread_id, answer, runOptions(options)), options)
+      const result = yield* proceed(record, { action, data: request.data ?? null }, request.force === true, options)
       return { result, warnings: [] }
     })
 

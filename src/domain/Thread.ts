@@ -31,6 +31,11 @@ export const ThreadRecord = Schema.Struct({
   /** sha256 over the snapshot's files. */
   csv_hash: Schema.String,
   snapshot: Snapshot,
+  /**
+   * The state the run started from: a thread that died before its first checkpoint starts
+   * again from it. Null for threads recorded before AgentMap kept it.
+   */
+  input: Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
   status: ThreadStatus,
   interrupt: Schema.NullOr(PendingInterrupt),
   principal: Schema.NullOr(Schema.String),

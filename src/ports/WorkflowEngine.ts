@@ -96,12 +96,12 @@ export class WorkflowEngine extends Context.Tag("agentmap/WorkflowEngine")<
   {
     /** A routing failure ends the run as `failed`; only a store outage fails the effect. */
     readonly run: (plan: RunPlan, threadId: string, input: JsonObject, options: RunOptions) => Effect.Effect<EngineOutcome, StoreUnavailable>
-    /** Answers the pending interrupt, or (resume undefined) continues from the last checkpoint after a crash. */
-    readonly resume: (
-      plan: RunPlan,
-      threadId: string,
-      resume: ResumeInput | undefined,
-      options: RunOptions
-    ) => Effect.Effect<EngineOutcome, StoreUnavailable>
+    /** Answers the pending interrupt of a suspended thread. */
+    readonly resume: (plan: RunPlan, threadId: string, resume: ResumeInput, options: RunOptions) => Effect.Effect<EngineOutcome, StoreUnavailable>
+    /**
+     * Continues a thread whose process died: from its last checkpoint, or, when it died before its
+     * first one, from `input` as a fresh start (null: its input is unknown, and the run fails).
+     */
+    readonly recover: (plan: RunPlan, threadId: string, input: JsonObject | null, options: RunOptions) => Effect.Effect<EngineOutcome, StoreUnavailable>
   }
 >() {}

@@ -44,6 +44,7 @@ const record = (id: string, overrides: Partial<ThreadRecord> = {}): ThreadRecord
   graph: "G",
   csv_hash: "abc",
   snapshot: { files: { "/x/flow.csv": "GraphName,Node\nG,A\n" }, resolutions: {}, functions: {} },
+  input: { doc: "Q3", nested: { n: 1, list: [true, null] } },
   status: "suspended",
   interrupt: { id: "int-1", node: "A", type: "suspend", payload: { reason: "wait" } },
   principal: "alice",

@@ -1,5 +1,8 @@
+import * as fs from "node:fs"
 import * as http from "node:http"
+import * as path from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
+import { chainFiles, whenHeld } from "../support/chain.js"
 import { agentmap } from "../support/cli.js"
 import { dropSchema, freshSchema, postgresConfig } from "../support/postgres.js"
 import { call, createKey, startServer } from "../support/server.js"
@@ -54,6 +57,34 @@ describe("serve: operations", () => {
     }
     expect(pids.size).toBe(2)
     expect(await server.stop()).toBe(0)
+  })
+})
+
+describe("serve: a client retrying /execute with its own thread_id", () => {
+  it("gets its run once the server that had it died: 409 while that server lives, then, the run's lease run out, 200 with the result and no node run twice", async () => {
+    const { "chain.csv": chain, ...rest } = chainFiles(4, "persistence:\n  lease_seconds: 3\n")
+    const dir = workspace({ ...rest, "workflows/chain.csv": chain! })
+    const key = createKey(dir, "client")
+    const [a, b] = await Promise.all([startServer(dir), startServer(dir)])
+    try {
+      const body = JSON.stringify({ state: { hold_at: "N1" }, thread_id: "order-42" })
+      const execute = (server: typeof a) => call(`${server.url}/execute/chain`, { method: "POST", body, key })
+      const first = execute(a)
+      first.catch(() => undefined)
+      await whenHeld(dir, () => a.process.exitCode !== null || a.process.signalCode !== null)
+      const busy = await execute(b)
+      expect([busy.status, busy.body["error"]]).toEqual([409, "ThreadBusy"])
+      a.process.kill("SIGKILL")
+      await expect(first).rejects.toThrow() // the server died in the middle of the run
+      const killedAt = Date.now()
+      await new Promise((r) => setTimeout(r, killedAt + 3100 - Date.now()))
+      const retried = await execute(b)
+      expect([retried.status, retried.body["status"], retried.body["thread_id"]]).toEqual([200, "completed", "order-42"])
+      expect(fs.readFileSync(path.join(dir, "log.txt"), "utf8").trim().split("\n")).toEqual(["N0", "N1", "N2", "N3"])
+      expect((await call(`${b.url}/threads/order-42`, { key })).body["status"]).toBe("completed")
+    } finally {
+      await Promise.all([a.stop(), b.stop()])
+    }
   })
 })
 

@@ -1,6 +1,10 @@
+import { spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { makeHandler } from "../../src/main/aws.js"
-import { agentmap } from "../support/cli.js"
+import { chainFiles } from "../support/chain.js"
+import { ROOT, agentmap } from "../support/cli.js"
 import { dropSchema, freshSchema, postgresConfig } from "../support/postgres.js"
 import { captureLogs, fixture, serverlessProject, token } from "../support/serverless.js"
 
@@ -95,5 +99,37 @@ describe("AWS Lambda on PostgreSQL with auth on, no auth.jwt and no API key yet"
     const { value: after, lines: later } = await captureLogs(() => withKey((JSON.parse(made.stdout) as { key: string }).key, "after"))
     expect([after.statusCode, (JSON.parse(after.body) as { outputs: Record<string, unknown> }).outputs["output"]]).toEqual([200, "from a Function URL"])
     expect(later.filter((l) => String(l["message"]).includes("no active API key"))).toEqual([])
+  })
+})
+
+describe("AWS Lambda: a queue message whose first container died mid-run", () => {
+  const schema = freshSchema("redelivery")
+  afterAll(() => dropSchema(schema))
+
+  it("runs its thread to the end when delivered again after that run's lease ran out, instead of counting as in progress", async () => {
+    const dir = serverlessProject(postgresConfig(schema, "  lease_seconds: 1\n"))
+    const { "chain.csv": chain, "functions/step.mjs": step } = chainFiles(4, "")
+    fs.writeFileSync(path.join(dir, "workflows", "crashy.csv"), chain!)
+    fs.mkdirSync(path.join(dir, "functions"), { recursive: true })
+    fs.writeFileSync(path.join(dir, "functions", "step.mjs"), step!)
+    const log = path.join(dir, "log.txt")
+    const body = JSON.stringify({ workflow: "crashy", thread_id: "queued-order-7", state: { kill_at: "N1", log } })
+    const message = { Records: [{ ...(fixture("aws/sqs-batch.json")["Records"] as Array<Record<string, unknown>>)[0]!, messageId: "died-once", body }] }
+    // the first delivery, in a container (process) of its own that dies of SIGKILL in the middle of the run
+    const first = spawnSync(
+      process.execPath,
+      ["--input-type=module", "-e", `const { makeHandler } = await import(${JSON.stringify(path.join(ROOT, "dist", "aws.mjs"))}); await makeHandler({ cwd: ${JSON.stringify(dir)}, env: {} })(${JSON.stringify(message)}, { awsRequestId: "first" })`],
+      { cwd: dir, env: { PATH: process.env["PATH"] ?? "", HOME: dir }, encoding: "utf8" }
+    )
+    expect([first.signal, first.stderr]).toEqual(["SIGKILL", ""])
+    await new Promise((r) => setTimeout(r, 1100))
+
+    const handler = makeHandler({ cwd: dir, env: {} })
+    const again = (await handler(message, { awsRequestId: "redelivered" })) as Batch
+    expect(again.batchItemFailures).toEqual([])
+    expect(again.results[0]).toMatchObject({ result: { status: "completed", thread_id: "queued-order-7" } })
+    expect(fs.readFileSync(log, "utf8").trim().split("\n")).toEqual(["N0", "N1", "N2", "N3"])
+    const third = (await handler(message, { awsRequestId: "third" })) as Batch
+    expect(third.results[0]).toMatchObject({ duplicate: true, result: { status: "completed" } })
   })
 })

@@ -40,7 +40,7 @@ const runs = <const Name extends string>(name: Name, path: HttpApiEndpoint.PathS
         summary,
         description: stream
           ? `${summary}, streamed: a JSON error until the run starts, then Server-Sent Events ending with the result document. A client that disconnects does not cancel the run.`
-          : `${summary}. A run that suspends or fails is still a 200 with the result document.`,
+          : `${summary}. A run that suspends or fails is still a 200 with the result document. A \`thread_id\` already taken is 409, except by a retry of the same run (workflow, graph, state, caller) whose server died: once that run's lease ran out, the retry finishes it.`,
         access: "execute",
         optionalBody: true
       })

@@ -1,5 +1,5 @@
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons"
-import { type BaseCheckpointSaver, Command, GraphRecursionError } from "@langchain/langgraph"
+import { BaseLangGraphError, type BaseCheckpointSaver, Command, GraphRecursionError } from "@langchain/langgraph"
 import { Effect, Layer, type Runtime } from "effect"
 import { StoreUnavailable } from "../../domain/Errors.js"
 import type { JsonObject } from "../../domain/Json.js"
@@ -19,6 +19,7 @@ import { LangGraphSaver } from "../persistence/LangGraphSaver.js"
 import { AbortSignalError, type InterruptValue, type RunHooks, compile, startInput } from "./Compile.js"
 import { DATA, EXECUTIONS, type GraphState, view } from "./StateChannels.js"
 import { LIGHT_CONTEXT } from "./RunContext.js"
+import { engineError, unrecoverable } from "./EngineErrors.js"
 
 type Input = ReturnType<typeof startInput> | Command | null
 
@@ -113,31 +114,52 @@ export const make = Effect.gen(function* () {
                     })
                   )
                 )
+              // LangGraph's own words name its internals (channels, __start__): the log keeps them, the result says what happened
+              if (e instanceof BaseLangGraphError)
+                return resume(Effect.logError(`the engine stopped thread '${threadId}': ${e.name}: ${e.message}`).pipe(Effect.as(failed(last, engineError(threadId)))))
               return resume(Effect.die(e))
             }
           )
       })
     )
 
+  /**
+   * Continues a thread from its checkpoints, or starts it from `input` when it has none (a thread
+   * whose process died before its first checkpoint, or a subgraph's first run).
+   */
+  const startOrContinue = (
+    plan: RunPlan,
+    threadId: string,
+    input: JsonObject | null,
+    observer: StepObserver,
+    durability: RunOptions["durability"],
+    tokens: TokenObserver | undefined
+  ) =>
+    Effect.flatMap(saverHandle.get, (saver) =>
+      Effect.promise(async () => saver?.getTuple({ configurable: { thread_id: threadId } })).pipe(
+        Effect.flatMap((existing) =>
+          existing !== undefined
+            ? execute(plan, threadId, null, observer, durability, tokens)
+            : input === null
+              ? Effect.succeed(failed(undefined, unrecoverable(threadId)))
+              : execute(plan, threadId, startInput(plan, input), observer, durability, tokens)
+        )
+      )
+    )
+
   /** Subgraphs run as threads of their own on the same checkpointer; a crashed one continues where it stopped. */
   // subgraphs stream their models' answers to whoever listens to the parent
   const host = (durability: RunOptions["durability"], tokens: TokenObserver | undefined): NodeHost => ({
     tokens,
-    runSubgraph: (plan, threadId, input) =>
-      Effect.flatMap(saverHandle.get, (saver) =>
-        Effect.promise(async () => saver?.getTuple({ configurable: { thread_id: threadId } })).pipe(
-          Effect.flatMap((existing) =>
-            execute(plan, threadId, existing === undefined ? startInput(plan, input) : null, noObserver, durability, tokens)
-          )
-        )
-      ),
+    runSubgraph: (plan, threadId, input) => startOrContinue(plan, threadId, input, noObserver, durability, tokens),
     resumeSubgraph: (plan, threadId, answer) => execute(plan, threadId, new Command({ resume: answer }), noObserver, durability, tokens)
   })
 
   return WorkflowEngine.of({
     run: (plan, threadId, input: JsonObject, options) => execute(plan, threadId, startInput(plan, input), options.observer, options.durability, options.tokens),
-    resume: (plan, threadId, answer: ResumeInput | undefined, options) =>
-      execute(plan, threadId, answer === undefined ? null : new Command({ resume: answer }), options.observer, options.durability, options.tokens)
+    resume: (plan, threadId, answer: ResumeInput, options) =>
+      execute(plan, threadId, new Command({ resume: answer }), options.observer, options.durability, options.tokens),
+    recover: (plan, threadId, input, options) => startOrContinue(plan, threadId, input, options.observer, options.durability, options.tokens)
   })
 })
 

@@ -18,7 +18,8 @@ export const layer = Layer.effect(
     )
     return WorkflowEngine.of({
       run: (plan, threadId, input, options) => Effect.flatMap(engine, (e) => e.run(plan, threadId, input, options)),
-      resume: (plan, threadId, answer, options) => Effect.flatMap(engine, (e) => e.resume(plan, threadId, answer, options))
+      resume: (plan, threadId, answer, options) => Effect.flatMap(engine, (e) => e.resume(plan, threadId, answer, options)),
+      recover: (plan, threadId, input, options) => Effect.flatMap(engine, (e) => e.recover(plan, threadId, input, options))
     })
   })
 )

@@ -11,7 +11,7 @@ import type { SqlClient } from "./SqlClient.js"
 import * as SqlKeyStore from "./SqlKeyStore.js"
 import { KEY_SCHEMA } from "./SqlKeyStore.js"
 import * as SqlThreadRegistry from "./SqlThreadRegistry.js"
-import { REGISTRY_SCHEMA } from "./SqlThreadRegistry.js"
+import { REGISTRY_SCHEMA, migrateRegistry } from "./SqlThreadRegistry.js"
 import * as SqlIdempotencyStore from "./SqlIdempotencyStore.js"
 import { IDEMPOTENCY_SCHEMA } from "./SqlIdempotencyStore.js"
 
@@ -79,6 +79,7 @@ export const layer = (options: PostgresOptions) =>
             await client.exclusive(async () => {
               await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
               for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...IDEMPOTENCY_SCHEMA]) await pool.query(statement)
+              await migrateRegistry(client)
               await saver.setup()
             })
             return { pool, client, saver }

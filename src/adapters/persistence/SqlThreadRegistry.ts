@@ -12,6 +12,7 @@ export const REGISTRY_SCHEMA = [
     graph TEXT NOT NULL,
     csv_hash TEXT NOT NULL,
     snapshot TEXT NOT NULL,
+    input TEXT,
     status TEXT NOT NULL,
     interrupt_id TEXT,
     interrupt TEXT,
@@ -26,6 +27,19 @@ export const REGISTRY_SCHEMA = [
   `CREATE INDEX IF NOT EXISTS agentmap_threads_status ON agentmap_threads (status, updated_ms)`
 ]
 
+/**
+ * Brings a table an older AgentMap created up to date; run after REGISTRY_SCHEMA, under the
+ * setup lock. Each step checks first, so running it again (or in two processes) is harmless.
+ */
+export const migrateRegistry = async (sql: SqlClient) => {
+  const hasInput = () => sql.query(`SELECT input FROM agentmap_threads LIMIT 0`).then(() => true, () => false)
+  if (await hasInput()) return
+  await sql.execute(`ALTER TABLE agentmap_threads ADD COLUMN input TEXT`).catch(async (e: unknown) => {
+    if (!(await hasInput())) throw e
+  })
+}
+
+const decodeInput = Schema.decodeUnknownSync(Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.Unknown })))
 const decodeSnapshot = Schema.decodeUnknownSync(Schema.parseJson(Snapshot))
 const decodeInterrupt = Schema.decodeUnknownSync(Schema.parseJson(PendingInterrupt))
 const decodeResult = Schema.decodeUnknownSync(Schema.parseJson(RunResult))
@@ -40,6 +54,7 @@ const toRecord = (row: Record<string, unknown>): ThreadRecord => ({
   graph: String(row["graph"]),
   csv_hash: String(row["csv_hash"]),
   snapshot: decodeSnapshot(row["snapshot"]),
+  input: row["input"] === null || row["input"] === undefined ? null : decodeInput(row["input"]),
   status: decodeStatus(row["status"]),
   interrupt: row["interrupt"] === null || row["interrupt"] === undefined ? null : decodeInterrupt(row["interrupt"]),
   principal: text(row["principal"]),
@@ -59,14 +74,15 @@ export const make = (client: Effect.Effect<SqlClient, StoreUnavailable>, store: 
     create: (r) =>
       attempt("create the thread", (sql) =>
         sql.execute(
-          `INSERT INTO agentmap_threads (thread_id, workflow, graph, csv_hash, snapshot, status, interrupt_id, interrupt, principal, created_at, updated_at, updated_ms, lease_owner, lease_expires_at, result)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (thread_id) DO NOTHING`,
+          `INSERT INTO agentmap_threads (thread_id, workflow, graph, csv_hash, snapshot, input, status, interrupt_id, interrupt, principal, created_at, updated_at, updated_ms, lease_owner, lease_expires_at, result)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (thread_id) DO NOTHING`,
           [
             r.thread_id,
             r.workflow,
             r.graph,
             r.csv_hash,
             JSON.stringify(r.snapshot),
+            r.input === null ? null : JSON.stringify(r.input),
             r.status,
             r.interrupt?.id ?? null,
             r.interrupt === null ? null : JSON.stringify(r.interrupt),

@@ -14,7 +14,7 @@ import type { SqlClient } from "./SqlClient.js"
 import * as SqlKeyStore from "./SqlKeyStore.js"
 import { KEY_SCHEMA } from "./SqlKeyStore.js"
 import * as SqlThreadRegistry from "./SqlThreadRegistry.js"
-import { REGISTRY_SCHEMA } from "./SqlThreadRegistry.js"
+import { REGISTRY_SCHEMA, migrateRegistry } from "./SqlThreadRegistry.js"
 import * as SqlIdempotencyStore from "./SqlIdempotencyStore.js"
 import { IDEMPOTENCY_SCHEMA } from "./SqlIdempotencyStore.js"
 
@@ -60,6 +60,7 @@ export const layer = (options: SqliteOptions) =>
           const statements = preparedStatements(db)
           const client = clientOf(statements, writes)
           for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...KEY_VERSION_SCHEMA, ...IDEMPOTENCY_SCHEMA]) await client.execute(statement)
+          await migrateRegistry(client)
           const { GroupCommitSqliteSaver } = await import("./GroupCommitSqliteSaver.js")
           // started once the store is usable, so a failed open leaves no thread behind
           if (options.backgroundCheckpoints === true) checkpointInBackground()

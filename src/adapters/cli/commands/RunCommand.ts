@@ -35,7 +35,7 @@ export const pickWorkflow = (positional: string | undefined, flagged: string | u
 const options = {
   graph: text({ short: "g", placeholder: "GRAPH", description: "the graph to run", default: "the file's only graph, or its first with a warning" }),
   state: text({ short: "s", placeholder: "JSON", description: "the initial state, a JSON object", default: "{}", example: `--state '{"name": "Ada"}'` }),
-  threadId: text({ placeholder: "ID", description: "the thread id to run under (it must not exist yet); resume it later by this id", default: "a new UUID" }),
+  threadId: text({ placeholder: "ID", description: "the thread id to run under: a new one, or that of this same run (workflow, graph, state) whose process died, which it then finishes; resume it later by this id", default: "a new UUID" }),
   csv: text({ placeholder: "FILE", description: "the CSV file (the same as WORKFLOW)" }),
   validateCsv: flag({ description: "validate every graph of the file before running; any error stops the run (exit 2)" }),
   validate: flag({ description: "same as --validate-csv", hidden: true }),

@@ -80,6 +80,9 @@ const show = command({
                   ...(thread.status === "suspended" ? [`resume    ${resumeCommandFor(thread.thread_id, thread.interrupt.type, thread.interrupt.payload)}`] : [])
                 ]
               : []),
+            ...(thread.status === "running" && (thread.lease_expires_at ?? 0) <= Date.now()
+              ? [`resume    agentmap resume ${thread.thread_id}   (interrupted: the process running it stopped; this goes on from its last checkpoint)`]
+              : []),
             ...(thread.principal !== null ? [`principal ${thread.principal}`] : []),
             `files     ${Object.keys(snapshot.files).join(", ")}`
           ]
