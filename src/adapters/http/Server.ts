@@ -1,12 +1,12 @@
 import { createServer, type Server } from "node:http"
 import type { Socket } from "node:net"
-import { HttpLayerRouter } from "@effect/platform"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Effect, Layer } from "effect"
 import type { AppConfig } from "../config/AppConfig.js"
 import { isConfigured } from "../config/LlmConfig.js"
 import { HttpSettings } from "./HttpSettings.js"
 import * as Routes from "./Routes.js"
+import * as Serving from "./Serving.js"
 import { rawProblem } from "./Unmatched.js"
 import { activeStreams } from "./Sse.js"
 
@@ -93,10 +93,7 @@ export const layer = (options: ServeOptions) => {
         : rawProblem(400, `the request is not valid HTTP/1.1 (${error.code ?? error.message})`)
     )
   })
-  return HttpLayerRouter.serve(Layer.mergeAll(Routes.layer(), drain(server, options.graceMillis)), {
-    disableLogger: true,
-    disableListenLog: true
-  }).pipe(
+  return Serving.serve(Layer.mergeAll(Routes.layer(), drain(server, options.graceMillis))).pipe(
     Layer.provideMerge(announce),
     Layer.provide(NodeHttpServer.layer(() => server, { host: options.host, port: options.port }))
   )

@@ -6,10 +6,10 @@ import { fail } from "./Problems.js"
 /** The methods the router can route at all (find-my-way's list); a request with another never reaches a route. */
 const ROUTABLE = new Set(["ACL", "BIND", "CHECKOUT", "CONNECT", "COPY", "DELETE", "GET", "HEAD", "LINK", "LOCK", "M-SEARCH", "MERGE", "MKACTIVITY", "MKCALENDAR", "MKCOL", "MOVE", "NOTIFY", "OPTIONS", "PATCH", "POST", "PROPFIND", "PROPPATCH", "PURGE", "PUT", "REBIND", "REPORT", "SEARCH", "SOURCE", "SUBSCRIBE", "TRACE", "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE"])
 
-export const ALLOW = "GET, POST, OPTIONS"
+const ALLOW = "GET, POST, OPTIONS"
 
 /** Why a request's method can never be routed (any token is a method to a web or cloud request), or undefined. */
-export const unroutableMethod = (method: string, path: string): string | undefined =>
+const unroutableMethod = (method: string, path: string): string | undefined =>
   ROUTABLE.has(method) ? undefined : `no route ${method} ${path}: AgentMap answers ${ALLOW}`
 
 /** The router's own failure for a request no route takes; it carries the request. */
@@ -22,7 +22,8 @@ const routeNotFound = (e: unknown): e is RouteNotFound => typeof e === "object" 
 /** A request no route takes answered as every other error: a JSON problem document (404, or 405 for a method no route could take). */
 export const answerUnmatched = <E, R>(app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>
   Effect.catchIf(app, routeNotFound, ({ request }) => {
-    const path = request.url.split("?")[0] ?? "/"
+    const full = request.url.split("?")[0] ?? "/"
+    const path = full.length > 200 ? `${full.slice(0, 200)}…` : full
     const unroutable = unroutableMethod(request.method, path)
     const headers = { "x-correlation-id": correlationIdOf(request) }
     return Effect.succeed(
