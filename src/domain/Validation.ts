@@ -1,7 +1,7 @@
 import { normalizeAgentType } from "./AgentType.js"
 import { type InputBinding, type OutputBinding, isValidFieldName, parseInputs, parseOutputs } from "./Bindings.js"
 import type { Column } from "./Columns.js"
-import { type Diagnostic, error, sortByPosition } from "./Diagnostic.js"
+import { type Diagnostic, error, sortByPosition, warning } from "./Diagnostic.js"
 import { analyzeGraph } from "./GraphAnalysis.js"
 import { type Routing, functionName, splitTargets } from "./Routing.js"
 import { subgraphRef } from "./Subgraph.js"
@@ -40,16 +40,16 @@ const decodeRouting = (row: WorkflowRow, diagnostics: Array<Diagnostic>): Routin
     )
   const plain = (cell: string) => (functionName(cell) === undefined ? splitTargets(cell) : [])
   if (edge !== "" && (success !== "" || failure !== "") && functionName(edge) === undefined) {
-    const other = success !== "" ? "Success_Next" : "Failure_Next"
+    // upstream runs such rows, following Edge: so do we, and say what is ignored
+    const ignored = [success !== "" ? `Success_Next '${success}'` : "", failure !== "" ? `Failure_Next '${failure}'` : ""].filter((s) => s !== "").join(" and ")
     diagnostics.push(
-      error(
-        at(row, "Edge"),
+      warning(
+        at(row, success !== "" ? "Success_Next" : "Failure_Next"),
         "edge-conflict",
-        `node '${cellValue(row, "Node")}' has both Edge and ${other}: use Edge for unconditional routing, or Success_Next/Failure_Next to route by outcome, not both`
+        `node '${cellValue(row, "Node")}' has both Edge and ${success !== "" ? "Success_Next" : "Failure_Next"}: Edge wins (the run always goes to '${edge}') and ${ignored} is ignored; use Edge for unconditional routing, or Success_Next/Failure_Next to route by outcome`
       )
     )
-    // keep every target so one mistake does not cascade into "unreachable" warnings
-    return { _tag: "Edge", targets: [...new Set([...splitTargets(edge), ...plain(success), ...plain(failure)])] }
+    return { _tag: "Edge", targets: splitTargets(edge) }
   }
   if (funcs.length > 0) return { _tag: "Function", name: funcs[0]!.name, success: plain(success), failure: plain(failure) }
   if (edge !== "") return { _tag: "Edge", targets: splitTargets(edge) }

@@ -37,18 +37,18 @@ describe("agentmap run", () => {
   })
 
   it("exits 2 with diagnostics for an invalid workflow, as text and as JSON", () => {
-    const dir = workspace({ "bad.csv": `${HEADER}\nG,A,echo,Nope,Elsewhere,,,,\n` })
+    const dir = workspace({ "bad.csv": `${HEADER}\nG,A,echo,Nope,,,,,\nG,B,echo,Elsewhere,,,,,\n` })
     const text = agentmap(["run", "bad.csv"], { cwd: dir })
     expect(text.status).toBe(2)
     expect(text.stdout).toBe("")
-    expect(text.stderr).toContain("bad.csv:2:4: error: node 'A' has both Edge and Success_Next")
+    expect(text.stderr).toContain("bad.csv:2:4: error: Edge of 'A' routes to 'Nope', which is not a node of graph 'G'")
     const doc = agentmap(["run", "bad.csv", "--json"], { cwd: dir })
     expect(doc.status).toBe(2)
     expect(json(doc)).toMatchObject({ error: "InvalidWorkflow" })
     expect(json(doc)["diagnostics"]).toEqual([
-      { file: "bad.csv", line: 2, column: 4, severity: "error", code: "edge-conflict", message: expect.any(String) },
       { file: "bad.csv", line: 2, column: 4, severity: "error", code: "unknown-target", message: expect.stringContaining("'Nope'") },
-      { file: "bad.csv", line: 2, column: 5, severity: "error", code: "unknown-target", message: expect.stringContaining("Success_Next of 'A' routes to 'Elsewhere'") }
+      { file: "bad.csv", line: 3, column: 2, severity: "warning", code: "isolated-node", message: expect.stringContaining("node 'B' is isolated") },
+      { file: "bad.csv", line: 3, column: 4, severity: "error", code: "unknown-target", message: expect.stringContaining("Edge of 'B' routes to 'Elsewhere'") }
     ])
   })
 

@@ -24,9 +24,11 @@ describe("workflow validation", () => {
       ""
     ].join("\n")
     expect(lines(text)).toEqual([
-      "2:4: error: edge-conflict",
+      "2:5: warning: edge-conflict",
       "3:4: error: unknown-target",
       "4:2: error: duplicate-node",
+      // Edge wins over Success_Next on line 2: nothing leads to Done any more
+      "4:2: warning: isolated-node",
       "4:7: error: invalid-field",
       "5:2: error: duplicate-node"
     ])

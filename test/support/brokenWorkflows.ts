@@ -18,7 +18,6 @@ export const BROKEN: Readonly<Record<string, Broken>> = {
   "missing-prompt-file.csv": { text: csv("G,A,echo,B,,,,file:nowhere.txt", "G,B,echo,,,,,"), errors: ["missing-prompt-file.csv:2:8 missing-prompt"] },
   "missing-prompt-entry.csv": { text: csv("G,A,echo,B,,,,prompt:nothing_here", "G,B,echo,,,,,"), errors: ["missing-prompt-entry.csv:2:8 missing-prompt"] },
   "bad-target.csv": { text: csv("G,A,echo,Bx,,,,", "G,B,echo,,,,,"), errors: ["bad-target.csv:2:4 unknown-target"] },
-  "edge-conflict.csv": { text: csv("G,A,echo,B,B,,,", "G,B,echo,,,,,"), errors: ["edge-conflict.csv:2:4 edge-conflict"] },
   "duplicate-node.csv": { text: csv("G,A,echo,B,,,,", "G,B,echo,,,,,", "G,B,echo,,,,,"), errors: ["duplicate-node.csv:3:2 duplicate-node", "duplicate-node.csv:4:2 duplicate-node"] },
   "missing-subgraph.csv": { text: csv("G,A,graph,B,,,{workflow=::Nope},", "G,B,echo,,,,,"), errors: ["missing-subgraph.csv:2:7 missing-subgraph"] },
   "subgraph-recursion.csv": {
@@ -37,5 +36,7 @@ export const SUPPORTING: Readonly<Record<string, string>> = {
 /** Valid files with warnings only: `validate` exits 0 and `run` runs them. */
 export const WARNINGS_ONLY: Readonly<Record<string, string>> = {
   "unknown-column.csv": "GraphName,Node,AgentType,Edge,Colour\nG,A,echo,B,red\nG,B,echo,,blue\n",
-  "isolated-node.csv": csv("G,A,echo,B,,,,", "G,B,echo,,,,,", "G,C,echo,,,,,")
+  "isolated-node.csv": csv("G,A,echo,B,,,,", "G,B,echo,,,,,", "G,C,echo,,,,,"),
+  // upstream's hello_world: Edge and Failure_Next on one row; Edge wins, with a warning
+  "edge-and-failure.csv": csv("G,A,echo,B,,C,,", "G,B,echo,,,,,", "G,C,echo,,,,,")
 }
