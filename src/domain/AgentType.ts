@@ -61,3 +61,19 @@ const NEVER_SUSPENDS: ReadonlySet<string> = new Set<BuiltinAgentType>(["default"
 
 /** Whether a node of this (normalised) type may suspend its run; unknown and custom agents may. */
 export const maySuspend = (type: string): boolean => !NEVER_SUSPENDS.has(type)
+
+/** Module file extensions a custom agent, tool or host-services module may have. */
+export const MODULE_EXTENSIONS = [".ts", ".mts", ".js", ".mjs"] as const
+
+/**
+ * The agent type a custom agent module registers, from its file name: `weather_agent.ts`,
+ * `WeatherAgent.mjs` and `weather.ts` all give `weather` (the same normalisation as CSV types).
+ * Undefined for files that are not modules (or are declaration files).
+ */
+export const customAgentTypeFromFile = (fileName: string): string | undefined => {
+  if (/\.d\.m?ts$/i.test(fileName)) return undefined
+  const ext = MODULE_EXTENSIONS.find((e) => fileName.toLowerCase().endsWith(e))
+  if (ext === undefined) return undefined
+  const base = fileName.slice(0, -ext.length)
+  return base === "" ? undefined : normalizeAgentType(base)
+}

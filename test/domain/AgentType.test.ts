@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { normalizeAgentType } from "../../src/domain/AgentType.js"
+import { customAgentTypeFromFile, normalizeAgentType } from "../../src/domain/AgentType.js"
 import { parseInputs, parseOutputs } from "../../src/domain/Bindings.js"
 
 describe("agent types", () => {
@@ -32,5 +32,16 @@ describe("field bindings", () => {
   it("reads multi-output and parent=child outputs", () => {
     expect(parseOutputs("a|b")).toEqual([{ stateKey: "a" }, { stateKey: "b" }])
     expect(parseOutputs("selected=child_final")).toEqual([{ stateKey: "selected", source: "child_final" }])
+  })
+})
+
+describe("custom agent file names", () => {
+  it("registers the type named by the file, ignoring a trailing _agent/Agent", () => {
+    expect(customAgentTypeFromFile("weather_agent.ts")).toBe("weather")
+    expect(customAgentTypeFromFile("WeatherAgent.mjs")).toBe("weather")
+    expect(customAgentTypeFromFile("weather.mts")).toBe("weather")
+    expect(customAgentTypeFromFile("Adder.js")).toBe("adder")
+    expect(customAgentTypeFromFile("types.d.ts")).toBeUndefined()
+    expect(customAgentTypeFromFile("README.md")).toBeUndefined()
   })
 })
