@@ -1,4 +1,5 @@
 import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { ROOT } from "../support/cli.js"
 
@@ -53,3 +54,36 @@ export const corpusFiles = (dir = CORPUS, prefix = ""): Array<string> =>
         .flatMap((e) =>
           e.isDirectory() ? corpusFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : e.name.endsWith(".csv") ? [`${prefix}${e.name}`] : []
         )
+
+const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), "fixtures")
+
+/** Copies a fixture folder's `sub` (custom_agents, custom_tools) into the workspace's folder of that name. */
+const copyFixtures = (dir: string, sub: string) => {
+  for (const example of fs.readdirSync(FIXTURES, { withFileTypes: true })) {
+    const from = path.join(FIXTURES, example.name, sub)
+    if (example.isDirectory() && isFolder(from)) fs.cpSync(from, path.join(dir, sub), { recursive: true })
+  }
+}
+
+let built: string | undefined
+
+/**
+ * The project folder the corpus runs in: the upstream examples' custom agents, tools and host
+ * services (ported to TypeScript under fixtures/), and, for the types upstream never defined
+ * (aggregator, output, validator, the gm routers, ...), the stubs `agentmap scaffold` writes for
+ * every corpus file. One folder for the whole corpus, built once per test worker.
+ */
+export const corpusWorkspace = (scaffold: (csv: string, cwd: string) => void): string => {
+  if (built !== undefined) return built
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-corpus-"))
+  copyFixtures(dir, "custom_agents")
+  copyFixtures(dir, "custom_tools")
+  fs.copyFileSync(path.join(FIXTURES, "host_integration", "host_services.ts"), path.join(dir, "host_services.ts"))
+  fs.writeFileSync(
+    path.join(dir, "agentmap.yaml"),
+    "paths:\n  custom_agents: custom_agents\n  custom_tools: custom_tools\n  host_services: host_services.ts\n"
+  )
+  for (const file of corpusFiles()) scaffold(path.join(CORPUS, file), dir)
+  built = dir
+  return dir
+}
