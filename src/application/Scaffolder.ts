@@ -185,7 +185,10 @@ export const layer = Layer.effect(
           skip("tool", tool.name, found.file, "the module defines it (found by a text scan)", tool.usages)
           continue
         }
-        if (definesTool(pending, tool.name)) continue
+        if (definesTool(pending, tool.name)) {
+          skip("tool", tool.name, found.file, "another tool scaffolded into this module has its name or export name", tool.usages)
+          continue
+        }
         module.stubs.push(toolStub(tool.name, tool.description, tool.usages))
         entries.push({ kind: "tool", name: tool.name, file: files.display(found.file), status: request.dryRun ? "would-create" : "created", used_by: usedBy(tool.usages) })
       }

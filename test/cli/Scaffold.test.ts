@@ -1,5 +1,6 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { transformSync } from "esbuild"
 import { describe, expect, it } from "vitest"
 import { agentmap, json } from "../support/cli.js"
 import { workspace } from "../support/workspace.js"
@@ -50,6 +51,7 @@ describe("agentmap scaffold", () => {
     expect(read(dir, "custom_agents/splitter.ts")).toContain("- graph Main, node Split (flow.csv line 3, AgentType splitter_agent)")
     expect(read(dir, "functions/choose.ts")).toContain("export function choose(")
     expect(read(dir, "custom_tools/calculator_tools.ts")).toContain(`export const multiply = defineTool({`)
+    for (const file of tree(dir).filter((f) => f.endsWith(".ts"))) expect(() => transformSync(read(dir, file), { loader: "ts", format: "esm" }), file).not.toThrow()
   })
 
   it("scaffolding twice changes nothing: the second run skips every stub", () => {
@@ -184,7 +186,7 @@ describe("agentmap scaffold", () => {
   it("appends a missing tool to the module Tool_Source names, keeping what is there, and reports what it cannot scaffold", () => {
     const csv = [
       HEADER,
-      `G,Calc,tool,,x|y,sum,Remote,,,tools/math.ts,"add|multiply"`,
+      `G,Calc,tool,,x|y,sum,Remote,,,tools/math.ts,"add|multiply|my-tool|my_tool"`,
       "G,Remote,tool,,q,r,,,,mcp:search,lookup"
     ].join("\n")
     const existing = `import { defineTool } from "agentmap"\n\nexport const add = defineTool({ name: "add", schema: {}, run: (a) => a })\n`
@@ -194,12 +196,16 @@ describe("agentmap scaffold", () => {
     expect((json(r) as { entries: Array<Entry> }).entries.map((e) => [e.name, e.status, e.file, e.reason ?? ""])).toEqual([
       ["lookup", "skipped", "", "served by the MCP server 'search'"],
       ["add", "skipped", "tools/math.ts", "the module defines it (found by a text scan)"],
-      ["multiply", "created", "tools/math.ts", ""]
+      ["multiply", "created", "tools/math.ts", ""],
+      ["my-tool", "created", "tools/math.ts", ""],
+      ["my_tool", "skipped", "tools/math.ts", "another tool scaffolded into this module has its name or export name"]
     ])
     const text = read(dir, "tools/math.ts")
     expect(text.startsWith(existing)).toBe(true)
     expect(text.match(/import \{ defineTool \}/g)).toHaveLength(1)
     expect(text).toContain(`export const multiply = defineTool({`)
+    // still one module that compiles
+    expect(() => transformSync(text, { loader: "ts", format: "esm" })).not.toThrow()
   })
 
   it("says so when a workflow needs nothing", () => {
