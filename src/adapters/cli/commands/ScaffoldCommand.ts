@@ -47,7 +47,7 @@ export const scaffoldCommand = command({
   options: {
     csv: text({ placeholder: "FILE", description: "the CSV file (the same as WORKFLOW)" }),
     graph: text({ short: "g", placeholder: "GRAPH", description: "scaffold only what this graph uses", default: "every graph of the file" }),
-    output: text({ short: "o", placeholder: "DIR", description: "where custom agent stubs go", default: "paths.custom_agents (custom_agents beside the config file)" }),
+    output: text({ short: "o", placeholder: "DIR", description: "where custom agent stubs go", default: "paths.custom_agents; unless configured, custom_agents beside the config file" }),
     functions: text({ placeholder: "DIR", description: "where routing function stubs go", default: "paths.functions" }),
     overwrite: flag({ description: "replace existing agent and function stub files" }),
     dryRun: flag({ description: "print what would be written, write nothing" }),
