@@ -3,6 +3,7 @@ import * as AgentRegistry from "../application/agents/AgentRegistry.js"
 import * as AuthService from "../application/AuthService.js"
 import * as LeaseKeeper from "../application/LeaseKeeper.js"
 import * as PlanBuilder from "../application/PlanBuilder.js"
+import * as Scaffolder from "../application/Scaffolder.js"
 import * as ThreadService from "../application/ThreadService.js"
 import * as TriggerService from "../application/TriggerService.js"
 import * as WorkflowCatalog from "../application/WorkflowCatalog.js"
@@ -28,6 +29,7 @@ import * as PostgresPersistence from "./persistence/PostgresPersistence.js"
 import * as SqlitePersistence from "./persistence/SqlitePersistence.js"
 import * as FilePromptLibrary from "./prompts/FilePromptLibrary.js"
 import * as FileWorkflowRepository from "./repository/FileWorkflowRepository.js"
+import * as NodeUserCodeFiles from "./scaffold/NodeUserCodeFiles.js"
 
 export interface AppOptions {
   readonly config: AppConfig
@@ -79,9 +81,10 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     options.models ?? HttpLanguageModels.layer(config.llm),
     HttpLanguageModels.settingsLayer(config.llm),
     FileDocumentStorage.layer({ root: config.paths.storage }),
+    NodeUserCodeFiles.layer({ customAgents: config.paths.customAgents, functions: config.paths.functions, customTools: config.paths.customTools }, options.cwd),
     options.terminal
   )
-  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, AuthService.layer).pipe(
+  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, AuthService.layer, Scaffolder.layer).pipe(
     Layer.provideMerge(WorkflowService.layer),
     Layer.provideMerge(PlanBuilder.layer),
     Layer.provideMerge(LeaseKeeper.layer),

@@ -3,6 +3,7 @@ import { authCommand } from "./commands/AuthCommand.js"
 import { initCommand, initConfigCommand } from "./commands/InitCommand.js"
 import { resumeCommand } from "./commands/ResumeCommand.js"
 import { runCommand } from "./commands/RunCommand.js"
+import { scaffoldCommand } from "./commands/ScaffoldCommand.js"
 import { serveCommand } from "./commands/ServeCommand.js"
 import { threadsCommand } from "./commands/ThreadsCommand.js"
 import { validateCommand } from "./commands/ValidateCommand.js"
@@ -15,7 +16,7 @@ import { group } from "./Spec.js"
 const root = group({
   name: "agentmap",
   summary: "AgentMap: define agent workflows as CSV files and run them anywhere (terminal, HTTP server, embedded, cloud functions)",
-  commands: [runCommand, resumeCommand, validateCommand, threadsCommand, serveCommand, authCommand, initCommand, initConfigCommand],
+  commands: [runCommand, resumeCommand, validateCommand, scaffoldCommand, threadsCommand, serveCommand, authCommand, initCommand, initConfigCommand],
   examples: [
     "agentmap init",
     `agentmap run workflows/hello_world.csv --state '{"name": "Ada"}'`,
@@ -37,7 +38,6 @@ const RETIRED: Readonly<Record<string, string>> = {
   export: "'agentmap export' is the Python AgentMap's command; it has no counterpart here: the CSV is the workflow (use npm run build:aws|azure|gcp to package it for a cloud)",
   "update-bundle": "'agentmap update-bundle' is the Python AgentMap's command; it has no counterpart here: there are no bundles to update (workflows are read when they run)",
   config: "'agentmap config' is the Python AgentMap's command; it has no counterpart here yet: GET /admin/diagnose on a server shows the settings in use",
-  scaffold: "'agentmap scaffold' is not available in this version of AgentMap yet",
   diagnose: "'agentmap diagnose' is not available in this version of AgentMap yet; GET /admin/diagnose on a server reports the store, workflows and settings",
   refresh: "'agentmap refresh' is not available in this version of AgentMap yet"
 }

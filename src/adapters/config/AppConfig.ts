@@ -11,6 +11,8 @@ export interface AppConfig {
     readonly csvRepository: string
     readonly functions: string
     readonly customAgents: string
+    /** Where tool modules are looked for and scaffolded (`paths.custom_tools`, default `custom_tools`). */
+    readonly customTools: string
     readonly cache: string
     readonly promptsDirectory: string
     readonly promptRegistry: string

@@ -72,6 +72,7 @@ export const ConfigSpec: Spec = obj({
     csv_repository: str,
     functions: str,
     custom_agents: str,
+    custom_tools: str,
     cache: str,
     compiled_graphs: str,
     prompts: str
