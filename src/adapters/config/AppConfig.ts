@@ -11,6 +11,8 @@ export interface AppConfig {
     readonly csvRepository: string
     readonly functions: string
     readonly customAgents: string
+    /** The module that default-exports the host services record (`paths.host_services`; an extension may be left off). */
+    readonly hostServices: string
     readonly cache: string
     readonly promptsDirectory: string
     readonly promptRegistry: string

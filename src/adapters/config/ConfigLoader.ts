@@ -137,6 +137,7 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
       csvRepository: abs(text(raw, "paths", "csv_repository") ?? text(raw, "storage", "csv_repository_path") ?? "workflows"),
       functions: abs(text(raw, "paths", "functions") ?? "functions"),
       customAgents: abs(text(raw, "paths", "custom_agents") ?? "custom_agents"),
+      hostServices: abs(text(raw, "paths", "host_services") ?? "host_services"),
       cache,
       promptsDirectory,
       promptRegistry: text(raw, "prompts", "registry_file") !== undefined ? abs(text(raw, "prompts", "registry_file")!) : path.join(promptsDirectory, "registry.yaml"),

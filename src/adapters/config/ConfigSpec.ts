@@ -72,6 +72,7 @@ export const ConfigSpec: Spec = obj({
     csv_repository: str,
     functions: str,
     custom_agents: str,
+    host_services: str,
     cache: str,
     compiled_graphs: str,
     prompts: str
