@@ -6,6 +6,8 @@
  * global registry; the module compiler turns those specifiers into small virtual modules that
  * re-export the registry's namespaces (ModuleCompiler.ts).
  */
+import { dynamicImport } from "../functions/DynamicImport.js"
+
 export type Namespace = Readonly<Record<string, unknown>>
 type Loader = () => Promise<Namespace>
 
@@ -90,11 +92,11 @@ export const registerDefaultHostModules = (): void => {
   const add = (specifier: string, loader: Loader) => {
     if (!r.loaders.has(specifier)) r.loaders.set(specifier, loader)
   }
-  add("effect", () => import("effect"))
-  add("zod", () => import("zod"))
-  add("zod/v4", () => import("zod/v4"))
-  add("@langchain/core/tools", () => import("@langchain/core/tools"))
-  add("@langchain/core/messages", () => import("@langchain/core/messages"))
-  add("@langchain/core/runnables", () => import("@langchain/core/runnables"))
-  add("@langchain/core/prompts", () => import("@langchain/core/prompts"))
+  // Loaded from AgentMap's own node_modules at first use, never bundled: a namespace import of
+  // effect would keep all of it in the CLI bundle and slow every cold start. For the library and
+  // from source that is the very instance AgentMap runs on; the CLI bundle runs a tree-shaken
+  // copy of the same pinned version, which effect makes interoperate (its global values and tag
+  // keys are shared through Symbol.for per version), so tags, Effects and Schemas work across.
+  for (const specifier of ["effect", "zod", "zod/v4", "@langchain/core/tools", "@langchain/core/messages", "@langchain/core/runnables", "@langchain/core/prompts"])
+    add(specifier, () => dynamicImport(specifier) as Promise<Namespace>)
 }
