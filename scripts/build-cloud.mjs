@@ -36,6 +36,34 @@ const functionFiles = fs.existsSync(config.paths.functions)
       .sort()
   : []
 
+// user modules (custom agents, tools, host services), compiled in and served by their path relative to the
+// bundle, where each folder is copied under its default name (the container's default paths find them)
+const base = config.file !== undefined ? path.dirname(config.file) : process.cwd()
+const moduleFile = (f) => MODULE_EXTENSIONS_RE.test(f) && !/\.d\.m?ts$/.test(f)
+const MODULE_EXTENSIONS_RE = /\.(ts|mts|js|mjs)$/
+const listModules = (dir) => (fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? fs.readdirSync(dir).filter(moduleFile).sort() : [])
+const hostServicesFile = [config.paths.hostServices, ...EXTENSIONS.map((e) => `${config.paths.hostServices}${e}`)].find((f) => f !== undefined && moduleFile(f) && fs.existsSync(f))
+const userFolders = [
+  { from: config.paths.customAgents, to: "custom_agents" },
+  { from: config.paths.customTools ?? path.join(base, "custom_tools"), to: "custom_tools" }
+]
+const userModules = [
+  ...userFolders.flatMap(({ from, to }) => listModules(from).map((f) => ({ source: path.join(from, f), key: `${to}/${f}` }))),
+  ...(hostServicesFile !== undefined ? [{ source: hostServicesFile, key: `host_services${path.extname(hostServicesFile)}` }] : [])
+]
+// `agentmap` in a user module is this bundle's own API; effect, zod and @langchain/core its own copies (one instance)
+const sharedPackages = {
+  name: "agentmap-shared-packages",
+  setup(b) {
+    b.onResolve({ filter: /^(agentmap|effect|zod|@langchain\/core)(\/.*)?$/ }, async (args) => {
+      if (args.pluginData === "inner") return undefined
+      if (args.path === "agentmap") return { path: path.join(root, "src/main/index.ts") }
+      const found = await b.resolve(args.path, { kind: args.kind, resolveDir: root, pluginData: "inner" })
+      return found.errors.length === 0 ? { path: found.path } : { errors: found.errors }
+    })
+  }
+}
+
 // the entry: register the compiled-in functions (with the sha256 of each source, as the functions folder fingerprints them), then the cloud's handlers
 const entry = [
   `import { registerCompiledFunctions } from ${JSON.stringify(path.join(root, "src/adapters/functions/CompiledUserFunctions.ts"))}`,
@@ -43,6 +71,11 @@ const entry = [
   // the bundle's own folder (the loader passes it): workflows/ and prompts/ are copied there
   `registerBundleRoot(__dirname)`,
   ...functionFiles.map((f, i) => `import * as f${i} from ${JSON.stringify(path.join(config.paths.functions, f))}`),
+  `import { registerCompiledModules } from ${JSON.stringify(path.join(root, "src/adapters/modules/CompiledUserModules.ts"))}`,
+  ...userModules.map((m, i) => `import * as m${i} from ${JSON.stringify(m.source)}`),
+  `registerCompiledModules({`,
+  ...userModules.map((m, i) => `  ${JSON.stringify(m.key)}: { module: m${i}, hash: ${JSON.stringify(createHash("sha256").update(fs.readFileSync(m.source)).digest("hex"))} },`),
+  `})`,
   `registerCompiledFunctions({`,
   ...functionFiles.map((f, i) => {
     const hash = createHash("sha256").update(fs.readFileSync(path.join(config.paths.functions, f))).digest("hex")
@@ -70,6 +103,7 @@ const result = await build({
   external: ["better-sqlite3", "esbuild", "pg-native", "@azure/functions-core", ...(cloud === "gcp" ? ["@google-cloud/functions-framework"] : [])],
   define: { "import.meta.url": "__agentmap_import_meta_url" },
   banner: { js: "var __agentmap_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [sharedPackages],
   logLevel: "warning"
 })
 
@@ -78,6 +112,9 @@ const copy = (from, to) => {
 }
 copy(config.paths.csvRepository, "workflows")
 copy(config.paths.promptsDirectory, "prompts")
+// the folders' listings (and custom_agents.yaml) tell which types exist; the code itself is compiled in
+for (const { from, to } of userFolders) copy(from, to)
+if (hostServicesFile !== undefined) fs.copyFileSync(hostServicesFile, path.join(out, `host_services${path.extname(hostServicesFile)}`))
 // the API viewer /docs serves, as the library build copied it (read only when /docs is asked for)
 copy(path.join(root, "dist", "swagger-ui"), "swagger-ui")
 
@@ -112,5 +149,6 @@ const cacheBytes = fs.existsSync(path.join(out, "agentmap.js.cache")) ? fs.statS
 const inputs = Object.keys(result.metafile.inputs).length
 console.log(
   `agentmap: built ${path.relative(process.cwd(), out) || "."} for ${cloud}: agentmap.js ${(bytes / 1024).toFixed(0)} KiB minified from ${inputs} modules (+ ${(cacheBytes / 1024).toFixed(0)} KiB code cache), ` +
-    `${functionFiles.length} routing function${functionFiles.length === 1 ? "" : "s"} compiled in (${functionFiles.map((f) => path.basename(f, path.extname(f))).join(", ") || "none"}), in ${Date.now() - started} ms`
+    `${functionFiles.length} routing function${functionFiles.length === 1 ? "" : "s"} compiled in (${functionFiles.map((f) => path.basename(f, path.extname(f))).join(", ") || "none"}), ` +
+    `${userModules.length} user module${userModules.length === 1 ? "" : "s"} (${userModules.map((m) => m.key).join(", ") || "none"}), in ${Date.now() - started} ms`
 )

@@ -1,6 +1,7 @@
 import { Layer } from "effect"
 import * as AgentRegistry from "../application/agents/AgentRegistry.js"
 import * as AuthService from "../application/AuthService.js"
+import * as CustomAgents from "../application/CustomAgents.js"
 import * as LeaseKeeper from "../application/LeaseKeeper.js"
 import * as PlanBuilder from "../application/PlanBuilder.js"
 import * as Scaffolder from "../application/Scaffolder.js"
@@ -15,10 +16,15 @@ import type { LanguageModels } from "../ports/LanguageModels.js"
 import { Settings } from "../ports/Settings.js"
 import type { Terminal } from "../ports/Terminal.js"
 import type { ThreadRegistry } from "../ports/ThreadRegistry.js"
+import type { AgentDefinition } from "../ports/AgentDefinition.js"
 import type { UserFunctions } from "../ports/UserFunctions.js"
+import type { UserModules } from "../ports/UserModules.js"
 import * as NodeCredentials from "./auth/NodeCredentials.js"
 import type { AppConfig } from "./config/AppConfig.js"
 import * as ModuleUserFunctions from "./functions/ModuleUserFunctions.js"
+import * as FolderAgentCatalog from "./modules/FolderAgentCatalog.js"
+import * as HostServicesLayer from "./modules/HostServicesLayer.js"
+import * as ModuleUserModules from "./modules/ModuleUserModules.js"
 import * as TimeOrderedThreadIds from "./ids/TimeOrderedThreadIds.js"
 import * as LazyEngine from "./langgraph/LazyEngine.js"
 import * as HttpLanguageModels from "./llm/HttpLanguageModels.js"
@@ -40,6 +46,12 @@ export interface AppOptions {
   readonly functions?: Layer.Layer<UserFunctions>
   /** The chat models (default: the providers of `llm:` over HTTP; tests hand in a scripted fake). */
   readonly models?: Layer.Layer<LanguageModels>
+  /** Where custom agent, tool and host-services modules come from (default: compiled from their folders on load). */
+  readonly modules?: Layer.Layer<UserModules>
+  /** Custom agents registered in code (`createAgentMap({ agents })`), besides `paths.custom_agents`. */
+  readonly agents?: Readonly<Record<string, AgentDefinition<never>>>
+  /** Host services handed in code (`ctx.services`), besides the `paths.host_services` module. */
+  readonly services?: Readonly<Record<string, unknown>>
   /** A process that serves many runs (`serve`, an embedding host): stores may keep background work. */
   readonly longLived?: boolean
 }
@@ -63,7 +75,14 @@ export const layer = (options: AppOptions) => layerWithStores(options, persisten
 /** The same composition over given stores (benchmarks compare backends, including none). */
 export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadRegistry | CheckpointStore | LangGraphSaver | KeyStore | IdempotencyStore>) => {
   const { config } = options
+  const modules = options.modules ?? ModuleUserModules.layer({ cacheDirectory: config.paths.cache })
+  const userCode = Layer.mergeAll(
+    FolderAgentCatalog.layer({ directory: config.paths.customAgents, agents: options.agents }),
+    HostServicesLayer.layer({ services: options.services, module: config.paths.hostServices }).pipe(Layer.provide(modules)),
+    modules
+  )
   const infrastructure = Layer.mergeAll(
+    userCode,
     FileWorkflowRepository.layer({ root: config.paths.csvRepository, cwd: options.cwd }),
     FilePromptLibrary.layer({ directory: config.paths.promptsDirectory, registryFile: config.paths.promptRegistry }),
     options.functions ?? ModuleUserFunctions.layer({ directory: config.paths.functions, cacheDirectory: config.paths.cache }),
@@ -87,6 +106,7 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
   return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, AuthService.layer, Scaffolder.layer).pipe(
     Layer.provideMerge(WorkflowService.layer),
     Layer.provideMerge(PlanBuilder.layer),
+    Layer.provideMerge(CustomAgents.layer),
     Layer.provideMerge(LeaseKeeper.layer),
     Layer.provideMerge(AgentRegistry.layer),
     Layer.provideMerge(infrastructure)

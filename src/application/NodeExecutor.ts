@@ -15,6 +15,7 @@ export interface PreparedNode {
   readonly route: (state: () => JsonObject, success: boolean) => Effect.Effect<ReadonlyArray<string>, RoutingFailure>
   /** Every node of its graph. */
   readonly graphNodes: ReadonlyArray<NodeSpec>
+  readonly graphName?: string
 }
 
 const defectMessage = (defect: unknown): string => (defect instanceof Error ? defect.message : String(defect))
@@ -52,7 +53,10 @@ export const executeNode = (prepared: PreparedNode, state: JsonObject, task: Nod
       resume: task.resume,
       child: childRun(prepared, state, task, host),
       graphNodes: prepared.graphNodes,
-      emitToken: host.tokens === undefined ? undefined : (text) => host.tokens!({ node: spec.name, text })
+      emitToken: host.tokens === undefined ? undefined : (text) => host.tokens!({ node: spec.name, text }),
+      emitCustom: host.custom === undefined ? undefined : (data) => host.custom!({ node: spec.name, data }),
+      threadId: task.threadId,
+      ...(prepared.graphName !== undefined ? { graphName: prepared.graphName } : {})
     }
     const outcome = yield* prepared.agent(call).pipe(
       Effect.catchAllDefect((defect) => Effect.fail(new AgentFailure({ type: "AgentCrashed", message: defectMessage(defect) }))),

@@ -16,6 +16,7 @@ import type { RunPlan } from "../ports/WorkflowEngine.js"
 import { type WorkflowLocation, WorkflowRepository } from "../ports/WorkflowRepository.js"
 import { AgentFailure } from "./agents/Agent.js"
 import { AgentRegistry } from "./agents/AgentRegistry.js"
+import { CustomAgents, type Resolution } from "./CustomAgents.js"
 import { executeNode, type PreparedNode } from "./NodeExecutor.js"
 import { routeWithFunction } from "./RoutingFunctions.js"
 
@@ -41,6 +42,8 @@ export interface PlanResult {
   readonly hash: string
   /** User functions the plan calls (routing functions), for fingerprints. */
   readonly functions: ReadonlyArray<string>
+  /** Custom agent modules the plan uses (absolute paths), for fingerprints. */
+  readonly modules: ReadonlyArray<string>
 }
 
 export interface ValidationReport {
@@ -86,6 +89,7 @@ export const layer = Layer.effect(
     const prompts = yield* PromptLibrary
     const functions = yield* UserFunctions
     const agents = yield* AgentRegistry
+    const custom = yield* CustomAgents
     const settings = yield* Settings
 
     /**
@@ -125,6 +129,7 @@ export const layer = Layer.effect(
       const files = new Map<string, Loaded>()
       const plans = new Map<string, { diagnostics: ReadonlyArray<Diagnostic>; plan: RunPlan | undefined }>()
       const usedFunctions = new Set<string>()
+      const usedModules = new Set<string>()
 
       const load = (location: WorkflowLocation): Effect.Effect<Loaded, WorkflowNotFound> => {
         const cached = files.get(location.path)
@@ -172,16 +177,41 @@ export const layer = Layer.effect(
           const diagnostics: Array<Diagnostic> = [...diagnosticsOf(owner.validated, graph)]
           const prepared = new Map<string, PreparedNode>()
           const names = new Set(graph.nodes.map((n) => n.name))
+          // modules that cannot be used: one diagnostic at the module's own position, naming the rows that use it
+          const broken = new Map<string, { readonly problem: Extract<Resolution, { _tag: "Broken" }>; readonly nodes: Array<NodeSpec> }>()
           for (const node of graph.nodes) {
-            const agent = isBuiltinAgentType(node.agentType) ? agents[node.agentType] : undefined
-            if (agent === undefined)
-              diagnostics.push(
-                error(
-                  nodeAt(node, "AgentType"),
-                  "unknown-agent",
-                  `unknown agent type '${node.declaredType}' for node '${node.name}'${didYouMean(node.agentType, BuiltinAgentTypes)}: built-in types are ${BuiltinAgentTypes.join(", ")}`
+            let agent = isBuiltinAgentType(node.agentType) ? agents[node.agentType] : undefined
+            if (agent === undefined) {
+              // custom types are looked up (and their modules loaded) only when a graph names one
+              const found = yield* custom.resolve(node.agentType)
+              if (found._tag === "Agent") {
+                agent = found.agent
+                if (found.file !== undefined) usedModules.add(found.file)
+              } else if (found._tag === "Unknown")
+                diagnostics.push(
+                  error(
+                    nodeAt(node, "AgentType"),
+                    "unknown-agent",
+                    `unknown agent type '${node.declaredType}' for node '${node.name}'${didYouMean(node.agentType, [...BuiltinAgentTypes, ...found.known])}: built-in types are ${BuiltinAgentTypes.join(", ")}; ` +
+                      `custom types ${found.known.length === 0 ? `(none in ${found.folder})` : `are ${found.known.join(", ")}`}. Create one with \`agentmap scaffold\` (a module in ${found.folder})`
+                  )
                 )
-              )
+              else if (found._tag === "MissingServices")
+                diagnostics.push(
+                  error(
+                    nodeAt(node, "AgentType"),
+                    "missing-service",
+                    `node '${node.name}' (agent type '${node.declaredType}') requires host service${found.missing.length === 1 ? "" : "s"} ${found.missing.map((m) => `'${m}'`).join(", ")}, which ${found.missing.length === 1 ? "was" : "were"} not provided ` +
+                      `(provided: ${found.provided.join(", ") || "none"}; from ${found.source}); provide ${found.missing.length === 1 ? "it" : "them"} with paths.host_services or createAgentMap({ services })`
+                  )
+                )
+              else {
+                const key = `${found.file}:${found.line}:${found.column}`
+                const entry = broken.get(key) ?? { problem: found, nodes: [] }
+                entry.nodes.push(node)
+                broken.set(key, entry)
+              }
+            }
             let prompt = node.prompt
             if (isPromptReference(node.prompt)) {
               const resolved = yield* prompts.resolve(node.prompt).pipe(Effect.either)
@@ -218,8 +248,16 @@ export const layer = Layer.effect(
                 }
               }
             }
-            if (agent !== undefined) prepared.set(node.name, { spec: node, agent, prompt, subgraph, route, graphNodes: graph.nodes })
+            if (agent !== undefined) prepared.set(node.name, { spec: node, agent, prompt, subgraph, route, graphNodes: graph.nodes, graphName: graph.name })
           }
+          for (const { problem, nodes } of broken.values())
+            diagnostics.push(
+              error(
+                { file: problem.file, line: problem.line, column: problem.column },
+                "bad-agent-module",
+                `custom agent type '${nodes[0]!.declaredType}' cannot be used: ${problem.message} (used by ${nodes.map((n) => `${n.file}:${n.line} node '${n.name}'`).join(", ")})`
+              )
+            )
           const plan: RunPlan | undefined =
             mode === "run" && !hasErrors(diagnostics)
               ? {
@@ -262,7 +300,7 @@ export const layer = Layer.effect(
           )
         }
 
-      return { load, prepare, usedFunctions }
+      return { load, prepare, usedFunctions, usedModules }
     }
 
     const locate = (source: ReturnType<typeof sources>, address: string, graph: string | undefined) =>
@@ -348,7 +386,8 @@ export const layer = Layer.effect(
           warnings: snapshot === undefined ? sortByPosition([...warnings, ...diagnostics]) : [],
           snapshot: source.recorded(),
           hash: loaded.hash,
-          functions: [...s.usedFunctions]
+          functions: [...s.usedFunctions],
+          modules: [...s.usedModules]
         }
       })
 

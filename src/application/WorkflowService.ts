@@ -12,7 +12,8 @@ import { Settings } from "../ports/Settings.js"
 import { ThreadIds } from "../ports/ThreadIds.js"
 import { ThreadRegistry } from "../ports/ThreadRegistry.js"
 import { UserFunctions } from "../ports/UserFunctions.js"
-import { type EngineOutcome, type RunOptions, type RunPlan, type StepObserver, type TokenObserver, WorkflowEngine } from "../ports/WorkflowEngine.js"
+import { UserModules } from "../ports/UserModules.js"
+import { type CustomObserver, type EngineOutcome, type RunOptions, type RunPlan, type StepObserver, type TokenObserver, WorkflowEngine } from "../ports/WorkflowEngine.js"
 import { LeaseKeeper } from "./LeaseKeeper.js"
 import { PlanBuilder, type ValidationReport } from "./PlanBuilder.js"
 import type { ExecuteRequest, ResumeRequest, ValidateRequest } from "./Requests.js"
@@ -22,6 +23,8 @@ export interface LegOptions {
   readonly observer?: StepObserver
   /** Who hears a model's answer as it is written (streaming). */
   readonly tokens?: TokenObserver
+  /** Told about each `ctx.emit` of a custom agent (a `custom` SSE event). */
+  readonly custom?: CustomObserver
   /** Runs once the thread exists (or was claimed) and before any node runs. */
   readonly onStart?: Effect.Effect<void>
 }
@@ -43,6 +46,9 @@ export class WorkflowService extends Context.Tag("agentmap/WorkflowService")<
   }
 >() {}
 
+/** Custom agent modules share the snapshot's fingerprint record with routing functions, under this prefix. */
+const MODULE_KEY = "module:"
+
 export const layer = Layer.effect(
   WorkflowService,
   Effect.gen(function* () {
@@ -51,6 +57,7 @@ export const layer = Layer.effect(
     const settings = yield* Settings
     const ids = yield* ThreadIds
     const functions = yield* UserFunctions
+    const modules = yield* UserModules
     const registry = yield* ThreadRegistry
     const leases = yield* LeaseKeeper
 
@@ -63,15 +70,18 @@ export const layer = Layer.effect(
       return (executions: ReadonlyArray<NodeExecution>) => fn(executions) === true
     })
 
-    const fingerprints = (names: ReadonlyArray<string>) =>
-      Effect.forEach(names, (name) => functions.fingerprint(name).pipe(Effect.map((hash) => [name, hash ?? "missing"] as const))).pipe(
-        Effect.map((entries) => Object.fromEntries(entries) as Record<string, string>)
-      )
+    /** Routing functions by name; custom agent modules as `module:<path>` (the snapshot's `functions` record holds both). */
+    const fingerprints = (names: ReadonlyArray<string>, files: ReadonlyArray<string> = []) =>
+      Effect.all([
+        Effect.forEach(names, (name) => functions.fingerprint(name).pipe(Effect.map((hash) => [name, hash ?? "missing"] as const))),
+        Effect.forEach(files, (file) => modules.fingerprint(file).pipe(Effect.map((hash) => [`${MODULE_KEY}${file}`, hash ?? "missing"] as const)))
+      ]).pipe(Effect.map(([a, b]) => Object.fromEntries([...a, ...b]) as Record<string, string>))
 
     const runOptions = (options: LegOptions | undefined): RunOptions => ({
       durability: settings.durability,
       observer: options?.observer ?? (() => Effect.void),
-      tokens: options?.tokens
+      tokens: options?.tokens,
+      custom: options?.custom
     })
 
     /** Runs one leg of a thread (a start or a resume) under its lease, then records how it ended. */
@@ -121,16 +131,24 @@ export const layer = Layer.effect(
      */
     const proceed = (record: ThreadRecord, answer: ResumeInput, force: boolean, options: LegOptions | undefined) =>
       Effect.gen(function* () {
-        const { plan, functions: used } = yield* builder.plan(record.workflow, record.graph, record.snapshot)
-        const current = yield* fingerprints(used)
-        const changed = used.filter((name) => current[name] !== record.snapshot.functions[name])
-        if (changed.length > 0 && !force)
+        const { plan, functions: used, modules: usedModules } = yield* builder.plan(record.workflow, record.graph, record.snapshot)
+        const current = yield* fingerprints(used, usedModules)
+        // a module the thread did not record (started before it was used) is not a change
+        const changed = Object.keys(current).filter((key) => current[key] !== record.snapshot.functions[key] && (!key.startsWith(MODULE_KEY) || key in record.snapshot.functions))
+        if (changed.length > 0 && !force) {
+          const fns = changed.filter((k) => !k.startsWith(MODULE_KEY))
+          const mods = changed.filter((k) => k.startsWith(MODULE_KEY)).map((k) => k.slice(MODULE_KEY.length))
+          const what = [
+            ...(fns.length > 0 ? [`routing function${fns.length === 1 ? "" : "s"} ${fns.join(", ")}`] : []),
+            ...(mods.length > 0 ? [`custom agent module${mods.length === 1 ? "" : "s"} ${mods.join(", ")}`] : [])
+          ].join(" and ")
           return yield* Effect.fail(
             new FunctionChanged({
-              functions: changed,
-              message: `routing function${changed.length === 1 ? "" : "s"} ${changed.join(", ")} changed since thread '${record.thread_id}' started; resume with --force to run it with the new code`
+              functions: [...fns, ...mods],
+              message: `${what} changed since thread '${record.thread_id}' started; resume with --force to run it with the new code`
             })
           )
+        }
         const owner = leases.owner
         const now = yield* Clock.currentTimeMillis
         const suspended = record.status === "suspended"
@@ -161,13 +179,13 @@ export const layer = Layer.effect(
       })
 
     const execute = Effect.fn("WorkflowService.execute")(function* (request: ExecuteRequest, options?: LegOptions) {
-      const { plan, warnings, snapshot, hash, functions: used } = yield* builder.plan(request.workflow, request.graph)
+      const { plan, warnings, snapshot, hash, functions: used, modules: usedModules } = yield* builder.plan(request.workflow, request.graph)
       yield* customPolicy
       const threadId = request.thread_id ?? (yield* ids.next)
       const owner = leases.owner
       const now = yield* Clock.currentTimeMillis
       const iso = DateTime.formatIso(DateTime.unsafeMake(now))
-      const fullSnapshot: Snapshot = { ...snapshot, functions: yield* fingerprints(used) }
+      const fullSnapshot: Snapshot = { ...snapshot, functions: yield* fingerprints(used, usedModules) }
       const input = (request.state ?? {}) as JsonObject
       const record: ThreadRecord = {
         thread_id: threadId,

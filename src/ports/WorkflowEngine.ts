@@ -65,7 +65,12 @@ export interface NodeHost {
   readonly resumeSubgraph: (plan: RunPlan, threadId: string, resume: ResumeInput) => Effect.Effect<EngineOutcome, StoreUnavailable>
   /** Present while someone listens to the run: passes on pieces of a model's answer as they arrive. */
   readonly tokens: TokenObserver | undefined
+  /** Present while someone listens to the run: passes on what custom agents `emit`. */
+  readonly custom?: CustomObserver | undefined
 }
+
+/** Told about each `ctx.emit(data)` of a custom agent (a `custom` SSE event). */
+export type CustomObserver = (event: { readonly node: string; readonly data: unknown }) => Effect.Effect<void>
 
 /** Told about each piece of a model's answer as a node receives it (streaming). */
 export type TokenObserver = (event: { readonly node: string; readonly text: string }) => Effect.Effect<void>
@@ -88,6 +93,7 @@ export interface RunPlan {
 export interface RunOptions {
   readonly observer: StepObserver
   readonly tokens?: TokenObserver | undefined
+  readonly custom?: CustomObserver | undefined
   readonly durability: "sync" | "async" | "exit"
 }
 

@@ -13,6 +13,8 @@ export interface AppConfig {
     readonly customAgents: string
     /** Where tool modules are looked for and scaffolded (`paths.custom_tools`, default `custom_tools`). */
     readonly customTools: string
+    /** The module that default-exports the host services record (`paths.host_services`; an extension may be left off). */
+    readonly hostServices: string
     readonly cache: string
     readonly promptsDirectory: string
     readonly promptRegistry: string

@@ -138,6 +138,7 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
       functions: abs(text(raw, "paths", "functions") ?? "functions"),
       customAgents: abs(text(raw, "paths", "custom_agents") ?? "custom_agents"),
       customTools: abs(text(raw, "paths", "custom_tools") ?? "custom_tools"),
+      hostServices: abs(text(raw, "paths", "host_services") ?? "host_services"),
       cache,
       promptsDirectory,
       promptRegistry: text(raw, "prompts", "registry_file") !== undefined ? abs(text(raw, "prompts", "registry_file")!) : path.join(promptsDirectory, "registry.yaml"),

@@ -73,6 +73,7 @@ export const ConfigSpec: Spec = obj({
     functions: str,
     custom_agents: str,
     custom_tools: str,
+    host_services: str,
     cache: str,
     compiled_graphs: str,
     prompts: str

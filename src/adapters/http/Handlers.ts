@@ -61,7 +61,7 @@ const RunsLive = (api: Api) =>
               ...(body.thread_id !== undefined ? { thread_id: body.thread_id } : {})
             }
             if (target.stream)
-              return yield* streamRun(({ observer, tokens }, onStart) => service.execute(execution, { observer, tokens, onStart }), {
+              return yield* streamRun(({ observer, tokens, custom }, onStart) => service.execute(execution, { observer, tokens, custom, onStart }), {
                 correlationId: caller.correlationId,
                 heartbeatMillis: settings.heartbeatMillis
               })

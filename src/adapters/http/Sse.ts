@@ -2,12 +2,13 @@ import { HttpServerResponse } from "@effect/platform"
 import { Cause, Deferred, Duration, Effect, Exit, Queue, Stream } from "effect"
 import type { ExecuteOutcome } from "../../application/WorkflowService.js"
 import type { RunResult } from "../../domain/RunResult.js"
-import type { StepObserver, TokenObserver } from "../../ports/WorkflowEngine.js"
+import type { CustomObserver, StepObserver, TokenObserver } from "../../ports/WorkflowEngine.js"
 
 /** One Server-Sent Event: `node` per finished node, `token` while a model streams, then exactly one final event. */
 export type SseEvent =
   | { readonly event: "node"; readonly data: { readonly node: string; readonly update: unknown; readonly duration_ms: number } }
   | { readonly event: "token"; readonly data: { readonly node: string; readonly text: string } }
+  | { readonly event: "custom"; readonly data: { readonly node: string; readonly data: unknown } }
   | { readonly event: "completed" | "suspended" | "failed"; readonly data: (RunResult & { readonly correlation_id: string }) | { readonly error: string; readonly message: string } }
 
 let streaming = 0
@@ -27,7 +28,7 @@ const heartbeat = encoder.encode(": heartbeat\n\n")
  * then an error is an ordinary JSON error response (a 404 or 422 is not a stream).
  */
 export const streamRun = <E>(
-  start: (listen: { readonly observer: StepObserver; readonly tokens: TokenObserver }, accepted: Effect.Effect<void>) => Effect.Effect<ExecuteOutcome, E>,
+  start: (listen: { readonly observer: StepObserver; readonly tokens: TokenObserver; readonly custom: CustomObserver }, accepted: Effect.Effect<void>) => Effect.Effect<ExecuteOutcome, E>,
   options: { readonly correlationId: string; readonly heartbeatMillis: number }
 ): Effect.Effect<HttpServerResponse.HttpServerResponse, E> =>
   Effect.gen(function* () {
@@ -36,9 +37,10 @@ export const streamRun = <E>(
     const observer: StepObserver = ({ execution, updates }) =>
       Queue.offer(events, { event: "node", data: { node: execution.node, update: updates, duration_ms: execution.duration_ms } }).pipe(Effect.asVoid)
     const tokens: TokenObserver = ({ node, text }) => Queue.offer(events, { event: "token", data: { node, text } }).pipe(Effect.asVoid)
+    const custom: CustomObserver = ({ node, data }) => Queue.offer(events, { event: "custom", data: { node, data } }).pipe(Effect.asVoid)
     streaming++
     const run = yield* Effect.forkDaemon(
-      start({ observer, tokens }, Deferred.succeed(accepted, undefined).pipe(Effect.asVoid)).pipe(
+      start({ observer, tokens, custom }, Deferred.succeed(accepted, undefined).pipe(Effect.asVoid)).pipe(
         Effect.tap(({ result }) =>
           Queue.offer(events, { event: result.status, data: { ...result, correlation_id: options.correlationId } })
         ),

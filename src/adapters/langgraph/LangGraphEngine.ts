@@ -12,6 +12,7 @@ import {
   type RunOptions,
   type RunPlan,
   type StepObserver,
+  type CustomObserver,
   type TokenObserver,
   WorkflowEngine
 } from "../../ports/WorkflowEngine.js"
@@ -26,13 +27,19 @@ type Input = ReturnType<typeof startInput> | Command | null
 const noObserver: StepObserver = () => Effect.void
 
 /** Runs CSV graphs on LangGraph with the configured checkpointer; each run streams full-state values. */
+/** Who listens to a run as it happens (a model's answer piece by piece, custom agents' events). */
+interface Listeners {
+  readonly tokens?: TokenObserver | undefined
+  readonly custom?: CustomObserver | undefined
+}
+
 export const make = Effect.gen(function* () {
   const runtime: Runtime.Runtime<never> = yield* Effect.runtime<never>()
   const saverHandle = yield* LangGraphSaver
   // one compiled graph per plan (plans are cached by the application); per-run hooks by thread id
   const compiled = new WeakMap<RunPlan, { saver: BaseCheckpointSaver | undefined; graph: ReturnType<ReturnType<typeof compile>["compile"]> }>()
   const hooks = new Map<string, RunHooks>()
-  const hooksFor = (threadId: string): RunHooks => hooks.get(threadId) ?? { host: host("sync", undefined), observer: noObserver }
+  const hooksFor = (threadId: string): RunHooks => hooks.get(threadId) ?? { host: host("sync", {}), observer: noObserver }
   const graphFor = (plan: RunPlan, saver: BaseCheckpointSaver | undefined) => {
     const cached = compiled.get(plan)
     if (cached !== undefined && cached.saver === saver) return cached.graph
@@ -58,7 +65,7 @@ export const make = Effect.gen(function* () {
     input: Input,
     observer: StepObserver,
     durability: RunOptions["durability"],
-    tokens: TokenObserver | undefined
+    tokens: Listeners
   ): Effect.Effect<EngineOutcome, StoreUnavailable> =>
     Effect.flatMap(saverHandle.get, (saver: BaseCheckpointSaver | undefined) =>
       Effect.async<EngineOutcome, StoreUnavailable>((resume, signal) => {
@@ -133,7 +140,7 @@ export const make = Effect.gen(function* () {
     input: JsonObject | null,
     observer: StepObserver,
     durability: RunOptions["durability"],
-    tokens: TokenObserver | undefined
+    tokens: Listeners
   ) =>
     Effect.flatMap(saverHandle.get, (saver) =>
       Effect.promise(async () => saver?.getTuple({ configurable: { thread_id: threadId } })).pipe(
@@ -149,17 +156,18 @@ export const make = Effect.gen(function* () {
 
   /** Subgraphs run as threads of their own on the same checkpointer; a crashed one continues where it stopped. */
   // subgraphs stream their models' answers to whoever listens to the parent
-  const host = (durability: RunOptions["durability"], tokens: TokenObserver | undefined): NodeHost => ({
-    tokens,
+  const host = (durability: RunOptions["durability"], tokens: Listeners): NodeHost => ({
+    tokens: tokens.tokens,
+    custom: tokens.custom,
     runSubgraph: (plan, threadId, input) => startOrContinue(plan, threadId, input, noObserver, durability, tokens),
     resumeSubgraph: (plan, threadId, answer) => execute(plan, threadId, new Command({ resume: answer }), noObserver, durability, tokens)
   })
 
   return WorkflowEngine.of({
-    run: (plan, threadId, input: JsonObject, options) => execute(plan, threadId, startInput(plan, input), options.observer, options.durability, options.tokens),
+    run: (plan, threadId, input: JsonObject, options) => execute(plan, threadId, startInput(plan, input), options.observer, options.durability, options),
     resume: (plan, threadId, answer: ResumeInput, options) =>
-      execute(plan, threadId, new Command({ resume: answer }), options.observer, options.durability, options.tokens),
-    recover: (plan, threadId, input, options) => startOrContinue(plan, threadId, input, options.observer, options.durability, options.tokens)
+      execute(plan, threadId, new Command({ resume: answer }), options.observer, options.durability, options),
+    recover: (plan, threadId, input, options) => startOrContinue(plan, threadId, input, options.observer, options.durability, options)
   })
 })
 

@@ -9,6 +9,7 @@ import * as AppLayer from "../AppLayer.js"
 import type { AppConfig } from "../config/AppConfig.js"
 import { loadConfig } from "../config/ConfigLoader.js"
 import { packageVersion } from "../version/PackageVersion.js"
+import * as CompiledUserModules from "../modules/CompiledUserModules.js"
 import * as CompiledUserFunctions from "../functions/CompiledUserFunctions.js"
 import * as HttpServer from "../http/Server.js"
 import * as Routes from "../http/Routes.js"
@@ -94,6 +95,7 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
   const env = options.env ?? process.env
   const cwd = options.cwd ?? baseFolder()
   const compiled = CompiledUserFunctions.compiledFunctions()
+  const compiledModules = CompiledUserModules.compiledModules()
   const loaded = await Effect.runPromise(
     loadConfig({ explicit: undefined, env, cwd }).pipe(
       Effect.mapError((e) =>
@@ -113,7 +115,8 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
       config,
       cwd,
       terminal: TtyTerminal.layerNone,
-      ...(compiled !== undefined ? { functions: CompiledUserFunctions.layer(compiled) } : {})
+      ...(compiled !== undefined ? { functions: CompiledUserFunctions.layer(compiled) } : {}),
+      ...(compiledModules !== undefined ? { modules: CompiledUserModules.layer(compiledModules, cwd) } : {})
     }),
     HttpServer.settingsLayer(config, packageVersion())
   ).pipe(Layer.provide(Logging.layer(config.logging.level)))

@@ -39,6 +39,11 @@ export interface AgentCall {
   readonly graphNodes: ReadonlyArray<NodeSpec>
   /** Set when someone listens to the run as it happens: hands over a model's answer piece by piece. */
   readonly emitToken: ((text: string) => Effect.Effect<void>) | undefined
+  /** Set when someone listens: hands over a `custom` event a custom agent emits. */
+  readonly emitCustom?: ((data: unknown) => Effect.Effect<void>) | undefined
+  /** The graph the node belongs to and the thread it runs in. */
+  readonly graphName?: string
+  readonly threadId?: string
 }
 
 /** Finished: the value (mapped onto Output_Field) and whether the success route is taken. */
