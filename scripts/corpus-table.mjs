@@ -5,12 +5,11 @@
 //   node --import tsx scripts/corpus-table.mjs            (writes test/compat/corpus.json)
 import { execFile } from "node:child_process"
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 
 const root = path.resolve(import.meta.dirname, "..")
 // the same place the tests look: AGENTMAP_COMPAT_CORPUS, else ../shared/compat/agentmap-examples
-const { CORPUS: corpus, CORPUS_FOUND, corpusFiles, missingCorpus } = await import("../test/compat/corpus.ts")
+const { CORPUS: corpus, CORPUS_FOUND, corpusFiles, corpusWorkspace, missingCorpus, scaffoldWith } = await import("../test/compat/corpus.ts")
 if (!CORPUS_FOUND) {
   console.error(missingCorpus)
   process.exit(2)
@@ -22,7 +21,9 @@ const previous = fs.existsSync(tablePath) ? JSON.parse(fs.readFileSync(tablePath
 const { startFakeLlm } = await import("../test/support/FakeLlmServer.ts")
 const { llmEnv } = await import("../test/support/llm.ts")
 const fake = await startFakeLlm()
-const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-corpus-"))
+const { agentmap } = await import("../test/support/cli.ts")
+// the same project folder as the tests: the examples' agents, tools and host services, and scaffolded stubs
+const cwd = corpusWorkspace(scaffoldWith(agentmap))
 const cli = (args) =>
   new Promise((resolve) =>
     execFile(process.execPath, [path.join(root, "bin/agentmap.cjs"), ...args, "--json"], { cwd, encoding: "utf8", env: { PATH: process.env.PATH, HOME: cwd, ...llmEnv(fake) } }, (error, stdout) =>

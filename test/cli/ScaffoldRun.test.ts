@@ -21,8 +21,7 @@ const files = (dir: string): ReadonlyArray<string> =>
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
     .sort()
 
-// unskip once issue18-custom is merged (the custom agent loader and defineAgent from "agentmap")
-describe.skip("scaffold, then run with no other step", () => {
+describe("scaffold, then run with no other step", () => {
   it("creates three stubs, the workflow runs to completion, and a second scaffold creates nothing", () => {
     const dir = workspace({ "flow.csv": FLOW })
     expect(agentmap(["validate", "flow.csv"], { cwd: dir }).status).toBe(2)

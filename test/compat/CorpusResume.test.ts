@@ -1,8 +1,7 @@
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { agentmap, json } from "../support/cli.js"
-import { workspace } from "../support/workspace.js"
-import { CORPUS, CORPUS_FOUND } from "./corpus.js"
+import { CORPUS, CORPUS_FOUND, corpusWorkspace, scaffoldWith } from "./corpus.js"
 
 interface Doc {
   readonly thread_id: string
@@ -14,7 +13,7 @@ interface Doc {
 
 /** Runs a corpus graph through the CLI, then answers each suspension in turn, checking where it waits. */
 const walk = (file: string, graph: string, steps: ReadonlyArray<{ expect: string; args: ReadonlyArray<string> }>) => {
-  const cwd = workspace({})
+  const cwd = corpusWorkspace(scaffoldWith(agentmap))
   let doc = json(agentmap(["run", path.join(CORPUS, file), "--graph", graph, "--json"], { cwd })) as unknown as Doc
   for (const step of steps) {
     expect(doc.status).toBe("suspended")
@@ -74,5 +73,13 @@ describe.skipIf(!CORPUS_FOUND)("compatibility corpus: suspended workflows resume
     ])
     expect(done.status).toBe("completed")
     expect(done.execution_summary.node_executions.map((e) => e.node)).toContain("HandleTimeout")
+  })
+
+  it("parallel_map_reduce MapReduce: the input fans out to three analysers and the scaffolded aggregator and output finish it", () => {
+    const done = walk("parallel_map_reduce.csv", "MapReduce", [{ expect: "DataPrep", args: ["--data", '"sales figures"'] }])
+    expect(done.status).toBe("completed")
+    expect([...done.execution_summary.node_executions.map((e) => e.node)].sort()).toEqual(["Analyzer1", "Analyzer2", "Analyzer3", "DataPrep", "Output", "Summary"])
+    expect(done.outputs["summary_report"]).toMatch(/^\[scaffold placeholder\] aggregator agent, node Summary/)
+    expect(done.outputs["final_report"]).toMatch(/^\[scaffold placeholder\] output agent, node Output/)
   })
 })

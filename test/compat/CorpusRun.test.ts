@@ -1,19 +1,19 @@
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { agentmapAsync } from "../support/cli.js"
+import { agentmap, agentmapAsync } from "../support/cli.js"
 import { type FakeLlm, startFakeLlm } from "../support/FakeLlmServer.js"
 import { llmEnv } from "../support/llm.js"
-import { workspace } from "../support/workspace.js"
-import { CORPUS, CORPUS_FOUND, TABLE } from "./corpus.js"
+import { CORPUS, CORPUS_FOUND, corpusWorkspace, scaffoldWith, TABLE } from "./corpus.js"
 
 const cases = Object.entries(TABLE).flatMap(([file, entry]) => entry.runs.map((run, i) => ({ file, run, label: `${file} #${i + 1}` })))
-const cwd = workspace({})
+let cwd = ""
 
 describe.skipIf(!CORPUS_FOUND)("compatibility corpus: agentmap run", () => {
   // LLM agents answer from fake OpenAI, Anthropic and Gemini servers (deterministic replies)
   let fake: FakeLlm
   beforeAll(async () => {
     fake = await startFakeLlm()
+    if (CORPUS_FOUND) cwd = corpusWorkspace(scaffoldWith(agentmap))
   })
   afterAll(() => fake.close())
 

@@ -73,6 +73,14 @@ let built: string | undefined
  * (aggregator, output, validator, the gm routers, ...), the stubs `agentmap scaffold` writes for
  * every corpus file. One folder for the whole corpus, built once per test worker.
  */
+/** Scaffolding through the CLI: `run` is the caller's way of running `agentmap` (a failure here stops the corpus tests, with its output). */
+export const scaffoldWith =
+  (run: (args: ReadonlyArray<string>, options: { cwd: string }) => { status: number | null; stdout: string; stderr: string }) =>
+  (csv: string, cwd: string) => {
+    const r = run(["scaffold", csv], { cwd })
+    if (r.status !== 0) throw new Error(`agentmap scaffold ${csv} exited ${r.status}:\n${r.stdout}${r.stderr}`)
+  }
+
 export const corpusWorkspace = (scaffold: (csv: string, cwd: string) => void): string => {
   if (built !== undefined) return built
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-corpus-"))
