@@ -2,7 +2,7 @@ import { Clock, Effect, Either } from "effect"
 import type { JsonObject } from "../domain/Json.js"
 import type { NodeSpec } from "../domain/Workflow.js"
 import type { NodeHost, NodeStep, NodeTask, RoutingFailure, RunAbort, RunPlan } from "../ports/WorkflowEngine.js"
-import { AgentFailure, type Agent, type AgentCall, type ChildRun } from "./agents/Agent.js"
+import { AgentFailure, type Agent, type AgentCall, type ChildRun, type NodeTools } from "./agents/Agent.js"
 import { readInputs, writeOutputs } from "./Outputs.js"
 
 /** A node with everything resolved before the run starts: its agent, prompt text, routing and subgraph. */
@@ -15,6 +15,8 @@ export interface PreparedNode {
   readonly route: (state: () => JsonObject, success: boolean) => Effect.Effect<ReadonlyArray<string>, RoutingFailure>
   /** Every node of its graph. */
   readonly graphNodes: ReadonlyArray<NodeSpec>
+  /** Its tools (Tool_Source, Available_Tools), when it names any. */
+  readonly tools?: NodeTools | undefined
 }
 
 const defectMessage = (defect: unknown): string => (defect instanceof Error ? defect.message : String(defect))
@@ -52,7 +54,9 @@ export const executeNode = (prepared: PreparedNode, state: JsonObject, task: Nod
       resume: task.resume,
       child: childRun(prepared, state, task, host),
       graphNodes: prepared.graphNodes,
-      emitToken: host.tokens === undefined ? undefined : (text) => host.tokens!({ node: spec.name, text })
+      emitToken: host.tokens === undefined ? undefined : (text) => host.tokens!({ node: spec.name, text }),
+      emitTool: host.tokens === undefined ? undefined : (tool) => host.tokens!({ node: spec.name, tool }),
+      tools: prepared.tools
     }
     const outcome = yield* prepared.agent(call).pipe(
       Effect.catchAllDefect((defect) => Effect.fail(new AgentFailure({ type: "AgentCrashed", message: defectMessage(defect) }))),
@@ -77,12 +81,13 @@ export const executeNode = (prepared: PreparedNode, state: JsonObject, task: Nod
     if (strangers.length > 0)
       failure = new AgentFailure({ type: "RoutingError", message: `node '${spec.name}' chose ${strangers.map((n) => `'${n}'`).join(", ")}, which is not a node of this graph` })
     const llm = failure?.llm ?? finished?.llm
+    const tools = failure?.tools ?? finished?.tools
     if (failure !== undefined) {
       updates = { error: failure.message }
       success = false
     }
     const durationMs = Math.round((Number((yield* Clock.currentTimeNanos) - t0) / 1e6) * 1000) / 1000
-    const base = { node: spec.name, agent_type: spec.declaredType, started_at: startedAt, duration_ms: durationMs, ...(llm !== undefined ? { llm } : {}) }
+    const base = { node: spec.name, agent_type: spec.declaredType, started_at: startedAt, duration_ms: durationMs, ...(llm !== undefined ? { llm } : {}), ...(tools !== undefined && tools.length > 0 ? { tools } : {}) }
     if (failure !== undefined) yield* Effect.logInfo(`${spec.name}: ${failure.message}`).pipe(Effect.annotateLogs({ node: spec.name }))
     const next =
       failure === undefined && finished?.next !== undefined

@@ -11,6 +11,7 @@ import { type Validated, validateRows } from "../domain/Validation.js"
 import { type GraphSpec, type NodeSpec, findGraph, nodeAt } from "../domain/Workflow.js"
 import { PromptLibrary, isPromptReference } from "../ports/PromptLibrary.js"
 import { Settings } from "../ports/Settings.js"
+import { ToolSources } from "../ports/Tools.js"
 import { UserFunctions } from "../ports/UserFunctions.js"
 import type { RunPlan } from "../ports/WorkflowEngine.js"
 import { type WorkflowLocation, WorkflowRepository } from "../ports/WorkflowRepository.js"
@@ -18,6 +19,7 @@ import { AgentFailure } from "./agents/Agent.js"
 import { AgentRegistry } from "./agents/AgentRegistry.js"
 import { executeNode, type PreparedNode } from "./NodeExecutor.js"
 import { routeWithFunction } from "./RoutingFunctions.js"
+import { prepareTools } from "./ToolPreparation.js"
 
 /**
  * Both modes check the same rules, so `validate` fails exactly where `run` refuses to start;
@@ -87,6 +89,7 @@ export const layer = Layer.effect(
     const functions = yield* UserFunctions
     const agents = yield* AgentRegistry
     const settings = yield* Settings
+    const toolSources = yield* ToolSources
 
     /**
      * Where files come from: the repository, or a thread's snapshot (recording what was used
@@ -218,7 +221,9 @@ export const layer = Layer.effect(
                 }
               }
             }
-            if (agent !== undefined) prepared.set(node.name, { spec: node, agent, prompt, subgraph, route, graphNodes: graph.nodes })
+            const tools = yield* prepareTools(toolSources, node, owner.location.path)
+            diagnostics.push(...tools.diagnostics)
+            if (agent !== undefined) prepared.set(node.name, { spec: node, agent, prompt, subgraph, route, graphNodes: graph.nodes, tools: tools.tools })
           }
           const plan: RunPlan | undefined =
             mode === "run" && !hasErrors(diagnostics)

@@ -10,6 +10,7 @@ import type { AppConfig } from "./AppConfig.js"
 import { ConfigSpec, ENV_ALIASES, type Spec } from "./ConfigSpec.js"
 import { checkNode, checkValue } from "./SpecCheck.js"
 import { decodeLlm } from "./LlmConfig.js"
+import { decodeMcp } from "./McpConfig.js"
 import { decodeTriggers } from "./TriggersConfig.js"
 
 export const CONFIG_FILE_NAME = "agentmap_config.yaml"
@@ -137,6 +138,7 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
       csvRepository: abs(text(raw, "paths", "csv_repository") ?? text(raw, "storage", "csv_repository_path") ?? "workflows"),
       functions: abs(text(raw, "paths", "functions") ?? "functions"),
       customAgents: abs(text(raw, "paths", "custom_agents") ?? "custom_agents"),
+      customTools: abs(text(raw, "paths", "custom_tools") ?? "custom_tools"),
       cache,
       promptsDirectory,
       promptRegistry: text(raw, "prompts", "registry_file") !== undefined ? abs(text(raw, "prompts", "registry_file")!) : path.join(promptsDirectory, "registry.yaml"),
@@ -193,6 +195,7 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
       }
     },
     llm: decodeLlm(raw["llm"], raw["routing"], env, file ?? "(environment)", diagnostics),
+    mcp: decodeMcp(raw["mcp"], base, file ?? "(environment)", diagnostics),
     logging: { level: text(raw, "logging", "level") ?? "warning" },
     triggers: decodeTriggers(raw["triggers"], file ?? "(environment)", diagnostics),
     raw

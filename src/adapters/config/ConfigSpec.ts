@@ -72,6 +72,7 @@ export const ConfigSpec: Spec = obj({
     csv_repository: str,
     functions: str,
     custom_agents: str,
+    custom_tools: str,
     cache: str,
     compiled_graphs: str,
     prompts: str
@@ -135,6 +136,8 @@ export const ConfigSpec: Spec = obj({
     rate_limit: obj({ per_key_per_minute: int(0), per_address_per_minute: int(0) })
   }),
   triggers: TriggersSpec,
+  /** `mcp.servers.<name>`: decoded and checked in McpConfig. */
+  mcp: obj({ servers: obj({}, true) }),
   logging: obj({ level: oneOf("trace", "debug", "info", "warning", "warn", "error", "critical", "fatal", "none") }, true),
   telemetry: open,
   tracing: open,
