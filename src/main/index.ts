@@ -16,3 +16,9 @@ export { layer as routes } from "../adapters/http/Routes.js"
 export { layer, configFor, servicesFor, type AgentMapOptions } from "../adapters/embedding/Options.js"
 export { createNodeHandler, createWebHandler, type HandlerOptions } from "../adapters/embedding/Handlers.js"
 export { AgentMapError, createAgentMap, type AgentMap, type RunOptions } from "../adapters/embedding/Facade.js"
+export { registerHostModule } from "../adapters/modules/HostModules.js"
+
+import { registerHostModule as shareWithUserModules } from "../adapters/modules/HostModules.js"
+// user modules (custom agents, tools, host services) importing `agentmap` get this very module;
+// an entry point that registered first (the CLI bundle) keeps its own registration
+shareWithUserModules("agentmap", () => import(/* @vite-ignore */ import.meta.url) as Promise<Readonly<Record<string, unknown>>>, { ifAbsent: true })
