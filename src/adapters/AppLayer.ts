@@ -15,9 +15,12 @@ import { Settings } from "../ports/Settings.js"
 import type { Terminal } from "../ports/Terminal.js"
 import type { ThreadRegistry } from "../ports/ThreadRegistry.js"
 import type { UserFunctions } from "../ports/UserFunctions.js"
+import type { UserModules } from "../ports/UserModules.js"
 import * as NodeCredentials from "./auth/NodeCredentials.js"
 import type { AppConfig } from "./config/AppConfig.js"
 import * as ModuleUserFunctions from "./functions/ModuleUserFunctions.js"
+import * as ModuleUserModules from "./modules/ModuleUserModules.js"
+import * as ToolSourcesLive from "./tools/ToolSourcesLive.js"
 import * as TimeOrderedThreadIds from "./ids/TimeOrderedThreadIds.js"
 import * as LazyEngine from "./langgraph/LazyEngine.js"
 import * as HttpLanguageModels from "./llm/HttpLanguageModels.js"
@@ -36,6 +39,8 @@ export interface AppOptions {
   readonly terminal: Layer.Layer<Terminal>
   /** Where routing functions come from (default: the functions folder, TypeScript compiled on load). */
   readonly functions?: Layer.Layer<UserFunctions>
+  /** Where custom agents and tool modules come from (default: files, TypeScript compiled into paths.cache). */
+  readonly userModules?: Layer.Layer<UserModules>
   /** The chat models (default: the providers of `llm:` over HTTP; tests hand in a scripted fake). */
   readonly models?: Layer.Layer<LanguageModels>
   /** A process that serves many runs (`serve`, an embedding host): stores may keep background work. */
@@ -79,7 +84,11 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     options.models ?? HttpLanguageModels.layer(config.llm),
     HttpLanguageModels.settingsLayer(config.llm),
     FileDocumentStorage.layer({ root: config.paths.storage }),
-    options.terminal
+    options.terminal,
+    // tool modules (paths.custom_tools) and MCP servers (mcp.servers): servers stop when the layer is released
+    ToolSourcesLive.layer({ customTools: config.paths.customTools, mcpServers: config.mcp.servers }).pipe(
+      Layer.provide(options.userModules ?? ModuleUserModules.layer({ cacheDirectory: config.paths.cache }))
+    )
   )
   return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, AuthService.layer).pipe(
     Layer.provideMerge(WorkflowService.layer),
