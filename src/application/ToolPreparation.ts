@@ -65,7 +65,7 @@ export const prepareTools = (
       const { picked, missing } = pickTools(refs, module.tools)
       const notice = module.notice !== undefined ? [warning(nodeAt(node, "Tool_Source"), "python-tool-source", module.notice)] : []
       if (missing.length > 0)
-        return { diagnostics: [...ignored, ...notice, error(nodeAt(node, "Available_Tools"), "missing-tool", `node '${node.name}': ${lacking(module.file, missing, module.tools)}`)], tools: undefined }
+        return { diagnostics: [...ignored, ...notice, error(nodeAt(node, "Available_Tools"), "missing-tool", `node '${node.name}': ${lacking(module.display, missing, module.tools)}`)], tools: undefined }
       return { diagnostics: [...ignored, ...notice], tools: { source: node.toolSource.trim(), load: Effect.succeed(picked) } }
     }
     const server = located.right

@@ -30,6 +30,8 @@ export type LocatedTools =
   | {
       readonly _tag: "Module"
       readonly file: string
+      /** The file as messages show it (relative to the CSV's folder when inside it). */
+      readonly display: string
       /** Said to the author as a warning (e.g. an upstream `.py` reference resolved to a TypeScript module). */
       readonly notice: string | undefined
       readonly tools: ReadonlyArray<RunnableTool>

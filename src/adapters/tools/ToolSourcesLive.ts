@@ -60,8 +60,10 @@ export const layer = (options: ToolSourceOptions) =>
           const tools = (yield* shapes).toolsIn(namespace)
           if (tools.length === 0)
             return yield* new ToolSourceError({ file, message: `tool module ${file} exports no tools: export defineTool({ name, description, schema, run }) values or LangChain tools` })
-          const notice = isPythonReference(reference) ? `Tool_Source '${reference}' names a Python module; using ${path.relative(path.dirname(from), file) || file}, the module of the same name` : undefined
-          return { _tag: "Module", file, notice, tools } satisfies LocatedTools
+          const relative = path.relative(path.dirname(from), file)
+          const display = relative.startsWith("..") || path.isAbsolute(relative) ? file : relative
+          const notice = isPythonReference(reference) ? `Tool_Source '${reference}' names a Python module; using ${display}, the TypeScript/JavaScript module of the same name` : undefined
+          return { _tag: "Module", file, display, notice, tools } satisfies LocatedTools
         })
 
       return ToolSources.of({
