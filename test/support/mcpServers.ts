@@ -14,7 +14,7 @@ export const startHttpMcp = async (): Promise<{ url: string; requests: { count: 
   const server: Server = createServer(async (req, res) => {
     requests.count++
     requests.headers = { ...req.headers }
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
+    const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true } as ConstructorParameters<typeof StreamableHTTPServerTransport>[0])
     const mcp = calcServer()
     res.on("close", () => {
       void transport.close()
