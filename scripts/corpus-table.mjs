@@ -10,7 +10,7 @@ import * as path from "node:path"
 
 const root = path.resolve(import.meta.dirname, "..")
 // the same place the tests look: AGENTMAP_COMPAT_CORPUS, else ../shared/compat/agentmap-examples
-const { CORPUS: corpus, CORPUS_FOUND, corpusFiles, missingCorpus } = await import("../test/compat/corpus.ts")
+const { CORPUS: corpus, CORPUS_CONFIG, CORPUS_FOUND, corpusFiles, missingCorpus } = await import("../test/compat/corpus.ts")
 if (!CORPUS_FOUND) {
   console.error(missingCorpus)
   process.exit(2)
@@ -23,6 +23,7 @@ const { startFakeLlm } = await import("../test/support/FakeLlmServer.ts")
 const { llmEnv } = await import("../test/support/llm.ts")
 const fake = await startFakeLlm()
 const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-corpus-"))
+fs.writeFileSync(path.join(cwd, "agentmap_config.yaml"), CORPUS_CONFIG)
 const cli = (args) =>
   new Promise((resolve) =>
     execFile(process.execPath, [path.join(root, "bin/agentmap.cjs"), ...args, "--json"], { cwd, encoding: "utf8", env: { PATH: process.env.PATH, HOME: cwd, ...llmEnv(fake) } }, (error, stdout) =>

@@ -4,10 +4,10 @@ import { agentmapAsync } from "../support/cli.js"
 import { type FakeLlm, startFakeLlm } from "../support/FakeLlmServer.js"
 import { llmEnv } from "../support/llm.js"
 import { workspace } from "../support/workspace.js"
-import { CORPUS, CORPUS_FOUND, TABLE } from "./corpus.js"
+import { CORPUS, CORPUS_CONFIG, CORPUS_FOUND, TABLE } from "./corpus.js"
 
 const cases = Object.entries(TABLE).flatMap(([file, entry]) => entry.runs.map((run, i) => ({ file, run, label: `${file} #${i + 1}` })))
-const cwd = workspace({})
+const cwd = workspace({ "agentmap_config.yaml": CORPUS_CONFIG })
 
 describe.skipIf(!CORPUS_FOUND)("compatibility corpus: agentmap run", () => {
   // LLM agents answer from fake OpenAI, Anthropic and Gemini servers (deterministic replies)

@@ -2,7 +2,7 @@ import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import { agentmap, type CliResult, json } from "../support/cli.js"
 import { workspace } from "../support/workspace.js"
-import { CORPUS, CORPUS_FOUND, corpusFiles, TABLE } from "./corpus.js"
+import { CORPUS, CORPUS_CONFIG, CORPUS_FOUND, corpusFiles, TABLE } from "./corpus.js"
 
 interface FileReport {
   readonly valid: boolean
@@ -18,7 +18,7 @@ describe.skipIf(!CORPUS_FOUND)("compatibility corpus: agentmap validate", () => 
   let r: CliResult
   let reports: Array<FileReport>
   beforeAll(() => {
-    r = agentmap(["validate", ...files.map((f) => path.join(CORPUS, f)), "--json"], { cwd: workspace({}) })
+    r = agentmap(["validate", ...files.map((f) => path.join(CORPUS, f)), "--json"], { cwd: workspace({ "agentmap_config.yaml": CORPUS_CONFIG }) })
     reports = (json(r)["files"] as Array<FileReport>) ?? []
   })
 

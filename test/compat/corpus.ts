@@ -53,3 +53,9 @@ export const corpusFiles = (dir = CORPUS, prefix = ""): Array<string> =>
         .flatMap((e) =>
           e.isDirectory() ? corpusFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : e.name.endsWith(".csv") ? [`${prefix}${e.name}`] : []
         )
+
+/** Ported upstream example code (test/compat/fixtures): the tool modules the `tools/` CSVs name as `examples/tools/*.py`. */
+export const FIXTURES = path.join(ROOT, "test/compat/fixtures")
+
+/** The config the corpus runs with: paths.custom_tools at the ported upstream tools. */
+export const CORPUS_CONFIG = `paths:\n  custom_tools: ${JSON.stringify(path.join(FIXTURES, "tools", "custom_tools"))}\n`
