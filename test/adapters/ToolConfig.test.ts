@@ -22,7 +22,7 @@ describe("tool configuration", () => {
 
   it("refuses a server with both or neither of command and url, naming it", () => {
     const { loaded } = load("mcp:\n  servers:\n    both: { command: node, url: 'http://x/mcp' }\n    neither: { args: [a] }\n")
-    if (Either.isRight(loaded)) throw new Error("the config loaded")
+    if (Either.isRight(loaded) || loaded.left._tag !== "InvalidConfig") throw new Error("the config loaded")
     expect(loaded.left.diagnostics.map((d) => d.message)).toEqual([
       "mcp.servers.both needs exactly one of command (a server started over stdio) or url (streamable HTTP)",
       "mcp.servers.neither needs exactly one of command (a server started over stdio) or url (streamable HTTP)"
