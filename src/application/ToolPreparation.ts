@@ -66,7 +66,17 @@ export const prepareTools = (
       const notice = module.notice !== undefined ? [warning(nodeAt(node, "Tool_Source"), "python-tool-source", module.notice)] : []
       if (missing.length > 0)
         return { diagnostics: [...ignored, ...notice, error(nodeAt(node, "Available_Tools"), "missing-tool", `node '${node.name}': ${lacking(module.display, missing, module.tools)}`)], tools: undefined }
-      return { diagnostics: [...ignored, ...notice], tools: { source: node.toolSource.trim(), load: Effect.succeed(picked) } }
+      // each run looks again, so a long-lived server picks up an edited module (UserModules reloads it only when it changed)
+      const load = sources.locate(source, from).pipe(
+        Effect.flatMap((again) => (again._tag === "Module" ? Effect.succeed(pickTools(refs, again.tools)) : Effect.succeed({ picked, missing: [] }))),
+        Effect.mapError((e) => new AgentFailure({ type: "ToolSourceError", message: `node '${node.name}': ${e.message}` })),
+        Effect.flatMap((again) =>
+          again.missing.length > 0
+            ? Effect.fail(new AgentFailure({ type: "ToolNotFound", message: `node '${node.name}': ${module.display} no longer has tool ${again.missing.map((m) => `'${m}'`).join(", ")}` }))
+            : Effect.succeed(again.picked)
+        )
+      )
+      return { diagnostics: [...ignored, ...notice], tools: { source: node.toolSource.trim(), load } }
     }
     const server = located.right
     const load = server.tools.pipe(

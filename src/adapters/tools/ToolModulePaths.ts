@@ -1,15 +1,6 @@
-import * as fs from "node:fs"
 import * as path from "node:path"
 import { MODULE_EXTENSIONS } from "../../domain/AgentType.js"
 import { isPythonReference } from "../../domain/ToolList.js"
-
-const isFile = (file: string) => {
-  try {
-    return fs.statSync(file).isFile()
-  } catch {
-    return false
-  }
-}
 
 /**
  * The files a Tool_Source may name, best first: the path as written (then with each module
@@ -28,10 +19,4 @@ export const candidates = (reference: string, csvFolder: string, customTools: st
   const forms = withExtension ? [ref] : [ref, ...MODULE_EXTENSIONS.map((ext) => `${ref}${ext}`)]
   if (path.isAbsolute(ref)) return forms
   return [...new Set(folders.flatMap((dir) => [...forms, ...(withExtension ? [path.basename(ref)] : [])].map((f) => path.resolve(dir, f))))]
-}
-
-/** The first candidate that exists. */
-export const findModule = (reference: string, csvFolder: string, customTools: string): { readonly file: string | undefined; readonly looked: ReadonlyArray<string> } => {
-  const looked = candidates(reference, csvFolder, customTools)
-  return { file: looked.find(isFile), looked }
 }

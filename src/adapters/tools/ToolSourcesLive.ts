@@ -5,7 +5,7 @@ import { type LocatedTools, type RunnableTool, ToolSourceError, ToolSources } fr
 import { UserModules } from "../../ports/UserModules.js"
 import type { McpServerConfig } from "../config/McpConfig.js"
 import type { McpConnection } from "./McpConnections.js"
-import { findModule } from "./ToolModulePaths.js"
+import { candidates } from "./ToolModulePaths.js"
 
 export interface ToolSourceOptions {
   /** `paths.custom_tools`, absolute. */
@@ -49,7 +49,10 @@ export const layer = (options: ToolSourceOptions) =>
 
       const locateModule = (reference: string, from: string) =>
         Effect.gen(function* () {
-          const { file, looked } = findModule(reference, path.dirname(from), options.customTools)
+          // a module exists when UserModules knows it: a file, or one compiled into a cloud bundle
+          const looked = candidates(reference, path.dirname(from), options.customTools)
+          const known = yield* Effect.forEach(looked, (c) => modules.fingerprint(c))
+          const file = looked[known.findIndex((h) => h !== undefined)]
           if (file === undefined)
             return yield* new ToolSourceError({
               message: `Tool_Source '${reference}' not found: looked for ${looked.map((f) => path.relative(process.cwd(), f) || f).join(", ")}${isPythonReference(reference) ? " (an upstream Python module: port it to TypeScript with defineTool, same base name)" : ""}; set paths.custom_tools to the folder of your tool modules`
