@@ -25,6 +25,7 @@ import * as ModuleUserFunctions from "./functions/ModuleUserFunctions.js"
 import * as FolderAgentCatalog from "./modules/FolderAgentCatalog.js"
 import * as HostServicesLayer from "./modules/HostServicesLayer.js"
 import * as ModuleUserModules from "./modules/ModuleUserModules.js"
+import * as ToolSourcesLive from "./tools/ToolSourcesLive.js"
 import * as TimeOrderedThreadIds from "./ids/TimeOrderedThreadIds.js"
 import * as LazyEngine from "./langgraph/LazyEngine.js"
 import * as HttpLanguageModels from "./llm/HttpLanguageModels.js"
@@ -101,7 +102,9 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     HttpLanguageModels.settingsLayer(config.llm),
     FileDocumentStorage.layer({ root: config.paths.storage }),
     NodeUserCodeFiles.layer({ customAgents: config.paths.customAgents, functions: config.paths.functions, customTools: config.paths.customTools }, options.cwd),
-    options.terminal
+    options.terminal,
+    // tool modules (paths.custom_tools) and MCP servers (mcp.servers), through the same module loader as custom agents; servers stop when the layer is released
+    ToolSourcesLive.layer({ customTools: config.paths.customTools, mcpServers: config.mcp.servers }).pipe(Layer.provide(modules))
   )
   return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, AuthService.layer, Scaffolder.layer).pipe(
     Layer.provideMerge(WorkflowService.layer),

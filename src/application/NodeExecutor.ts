@@ -2,7 +2,7 @@ import { Clock, Effect, Either } from "effect"
 import type { JsonObject } from "../domain/Json.js"
 import type { NodeSpec } from "../domain/Workflow.js"
 import type { NodeHost, NodeStep, NodeTask, RoutingFailure, RunAbort, RunPlan } from "../ports/WorkflowEngine.js"
-import { AgentFailure, type Agent, type AgentCall, type ChildRun } from "./agents/Agent.js"
+import { AgentFailure, type Agent, type AgentCall, type ChildRun, type NodeTools } from "./agents/Agent.js"
 import { readInputs, writeOutputs } from "./Outputs.js"
 
 /** A node with everything resolved before the run starts: its agent, prompt text, routing and subgraph. */
@@ -16,6 +16,8 @@ export interface PreparedNode {
   /** Every node of its graph. */
   readonly graphNodes: ReadonlyArray<NodeSpec>
   readonly graphName?: string
+  /** Its tools (Tool_Source, Available_Tools), when it names any. */
+  readonly tools?: NodeTools | undefined
 }
 
 const defectMessage = (defect: unknown): string => (defect instanceof Error ? defect.message : String(defect))
@@ -56,7 +58,9 @@ export const executeNode = (prepared: PreparedNode, state: JsonObject, task: Nod
       emitToken: host.tokens === undefined ? undefined : (text) => host.tokens!({ node: spec.name, text }),
       emitCustom: host.custom === undefined ? undefined : (data) => host.custom!({ node: spec.name, data }),
       threadId: task.threadId,
-      ...(prepared.graphName !== undefined ? { graphName: prepared.graphName } : {})
+      ...(prepared.graphName !== undefined ? { graphName: prepared.graphName } : {}),
+      emitTool: host.tokens === undefined ? undefined : (tool) => host.tokens!({ node: spec.name, tool }),
+      tools: prepared.tools
     }
     const outcome = yield* prepared.agent(call).pipe(
       Effect.catchAllDefect((defect) => Effect.fail(new AgentFailure({ type: "AgentCrashed", message: defectMessage(defect) }))),
@@ -81,12 +85,13 @@ export const executeNode = (prepared: PreparedNode, state: JsonObject, task: Nod
     if (strangers.length > 0)
       failure = new AgentFailure({ type: "RoutingError", message: `node '${spec.name}' chose ${strangers.map((n) => `'${n}'`).join(", ")}, which is not a node of this graph` })
     const llm = failure?.llm ?? finished?.llm
+    const tools = failure?.tools ?? finished?.tools
     if (failure !== undefined) {
       updates = { error: failure.message }
       success = false
     }
     const durationMs = Math.round((Number((yield* Clock.currentTimeNanos) - t0) / 1e6) * 1000) / 1000
-    const base = { node: spec.name, agent_type: spec.declaredType, started_at: startedAt, duration_ms: durationMs, ...(llm !== undefined ? { llm } : {}) }
+    const base = { node: spec.name, agent_type: spec.declaredType, started_at: startedAt, duration_ms: durationMs, ...(llm !== undefined ? { llm } : {}), ...(tools !== undefined && tools.length > 0 ? { tools } : {}) }
     if (failure !== undefined) yield* Effect.logInfo(`${spec.name}: ${failure.message}`).pipe(Effect.annotateLogs({ node: spec.name }))
     const next =
       failure === undefined && finished?.next !== undefined

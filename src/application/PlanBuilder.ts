@@ -11,6 +11,7 @@ import { type Validated, validateRows } from "../domain/Validation.js"
 import { type GraphSpec, type NodeSpec, findGraph, nodeAt } from "../domain/Workflow.js"
 import { PromptLibrary, isPromptReference } from "../ports/PromptLibrary.js"
 import { Settings } from "../ports/Settings.js"
+import { ToolSources } from "../ports/Tools.js"
 import { UserFunctions } from "../ports/UserFunctions.js"
 import type { RunPlan } from "../ports/WorkflowEngine.js"
 import { type WorkflowLocation, WorkflowRepository } from "../ports/WorkflowRepository.js"
@@ -19,6 +20,7 @@ import { AgentRegistry } from "./agents/AgentRegistry.js"
 import { CustomAgents, type Resolution } from "./CustomAgents.js"
 import { executeNode, type PreparedNode } from "./NodeExecutor.js"
 import { routeWithFunction } from "./RoutingFunctions.js"
+import { prepareTools } from "./ToolPreparation.js"
 
 /**
  * Both modes check the same rules, so `validate` fails exactly where `run` refuses to start;
@@ -91,6 +93,7 @@ export const layer = Layer.effect(
     const agents = yield* AgentRegistry
     const custom = yield* CustomAgents
     const settings = yield* Settings
+    const toolSources = yield* ToolSources
 
     /**
      * Where files come from: the repository, or a thread's snapshot (recording what was used
@@ -248,7 +251,9 @@ export const layer = Layer.effect(
                 }
               }
             }
-            if (agent !== undefined) prepared.set(node.name, { spec: node, agent, prompt, subgraph, route, graphNodes: graph.nodes, graphName: graph.name })
+            const tools = yield* prepareTools(toolSources, node, owner.location.path)
+            diagnostics.push(...tools.diagnostics)
+            if (agent !== undefined) prepared.set(node.name, { spec: node, agent, prompt, subgraph, route, graphNodes: graph.nodes, graphName: graph.name, tools: tools.tools })
           }
           for (const { problem, nodes } of broken.values())
             diagnostics.push(

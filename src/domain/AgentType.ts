@@ -19,6 +19,7 @@ export const BuiltinAgentTypes = [
   "anthropic",
   "google",
   "orchestrator",
+  "tool",
   "csv_reader",
   "csv_writer",
   "json_reader",
@@ -57,7 +58,7 @@ export const isBuiltinAgentType = (type: string): type is BuiltinAgentType =>
   (BuiltinAgentTypes as ReadonlyArray<string>).includes(type)
 
 /** Built-in kinds that always finish in one go (no interrupt, no subgraph that could raise one). */
-const NEVER_SUSPENDS: ReadonlySet<string> = new Set<BuiltinAgentType>(["default", "echo", "success", "failure", "branching", "summary", "llm", "openai", "anthropic", "google", "orchestrator", "csv_reader", "csv_writer", "json_reader", "json_writer", "file_reader", "file_writer"])
+const NEVER_SUSPENDS: ReadonlySet<string> = new Set<BuiltinAgentType>(["default", "echo", "success", "failure", "branching", "summary", "llm", "openai", "anthropic", "google", "orchestrator", "tool", "csv_reader", "csv_writer", "json_reader", "json_writer", "file_reader", "file_writer"])
 
 /** Whether a node of this (normalised) type may suspend its run; unknown and custom agents may. */
 export const maySuspend = (type: string): boolean => !NEVER_SUSPENDS.has(type)

@@ -10,6 +10,15 @@ export const LlmUsage = Schema.Struct({
   output_tokens: Schema.Number
 })
 
+/** One tool call a node made (a tool agent, or a model's tool-calling loop): its arguments and result or error. */
+export const ToolCallRecord = Schema.Struct({
+  name: Schema.String,
+  args: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  result: Schema.optional(Schema.Unknown),
+  error: Schema.optional(Schema.String)
+})
+export type ToolCallRecord = typeof ToolCallRecord.Type
+
 /** One node run, as execution tracking records it. `success` is false only when the node raised. */
 export const NodeExecution = Schema.Struct({
   node: Schema.String,
@@ -18,7 +27,8 @@ export const NodeExecution = Schema.Struct({
   started_at: Schema.String,
   duration_ms: Schema.Number,
   error: Schema.optional(Schema.String),
-  llm: Schema.optional(LlmUsage)
+  llm: Schema.optional(LlmUsage),
+  tools: Schema.optional(Schema.Array(ToolCallRecord))
 })
 export type NodeExecution = typeof NodeExecution.Type
 

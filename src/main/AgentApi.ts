@@ -19,3 +19,4 @@ export {
   type HostServices,
   type ResumeAnswer
 } from "../ports/AgentDefinition.js"
+export { defineTool, type ToolDefinition, type ToolContext, type ToolArgs, type JsonSchemaObject, type StandardSchemaLike } from "../ports/ToolDefinition.js"

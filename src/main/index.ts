@@ -35,3 +35,4 @@ import { registerHostModule as shareWithUserModules } from "../adapters/modules/
 // user modules (custom agents, tools, host services) importing `agentmap` get this very module;
 // an entry point that registered first (the CLI bundle) keeps its own registration
 shareWithUserModules("agentmap", () => import(/* @vite-ignore */ import.meta.url) as Promise<Readonly<Record<string, unknown>>>, { ifAbsent: true })
+export { defineTool, type ToolDefinition, type ToolContext, type ToolArgs, type JsonSchemaObject, type StandardSchemaLike } from "../ports/ToolDefinition.js"

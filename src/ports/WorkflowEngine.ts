@@ -2,7 +2,7 @@ import { Context, Data, type Effect } from "effect"
 import type { StoreUnavailable } from "../domain/Errors.js"
 import type { JsonObject } from "../domain/Json.js"
 import type { ResumeInput } from "../domain/Resume.js"
-import type { NodeExecution, RunError } from "../domain/RunResult.js"
+import type { NodeExecution, RunError, ToolCallRecord } from "../domain/RunResult.js"
 import type { PendingInterrupt } from "../domain/Thread.js"
 import type { GraphSpec, NodeSpec } from "../domain/Workflow.js"
 
@@ -72,8 +72,11 @@ export interface NodeHost {
 /** Told about each `ctx.emit(data)` of a custom agent (a `custom` SSE event). */
 export type CustomObserver = (event: { readonly node: string; readonly data: unknown }) => Effect.Effect<void>
 
-/** Told about each piece of a model's answer as a node receives it (streaming). */
-export type TokenObserver = (event: { readonly node: string; readonly text: string }) => Effect.Effect<void>
+/** What a listener hears while a node runs: a piece of a model's answer, or a tool call that finished. */
+export type LiveEvent = { readonly node: string; readonly text: string } | { readonly node: string; readonly tool: ToolCallRecord }
+
+/** Told about each piece of a model's answer and each tool call as a node makes it (streaming). */
+export type TokenObserver = (event: LiveEvent) => Effect.Effect<void>
 
 /** Told about every node run as it finishes (streaming). */
 export type StepObserver = (event: { readonly seq: number; readonly execution: NodeExecution; readonly updates: JsonObject }) => Effect.Effect<void>

@@ -103,7 +103,7 @@ describe("llm agents", () => {
     })
     const dir = workspace({ "agentmap_config.yaml": "llm:\n  fallback_provider: anthropic\n", "p.csv": csv("G,Ask,openai,,,q,a,,,") })
     const tokens: Array<string> = []
-    const outcome = await withApp(dir, (s) => s.execute({ workflow: "p.csv", state: { q: "x" } }, { tokens: (t) => Effect.sync(() => void tokens.push(t.text)) }), { models: halfway })
+    const outcome = await withApp(dir, (s) => s.execute({ workflow: "p.csv", state: { q: "x" } }, { tokens: (t) => Effect.sync(() => void tokens.push("text" in t ? t.text : "")) }), { models: halfway })
     if (outcome._tag === "Left") throw new Error(String(outcome.left))
     expect(calls).toEqual(["openai"])
     expect(tokens).toEqual(["The answer is "])

@@ -31,8 +31,14 @@ describe("README examples in workflows/", () => {
     expect(run(["routing_function", "--state", '{"score":72}']).outputs["grade"]).toBe("72: pass")
     expect(run(["routing_function", "--state", '{"score":95}']).outputs["grade"]).toBe("95: excellent")
   })
+  it("tools slugs the title with its one tool and counts its words with the tool the prompt's keywords choose", () => {
+    const result = run(["tools", "--state", '{"title":"Crème Brûlée for Beginners"}'])
+    expect(result.outputs["report"]).toBe("/posts/creme-brulee-for-beginners (4 words)")
+    const failed = agentmap(["run", "tools", "--state", '{"title":""}', "--json"], { cwd: ROOT })
+    expect((json(failed) as { outputs: Record<string, unknown> }).outputs["error"]).toBe("node 'Slug': tool 'slugify': argument 'text' is invalid: Too small: expected string to have >=1 characters")
+  })
   it("every example validates without errors", () => {
-    for (const name of ["hello_world", "branching", "fan_out", "subgraph", "review", "routing_function", "support_triage"]) {
+    for (const name of ["hello_world", "branching", "fan_out", "subgraph", "review", "routing_function", "support_triage", "tools"]) {
       expect(agentmap(["validate", name], { cwd: ROOT }).status).toBe(0)
     }
   })

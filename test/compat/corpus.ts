@@ -67,12 +67,6 @@ const copyFixtures = (dir: string, sub: string) => {
 
 let built: string | undefined
 
-/**
- * The project folder the corpus runs in: the upstream examples' custom agents, tools and host
- * services (ported to TypeScript under fixtures/), and, for the types upstream never defined
- * (aggregator, output, validator, the gm routers, ...), the stubs `agentmap scaffold` writes for
- * every corpus file. One folder for the whole corpus, built once per test worker.
- */
 /** Scaffolding through the CLI: `run` is the caller's way of running `agentmap` (a failure here stops the corpus tests, with its output). */
 export const scaffoldWith =
   (run: (args: ReadonlyArray<string>, options: { cwd: string }) => { status: number | null; stdout: string; stderr: string }) =>
@@ -81,6 +75,12 @@ export const scaffoldWith =
     if (r.status !== 0) throw new Error(`agentmap scaffold ${csv} exited ${r.status}:\n${r.stdout}${r.stderr}`)
   }
 
+/**
+ * The project folder the corpus runs in: the upstream examples' custom agents, tools and host
+ * services (ported to TypeScript under fixtures/), and, for the types upstream never defined
+ * (aggregator, output, validator, the gm routers, ...), the stubs `agentmap scaffold` writes for
+ * every corpus file. One folder for the whole corpus, built once per test worker.
+ */
 export const corpusWorkspace = (scaffold: (csv: string, cwd: string) => void): string => {
   if (built !== undefined) return built
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-corpus-"))

@@ -7,6 +7,8 @@ export type Scripted =
   | { readonly text: string; readonly inputTokens?: number; readonly outputTokens?: number; readonly chunkDelayMs?: number; readonly chunks?: ReadonlyArray<string>; readonly cut?: boolean }
   | { readonly status: number; readonly retryAfter?: string; readonly body?: unknown }
   | { readonly hang: true }
+  /** The model asks for tool calls (in the provider's own format: tool_calls, tool_use blocks, functionCall parts). */
+  | { readonly toolCalls: ReadonlyArray<{ readonly name: string; readonly args: Record<string, unknown>; readonly id?: string }>; readonly text?: string }
 export interface RecordedRequest {
   readonly provider: Provider
   readonly path: string
@@ -165,6 +167,33 @@ const reply = async (req: RecordedRequest, res: ServerResponse, r: Extract<Scrip
   res.end()
 }
 
+/** A (non-streamed) answer that asks for tool calls, in each provider's wire format. */
+const replyToolCalls = (req: RecordedRequest, res: ServerResponse, r: Extract<Scripted, { toolCalls: unknown }>): void => {
+  const model = modelOf(req)
+  const calls = r.toolCalls.map((c, i) => ({ ...c, id: c.id ?? `call_fake_${i}` }))
+  const text = r.text ?? ""
+  if (req.provider === "openai")
+    return sendJson(res, 200, {
+      id: "chatcmpl-fake", object: "chat.completion", created: Math.floor(Date.now() / 1000), model,
+      choices: [{
+        index: 0,
+        message: { role: "assistant", content: text === "" ? null : text, tool_calls: calls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: JSON.stringify(c.args) } })) },
+        finish_reason: "tool_calls"
+      }],
+      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }
+    })
+  if (req.provider === "anthropic")
+    return sendJson(res, 200, {
+      id: "msg_fake", type: "message", role: "assistant", model,
+      content: [...(text === "" ? [] : [{ type: "text", text }]), ...calls.map((c) => ({ type: "tool_use", id: c.id, name: c.name, input: c.args }))],
+      stop_reason: "tool_use", stop_sequence: null, usage: { input_tokens: 10, output_tokens: 5 }
+    })
+  return sendJson(res, 200, {
+    candidates: [{ content: { role: "model", parts: [...(text === "" ? [] : [{ text }]), ...calls.map((c) => ({ functionCall: { name: c.name, args: c.args } }))] }, finishReason: "STOP", index: 0 }],
+    usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 }, modelVersion: model
+  })
+}
+
 export const startFakeLlm = (options: { readonly port?: number; readonly chunkDelayMs?: number } = {}): Promise<FakeLlm> => {
   const requests: Array<RecordedRequest> = []
   const queues = new Map<Provider, Array<Scripted>>()
@@ -200,6 +229,7 @@ export const startFakeLlm = (options: { readonly port?: number; readonly chunkDe
     if (malformed) return sendJson(res, 400, errorBody(provider, 400, "malformed JSON body"))
     const r = queues.get(provider)?.shift() ?? fallback(recorded)
     if ("hang" in r) return // never answer; close() destroys the socket
+    if ("toolCalls" in r) return replyToolCalls(recorded, res, r)
     if ("status" in r)
       return sendJson(res, r.status, r.body ?? errorBody(provider, r.status, `fake ${provider} error ${r.status}`),
         r.retryAfter === undefined ? {} : { "retry-after": r.retryAfter })

@@ -2,6 +2,7 @@ import type { Redacted } from "effect"
 import type { SuccessPolicy } from "../../domain/SuccessPolicy.js"
 import type { TriggerConfig } from "../../domain/TriggerMapping.js"
 import type { LlmConfig } from "./LlmConfig.js"
+import type { McpConfig } from "./McpConfig.js"
 
 /** Decoded configuration with every path absolute. */
 export interface AppConfig {
@@ -66,6 +67,8 @@ export interface AppConfig {
   }
   /** Model providers, call resilience and model routing. */
   readonly llm: LlmConfig
+  /** MCP servers whose tools nodes use (`Tool_Source` `mcp:name`). */
+  readonly mcp: McpConfig
   readonly logging: { readonly level: string }
   /** Cloud events without a payload of their own, mapped to workflows. */
   readonly triggers: TriggerConfig

@@ -10,6 +10,7 @@ import type { AppConfig } from "./AppConfig.js"
 import { ConfigSpec, ENV_ALIASES, type Spec } from "./ConfigSpec.js"
 import { checkNode, checkValue } from "./SpecCheck.js"
 import { decodeLlm } from "./LlmConfig.js"
+import { decodeMcp } from "./McpConfig.js"
 import { decodeTriggers } from "./TriggersConfig.js"
 
 export const CONFIG_FILE_NAME = "agentmap_config.yaml"
@@ -195,6 +196,7 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
       }
     },
     llm: decodeLlm(raw["llm"], raw["routing"], env, file ?? "(environment)", diagnostics),
+    mcp: decodeMcp(raw["mcp"], base, file ?? "(environment)", diagnostics),
     logging: { level: text(raw, "logging", "level") ?? "warning" },
     triggers: decodeTriggers(raw["triggers"], file ?? "(environment)", diagnostics),
     raw

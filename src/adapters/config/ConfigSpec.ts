@@ -137,6 +137,8 @@ export const ConfigSpec: Spec = obj({
     rate_limit: obj({ per_key_per_minute: int(0), per_address_per_minute: int(0) })
   }),
   triggers: TriggersSpec,
+  /** `mcp.servers.<name>`: decoded and checked in McpConfig. */
+  mcp: obj({ servers: obj({}, true) }),
   logging: obj({ level: oneOf("trace", "debug", "info", "warning", "warn", "error", "critical", "fatal", "none") }, true),
   telemetry: open,
   tracing: open,

@@ -1,14 +1,15 @@
 import { HttpServerResponse } from "@effect/platform"
 import { Cause, Deferred, Duration, Effect, Exit, Queue, Stream } from "effect"
 import type { ExecuteOutcome } from "../../application/WorkflowService.js"
-import type { RunResult } from "../../domain/RunResult.js"
+import type { RunResult, ToolCallRecord } from "../../domain/RunResult.js"
 import type { CustomObserver, StepObserver, TokenObserver } from "../../ports/WorkflowEngine.js"
 
-/** One Server-Sent Event: `node` per finished node, `token` while a model streams, then exactly one final event. */
+/** One Server-Sent Event: `node` per finished node, `token` while a model streams, `tool` per tool call, then exactly one final event. */
 export type SseEvent =
   | { readonly event: "node"; readonly data: { readonly node: string; readonly update: unknown; readonly duration_ms: number } }
   | { readonly event: "token"; readonly data: { readonly node: string; readonly text: string } }
   | { readonly event: "custom"; readonly data: { readonly node: string; readonly data: unknown } }
+  | { readonly event: "tool"; readonly data: { readonly node: string } & ToolCallRecord }
   | { readonly event: "completed" | "suspended" | "failed"; readonly data: (RunResult & { readonly correlation_id: string }) | { readonly error: string; readonly message: string } }
 
 let streaming = 0
@@ -36,7 +37,8 @@ export const streamRun = <E>(
     const accepted = yield* Deferred.make<void>()
     const observer: StepObserver = ({ execution, updates }) =>
       Queue.offer(events, { event: "node", data: { node: execution.node, update: updates, duration_ms: execution.duration_ms } }).pipe(Effect.asVoid)
-    const tokens: TokenObserver = ({ node, text }) => Queue.offer(events, { event: "token", data: { node, text } }).pipe(Effect.asVoid)
+    const tokens: TokenObserver = (e) =>
+      Queue.offer(events, "tool" in e ? { event: "tool", data: { node: e.node, ...e.tool } } : { event: "token", data: { node: e.node, text: e.text } }).pipe(Effect.asVoid)
     const custom: CustomObserver = ({ node, data }) => Queue.offer(events, { event: "custom", data: { node, data } }).pipe(Effect.asVoid)
     streaming++
     const run = yield* Effect.forkDaemon(

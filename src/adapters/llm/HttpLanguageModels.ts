@@ -67,7 +67,8 @@ export const make = (config: LlmConfig) =>
       const timedOut = (what: string) => fail("Timeout", `${what} within ${config.timeoutMillis / 1000} s`)
       const provider = config.providers[request.provider]
       const key = provider.apiKey === undefined ? undefined : Redacted.value(provider.apiKey)
-      const stream = request.onToken !== undefined
+      // a tool-calling turn is read whole: its calls are not handed out piece by piece
+      const stream = request.onToken !== undefined && (request.tools === undefined || request.tools.length === 0)
       const wire = protocol.request(provider, key, request, stream)
       const answered = client
         .execute(HttpClientRequest.post(wire.url).pipe(HttpClientRequest.setHeaders(wire.headers), HttpClientRequest.bodyUnsafeJson(wire.body)))
@@ -94,7 +95,13 @@ export const make = (config: LlmConfig) =>
           const body = yield* response.json.pipe(Effect.mapError(() => fail("BadResponse", "the answer was not JSON")))
           const parsed = protocol.reply(body)
           if (parsed === undefined) return yield* fail("BadResponse", `the answer had no message text${protocol.errorMessage(body) !== undefined ? `: ${protocol.errorMessage(body)}` : ""}`)
-          return { text: parsed.text, provider: request.provider, model: request.model, usage: parsed.usage } satisfies ChatReply
+          return {
+            text: parsed.text,
+            provider: request.provider,
+            model: request.model,
+            usage: parsed.usage,
+            ...(parsed.toolCalls !== undefined ? { toolCalls: parsed.toolCalls } : {})
+          } satisfies ChatReply
         }).pipe(Effect.scoped, Effect.timeoutFail({ duration: Duration.millis(config.timeoutMillis), onTimeout: () => timedOut("no complete answer") }))
       // streamed: the timeout bounds the wait for the answer to start and each silence in it, not a long answer
       return Effect.gen(function* () {

@@ -1,5 +1,6 @@
+import type { JsonObject } from "../../domain/Json.js"
 import type { TokenUsage } from "../../domain/Llm.js"
-import type { ChatRequest } from "../../ports/LanguageModels.js"
+import type { ChatRequest, ToolCall } from "../../ports/LanguageModels.js"
 import type { ProviderConfig } from "../config/LlmConfig.js"
 
 /** The HTTP request one provider wants for a chat call. */
@@ -24,7 +25,7 @@ export interface StreamPiece {
 export interface Protocol {
   readonly request: (config: ProviderConfig, key: string | undefined, request: ChatRequest, stream: boolean) => WireRequest
   /** The text and usage of a complete answer, or undefined when the body is not one. */
-  readonly reply: (body: unknown) => { readonly text: string; readonly usage: TokenUsage } | undefined
+  readonly reply: (body: unknown) => { readonly text: string; readonly usage: TokenUsage; readonly toolCalls?: ReadonlyArray<ToolCall> } | undefined
   /** One event of a streamed answer (`event` is the SSE event name, `data` its payload). */
   readonly piece: (event: string, data: string) => StreamPiece | "done"
   /** The provider's own error message in an error body. */
@@ -48,4 +49,16 @@ export const nestedErrorMessage = (body: unknown): string | undefined => {
   const e = asRecord(body)["error"]
   const message = typeof e === "string" ? e : asRecord(e)["message"]
   return typeof message === "string" ? message : undefined
+}
+
+/** A tool call's arguments: an object, or JSON text of one (OpenAI sends a string). */
+export const argsOf = (v: unknown): JsonObject => {
+  const parsed = typeof v === "string" ? parseJson(v) : v
+  return asRecord(parsed) as JsonObject
+}
+
+/** A tool result as a provider wants it inside a JSON body: parsed JSON when it is JSON, else the text. */
+export const resultValue = (content: string): unknown => {
+  const parsed = parseJson(content)
+  return parsed === undefined ? content : parsed
 }

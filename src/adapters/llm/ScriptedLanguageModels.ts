@@ -1,8 +1,9 @@
 import { Effect, Layer } from "effect"
+import type { JsonObject } from "../../domain/Json.js"
 import { type ChatReply, type ChatRequest, LanguageModels, LlmError } from "../../ports/LanguageModels.js"
 
-/** What a scripted model answers: text, or a failure it raises. */
-export type ScriptedAnswer = string | LlmError
+/** What a scripted model answers: text, tool calls it asks for (when the request offers tools), or a failure it raises. */
+export type ScriptedAnswer = string | { readonly text?: string; readonly toolCalls: ReadonlyArray<{ readonly name: string; readonly args: JsonObject }> } | LlmError
 
 export interface ScriptedModels {
   readonly layer: Layer.Layer<LanguageModels>
@@ -24,9 +25,11 @@ export const scripted = (answer: (request: ChatRequest, index: number) => Script
       calls.push(request)
       const a = answer(request, calls.length - 1)
       if (a instanceof LlmError) return yield* new LlmError({ provider: request.provider, model: request.model, reason: a.reason, message: a.message })
-      if (request.onToken !== undefined) for (const piece of a.match(/\s*\S+\s*/g) ?? []) yield* request.onToken(piece)
+      const text = typeof a === "string" ? a : (a.text ?? "")
+      const toolCalls = typeof a === "string" ? [] : a.toolCalls.map((c, i) => ({ id: `call_${calls.length}_${i}`, name: c.name, args: c.args }))
+      if (request.onToken !== undefined && toolCalls.length === 0) for (const piece of text.match(/\s*\S+\s*/g) ?? []) yield* request.onToken(piece)
       const input = [request.system ?? "", ...request.messages.map((m) => m.content)].reduce((n, t) => n + wordsIn(t), 0)
-      return { text: a, provider: request.provider, model: request.model, usage: { inputTokens: input, outputTokens: wordsIn(a) } }
+      return { text, provider: request.provider, model: request.model, usage: { inputTokens: input, outputTokens: wordsIn(text) }, ...(toolCalls.length > 0 ? { toolCalls } : {}) }
     })
   return { layer: Layer.succeed(LanguageModels, { chat }), calls }
 }

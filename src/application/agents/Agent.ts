@@ -1,9 +1,10 @@
 import { Data, type Effect } from "effect"
 import type { JsonObject } from "../../domain/Json.js"
-import type { NodeExecution } from "../../domain/RunResult.js"
+import type { NodeExecution, ToolCallRecord } from "../../domain/RunResult.js"
 import type { ResumeInput } from "../../domain/Resume.js"
 import type { NodeSpec } from "../../domain/Workflow.js"
 import type { StoreUnavailable } from "../../domain/Errors.js"
+import type { RunnableTool } from "../../ports/Tools.js"
 import type { EngineOutcome, RunAbort } from "../../ports/WorkflowEngine.js"
 
 /** The model a node called and what it cost, for its `node_executions` entry. */
@@ -15,6 +16,8 @@ export class AgentFailure extends Data.TaggedError("AgentFailure")<{
   readonly type?: string
   /** The model it tried last, when the failure was a model call. */
   readonly llm?: LlmRecord
+  /** The tool calls it made before failing. */
+  readonly tools?: ReadonlyArray<ToolCallRecord>
 }> {}
 
 /** The subgraph a graph node runs, as its own thread (`threadId` is fixed per node run). */
@@ -44,6 +47,18 @@ export interface AgentCall {
   /** The graph the node belongs to and the thread it runs in. */
   readonly graphName?: string
   readonly threadId?: string
+  /** Set when someone listens to the run: tells them of each tool call as it finishes. */
+  readonly emitTool: ((call: ToolCallRecord) => Effect.Effect<void>) | undefined
+  /** The tools the node may use (Tool_Source, Available_Tools), when it names any. */
+  readonly tools: NodeTools | undefined
+}
+
+/** A node's tools: the names its Available_Tools lists (empty: every tool of the source), and the tools themselves. */
+export interface NodeTools {
+  /** Where they come from, for messages (`calculator_tools.ts`, `mcp:files`). */
+  readonly source: string
+  /** The tools, loaded (an MCP server starts on first use); CSV inline descriptions replace the tools' own. */
+  readonly load: Effect.Effect<ReadonlyArray<RunnableTool>, AgentFailure>
 }
 
 /** Finished: the value (mapped onto Output_Field) and whether the success route is taken. */
@@ -56,6 +71,8 @@ export interface Done {
   /** Where to go next, chosen by the agent (the orchestrator), instead of the node's routing. */
   readonly next?: ReadonlyArray<string>
   readonly llm?: LlmRecord
+  /** The tool calls it made (a tool agent, a tool-calling model). */
+  readonly tools?: ReadonlyArray<ToolCallRecord>
 }
 
 /** Waiting for a person or system: the run suspends with this interrupt. */

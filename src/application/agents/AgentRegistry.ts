@@ -14,6 +14,7 @@ import { defaultAgent, echoAgent, failureAgent, successAgent } from "./SimpleAge
 import { storageAgents } from "./StorageAgents.js"
 import { summaryAgent } from "./SummaryAgent.js"
 import { suspendAgent } from "./SuspendAgent.js"
+import { toolAgent } from "./ToolAgent.js"
 
 /** One agent per built-in kind: a mapped type, so a kind added to the domain union fails the build until registered here. */
 export type Agents = { readonly [K in BuiltinAgentType]: Agent }
@@ -43,6 +44,7 @@ export const layer = Layer.effect(
       anthropic: llmAgent(models, settings, "anthropic"),
       google: llmAgent(models, settings, "google"),
       orchestrator: orchestratorAgent(models, settings),
+      tool: toolAgent(models, settings),
       ...storage
     }
     return agents

@@ -5,6 +5,7 @@ import { fill } from "../../domain/Template.js"
 import type { LanguageModels, LlmSettings } from "../../ports/LanguageModels.js"
 import { AgentFailure, type Agent, type AgentCall } from "./Agent.js"
 import { askModel } from "./ModelCall.js"
+import { toolLoop } from "./ToolLoop.js"
 
 /**
  * Where the memory list lives: Context `memory_key` names a state key (read from the state, or
@@ -40,10 +41,15 @@ export const llmAgent =
         return yield* Effect.fail(new AgentFailure({ type: "LlmError", message: `node '${call.node.name}' has nothing to ask: no Prompt and no input values` }))
       const turn: ChatMessage = { role: "user", content }
       const system = user.trim() === "" || prompt === "" ? undefined : prompt
-      const { reply, llm } = yield* askModel(models, settings, call, { system, messages: [...history, turn] }, ownProvider)
+      const conversation = { system, messages: [...history, turn] }
+      const tools = call.tools === undefined ? undefined : yield* call.tools.load
+      const { reply, llm, tools: used } =
+        tools === undefined || tools.length === 0
+          ? { ...(yield* askModel(models, settings, call, conversation, ownProvider)), tools: undefined }
+          : yield* toolLoop(models, settings, call, conversation, ownProvider, tools)
       const extra =
         memory === undefined
           ? undefined
           : { [memory.stateKey]: conversationFrom(lastMessages([...history, turn, { role: "assistant", content: reply.text }], maxMemory)) as unknown as Json }
-      return { _tag: "Done", value: reply.text, success: true, llm, ...(extra !== undefined ? { extra } : {}) } as const
+      return { _tag: "Done", value: reply.text, success: true, llm, ...(extra !== undefined ? { extra } : {}), ...(used !== undefined ? { tools: used } : {}) } as const
     })

@@ -1,13 +1,13 @@
 import { Effect } from "effect"
 import type { JsonObject } from "../../domain/Json.js"
-import { type ChatMessage, PROVIDERS, type Provider, numberIn, providerNamed, stringIn } from "../../domain/Llm.js"
+import { PROVIDERS, type Provider, numberIn, providerNamed, stringIn } from "../../domain/Llm.js"
 import { chooseModels, complexityAt, DEFAULT_MATRIX, type ModelChoice, providerList } from "../../domain/ModelRouting.js"
-import { type ChatReply, type LanguageModels, LlmError, type LlmSettings } from "../../ports/LanguageModels.js"
+import { type ChatReply, type ChatTurn, type LanguageModels, LlmError, type LlmSettings, type ToolSpec } from "../../ports/LanguageModels.js"
 import { AgentFailure, type AgentCall, type LlmRecord } from "./Agent.js"
 
 export interface Conversation {
   readonly system: string | undefined
-  readonly messages: ReadonlyArray<ChatMessage>
+  readonly messages: ReadonlyArray<ChatTurn>
 }
 
 const truthy = (v: unknown) => v === true || (typeof v === "string" && ["true", "yes", "1"].includes(v.trim().toLowerCase()))
@@ -76,14 +76,16 @@ export const askModel = (
   settings: LlmSettings["Type"],
   call: AgentCall,
   conversation: Conversation,
-  ownProvider: Provider | undefined
+  ownProvider: Provider | undefined,
+  /** Tools the model may call; such a call is not streamed (its tool calls come whole). */
+  tools?: ReadonlyArray<ToolSpec>
 ): Effect.Effect<{ readonly reply: ChatReply; readonly llm: LlmRecord }, AgentFailure> => {
   const context = call.node.context
   const text = [conversation.system ?? "", ...conversation.messages.map((m) => m.content)].join("\n")
   const candidates = candidatesFor(settings, context, ownProvider, text)
   // once part of an answer has gone to listeners, another model's answer would be glued onto it
   const streamed = { value: false }
-  const onToken = call.emitToken === undefined ? undefined : (piece: string) => Effect.zipRight(Effect.sync(() => (streamed.value = true)), call.emitToken!(piece))
+  const onToken = call.emitToken === undefined || tools !== undefined ? undefined : (piece: string) => Effect.zipRight(Effect.sync(() => (streamed.value = true)), call.emitToken!(piece))
   const attempt = (i: number, failures: ReadonlyArray<LlmError>): Effect.Effect<{ readonly reply: ChatReply; readonly llm: LlmRecord }, AgentFailure> => {
     const choice = candidates[i]
     if (choice === undefined) {
@@ -108,7 +110,8 @@ export const askModel = (
         messages: conversation.messages,
         temperature: numberIn(context, "temperature") ?? defaults.temperature,
         maxTokens: numberIn(context, "max_tokens", "maxTokens") ?? defaults.maxTokens,
-        onToken
+        onToken,
+        ...(tools !== undefined ? { tools } : {})
       })
       .pipe(
         Effect.map((reply) => ({ reply, llm: record(reply, reply.usage) })),
