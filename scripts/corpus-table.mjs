@@ -9,7 +9,7 @@ import * as path from "node:path"
 
 const root = path.resolve(import.meta.dirname, "..")
 // the same place the tests look: AGENTMAP_COMPAT_CORPUS, else ../shared/compat/agentmap-examples
-const { CORPUS: corpus, CORPUS_FOUND, corpusFiles, corpusWorkspace, missingCorpus, scaffoldWith } = await import("../test/compat/corpus.ts")
+const { CORPUS: corpus, CORPUS_FOUND, corpusFiles, corpusWorkspace, missingCorpus } = await import("../test/compat/corpus.ts")
 if (!CORPUS_FOUND) {
   console.error(missingCorpus)
   process.exit(2)
@@ -23,7 +23,7 @@ const { llmEnv } = await import("../test/support/llm.ts")
 const fake = await startFakeLlm()
 const { agentmap } = await import("../test/support/cli.ts")
 // the same project folder as the tests: the examples' agents, tools and host services, and scaffolded stubs
-const cwd = corpusWorkspace(scaffoldWith(agentmap))
+const cwd = corpusWorkspace(agentmap)
 const cli = (args) =>
   new Promise((resolve) =>
     execFile(process.execPath, [path.join(root, "bin/agentmap.cjs"), ...args, "--json"], { cwd, encoding: "utf8", env: { PATH: process.env.PATH, HOME: cwd, ...llmEnv(fake) } }, (error, stdout) =>

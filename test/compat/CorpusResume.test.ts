@@ -1,7 +1,7 @@
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { agentmap, json } from "../support/cli.js"
-import { CORPUS, CORPUS_FOUND, corpusWorkspace, scaffoldWith } from "./corpus.js"
+import { CORPUS, CORPUS_FOUND, corpusWorkspace } from "./corpus.js"
 
 interface Doc {
   readonly thread_id: string
@@ -13,7 +13,7 @@ interface Doc {
 
 /** Runs a corpus graph through the CLI, then answers each suspension in turn, checking where it waits. */
 const walk = (file: string, graph: string, steps: ReadonlyArray<{ expect: string; args: ReadonlyArray<string> }>) => {
-  const cwd = corpusWorkspace(scaffoldWith(agentmap))
+  const cwd = corpusWorkspace(agentmap)
   let doc = json(agentmap(["run", path.join(CORPUS, file), "--graph", graph, "--json"], { cwd })) as unknown as Doc
   for (const step of steps) {
     expect(doc.status).toBe("suspended")

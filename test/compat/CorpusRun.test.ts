@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { agentmap, agentmapAsync } from "../support/cli.js"
 import { type FakeLlm, startFakeLlm } from "../support/FakeLlmServer.js"
 import { llmEnv } from "../support/llm.js"
-import { CORPUS, CORPUS_FOUND, corpusWorkspace, scaffoldWith, TABLE } from "./corpus.js"
+import { CORPUS, CORPUS_FOUND, corpusWorkspace, TABLE } from "./corpus.js"
 
 const cases = Object.entries(TABLE).flatMap(([file, entry]) => entry.runs.map((run, i) => ({ file, run, label: `${file} #${i + 1}` })))
 let cwd = ""
@@ -13,7 +13,7 @@ describe.skipIf(!CORPUS_FOUND)("compatibility corpus: agentmap run", () => {
   let fake: FakeLlm
   beforeAll(async () => {
     fake = await startFakeLlm()
-    if (CORPUS_FOUND) cwd = corpusWorkspace(scaffoldWith(agentmap))
+    if (CORPUS_FOUND) cwd = corpusWorkspace(agentmap)
   })
   afterAll(() => fake.close())
 

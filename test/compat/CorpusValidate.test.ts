@@ -1,7 +1,7 @@
 import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import { agentmap, type CliResult, json } from "../support/cli.js"
-import { CORPUS, CORPUS_FOUND, corpusFiles, corpusWorkspace, scaffoldWith, TABLE } from "./corpus.js"
+import { CORPUS, CORPUS_FOUND, corpusFiles, corpusWorkspace, TABLE } from "./corpus.js"
 
 interface FileReport {
   readonly valid: boolean
@@ -17,7 +17,7 @@ describe.skipIf(!CORPUS_FOUND)("compatibility corpus: agentmap validate", () => 
   let r: CliResult
   let reports: Array<FileReport>
   beforeAll(() => {
-    r = agentmap(["validate", ...files.map((f) => path.join(CORPUS, f)), "--json"], { cwd: corpusWorkspace(scaffoldWith(agentmap)) })
+    r = agentmap(["validate", ...files.map((f) => path.join(CORPUS, f)), "--json"], { cwd: corpusWorkspace(agentmap) })
     reports = (json(r)["files"] as Array<FileReport>) ?? []
   })
 

@@ -67,21 +67,11 @@ const copyFixtures = (dir: string, sub: string) => {
 
 let built: string | undefined
 
-/** Scaffolding through the CLI: `run` is the caller's way of running `agentmap` (a failure here stops the corpus tests, with its output). */
-export const scaffoldWith =
-  (run: (args: ReadonlyArray<string>, options: { cwd: string }) => { status: number | null; stdout: string; stderr: string }) =>
-  (csv: string, cwd: string) => {
-    const r = run(["scaffold", csv], { cwd })
-    if (r.status !== 0) throw new Error(`agentmap scaffold ${csv} exited ${r.status}:\n${r.stdout}${r.stderr}`)
-  }
+type Cli = (args: ReadonlyArray<string>, options: { cwd: string }) => { status: number | null; stdout: string; stderr: string }
 
-/**
- * The project folder the corpus runs in: the upstream examples' custom agents, tools and host
- * services (ported to TypeScript under fixtures/), and, for the types upstream never defined
- * (aggregator, output, validator, the gm routers, ...), the stubs `agentmap scaffold` writes for
- * every corpus file. One folder for the whole corpus, built once per test worker.
- */
-export const corpusWorkspace = (scaffold: (csv: string, cwd: string) => void): string => {
+export const corpusWorkspace = (cli: Cli): string => {
+  const shared = process.env["AGENTMAP_CORPUS_WORKSPACE"]
+  if (shared !== undefined && shared !== "") return shared
   if (built !== undefined) return built
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-corpus-"))
   copyFixtures(dir, "custom_agents")
@@ -91,7 +81,16 @@ export const corpusWorkspace = (scaffold: (csv: string, cwd: string) => void): s
     path.join(dir, "agentmap.yaml"),
     "paths:\n  custom_agents: custom_agents\n  custom_tools: custom_tools\n  host_services: host_services.ts\n"
   )
-  for (const file of corpusFiles()) scaffold(path.join(CORPUS, file), dir)
+  // scaffold what is still unknown once the examples' own code is in place
+  const files = corpusFiles().map((f) => path.join(CORPUS, f))
+  const report = JSON.parse(cli(["validate", ...files, "--json"], { cwd: dir }).stdout) as {
+    files: ReadonlyArray<{ file: string; diagnostics: ReadonlyArray<{ code: string }> }>
+  }
+  for (const { file, diagnostics } of report.files) {
+    if (!diagnostics.some((d) => d.code === "unknown-agent")) continue
+    const r = cli(["scaffold", file], { cwd: dir })
+    if (r.status !== 0) throw new Error(`agentmap scaffold ${file} exited ${r.status}:\n${r.stdout}${r.stderr}`)
+  }
   built = dir
   return dir
 }
