@@ -1,7 +1,12 @@
 // agentmap run vs a hand-written LangGraph JS program, as fresh processes, interleaved, medians.
 //   node bench/cli.mjs [runs]     (default 9 runs per command)
 // Prints cold start (3-node chain), per-node cost (403-node chain), validate time for a
-// 10,000-row CSV and peak memory, each against its baseline measured in the same run.
+// 10,000-row CSV and peak memory, each against its baseline measured in the same run; then a
+// workflow with a custom agent: its first run (the module compiled) and later runs (from the
+// cache), against the built-in chain.
+//   AGENTMAP_BENCH_AGAINST=/path/to/other/checkout node bench/cli.mjs
+// also times the other checkout's built CLI (its bin/agentmap.cjs) on the same 3-node chain,
+// interleaved with this one: before/after figures for a change.
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { AGENTMAP, ROOT, chainCsv, fmt, interleaved, tempDir } from "./lib.mjs"
@@ -33,5 +38,41 @@ const small = chainCsv(dir, 3)
 const [v10k, v3] = interleaved([{ args: [AGENTMAP, "validate", big], cwd: dir }, { args: [AGENTMAP, "validate", small], cwd: dir }], runs)
 console.log(`validate, 10,000-row CSV (${(fs.statSync(big).size / 1024).toFixed(0)} KiB)`)
 console.log(`  agentmap validate  ${fmt(v10k.ms)} wall (${fmt(v10k.min)}-${fmt(v10k.max)})  peak RSS ${(v10k.rss / 1024).toFixed(0)} MiB`)
-console.log(`  of which the rows  ${fmt(v10k.ms - v3.ms)} (same command on a 3-row CSV: ${fmt(v3.ms)})  (target < 300 ms)`)
+console.log(`  of which the rows  ${fmt(v10k.ms - v3.ms)} (same command on a 3-row CSV: ${fmt(v3.ms)})  (target < 300 ms)\n`)
+const custom = (sub) => {
+  const project = path.join(dir, sub)
+  fs.mkdirSync(path.join(project, "custom_agents"), { recursive: true })
+  fs.writeFileSync(
+    path.join(project, "custom_agents", "shout.ts"),
+    'import { defineAgent } from "agentmap"\n\nexport default defineAgent({\n  run: (ctx) => String(ctx.inputs["v0"]).toUpperCase()\n})\n'
+  )
+  fs.writeFileSync(path.join(project, "flow.csv"), "GraphName,Node,AgentType,Input_Fields,Output_Field,Edge\nFlow,A,echo,v0,v1,B\nFlow,B,shout,v0,v2,C\nFlow,C,echo,v2,v3,\n")
+  return project
+}
+const coldProject = custom("custom-cold")
+const warmProject = custom("custom-warm")
+const runIn = () => [AGENTMAP, "run", "flow.csv", "--state", '{"v0":"hello"}', "--json"]
+const [c1, c2, b3] = interleaved(
+  [
+    { args: runIn(), cwd: coldProject, before: () => fs.rmSync(path.join(coldProject, ".agentmap", "modules"), { recursive: true, force: true }) },
+    { args: runIn(), cwd: warmProject },
+    agentmap(chainCsv(dir, 3))
+  ],
+  runs
+)
+console.log("custom agent (3 nodes, one of them a custom TypeScript agent)")
+console.log(`  first run (compile)  ${fmt(c1.ms)} (${fmt(c1.min)}-${fmt(c1.max)})  ${(c1.ms / b3.ms).toFixed(2)}x the built-in chain`)
+console.log(`  later runs (cache)   ${fmt(c2.ms)} (${fmt(c2.min)}-${fmt(c2.max)})  ${(c2.ms / b3.ms).toFixed(2)}x the built-in chain`)
+console.log(`  built-in 3-node chain ${fmt(b3.ms)}\n`)
+
+const against = process.env["AGENTMAP_BENCH_AGAINST"]
+if (against !== undefined && against !== "") {
+  const other = path.join(path.resolve(against), "bin", "agentmap.cjs")
+  const chain = chainCsv(dir, 3)
+  const [mine, theirs] = interleaved([agentmap(chain), { args: [other, "run", chain, "--state", '{"v0":"hello"}', "--json"], cwd: dir }], runs)
+  console.log(`cold start, 3-node echo chain: this checkout vs ${against}`)
+  console.log(`  this checkout  ${fmt(mine.ms)} (${fmt(mine.min)}-${fmt(mine.max)})  peak RSS ${(mine.rss / 1024).toFixed(0)} MiB`)
+  console.log(`  other          ${fmt(theirs.ms)} (${fmt(theirs.min)}-${fmt(theirs.max)})  peak RSS ${(theirs.rss / 1024).toFixed(0)} MiB`)
+  console.log(`  ratio          ${(mine.ms / theirs.ms).toFixed(3)}  (target 0.95-1.05)\n`)
+}
 fs.rmSync(dir, { recursive: true, force: true })

@@ -25,12 +25,19 @@ export const timeProcess = (args, cwd = ROOT) => {
   return { ms, rss, stdout: r.stdout }
 }
 
-/** Runs each command `runs` times, interleaved (a, b, a, b, ...) after one warm-up each. */
+/**
+ * Runs each command `runs` times, interleaved (a, b, a, b, ...) after one warm-up each. A command's
+ * optional `before()` runs untimed before each of its samples (e.g. to empty a cache).
+ */
 export const interleaved = (commands, runs) => {
   const samples = commands.map(() => ({ ms: [], rss: [] }))
-  commands.forEach((c) => timeProcess(c.args, c.cwd))
+  commands.forEach((c) => {
+    c.before?.()
+    timeProcess(c.args, c.cwd)
+  })
   for (let i = 0; i < runs; i++)
     commands.forEach((c, j) => {
+      c.before?.()
       const t = timeProcess(c.args, c.cwd)
       samples[j].ms.push(t.ms)
       samples[j].rss.push(t.rss)
