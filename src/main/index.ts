@@ -10,29 +10,15 @@ export { WorkflowService } from "../application/WorkflowService.js"
 export type { Diagnostic } from "../domain/Diagnostic.js"
 export type { RunResult } from "../domain/RunResult.js"
 export * as AppLayer from "../adapters/AppLayer.js"
-export { LanguageModels, LlmError, type ChatReply, type ChatRequest } from "../ports/LanguageModels.js"
-export { scripted as scriptedModels, failure as modelFailure, type ScriptedModels } from "../adapters/llm/ScriptedLanguageModels.js"
+// what user modules see of `agentmap` under the CLI (defineAgent, defineTool, the models port), and the rest below
+export * from "./AgentApi.js"
+export type { ScriptedModels } from "../adapters/llm/ScriptedLanguageModels.js"
 export { layer as routes } from "../adapters/http/Routes.js"
 export { layer, layerWithServices, configFor, servicesFor, AgentMapServices, type AgentMapOptions } from "../adapters/embedding/Options.js"
-export {
-  defineAgent,
-  type AgentChatReply,
-  type AgentChatRequest,
-  type AgentContext,
-  type AgentDefinition,
-  type AgentLlm,
-  type AgentLog,
-  type AgentResult,
-  type AgentStorage,
-  type HostServices,
-  type ResumeAnswer
-} from "../ports/AgentDefinition.js"
 export { createNodeHandler, createWebHandler, type HandlerOptions } from "../adapters/embedding/Handlers.js"
 export { AgentMapError, createAgentMap, type AgentMap, type RunOptions } from "../adapters/embedding/Facade.js"
-export { registerHostModule } from "../adapters/modules/HostModules.js"
 
 import { registerHostModule as shareWithUserModules } from "../adapters/modules/HostModules.js"
 // user modules (custom agents, tools, host services) importing `agentmap` get this very module;
 // an entry point that registered first (the CLI bundle) keeps its own registration
 shareWithUserModules("agentmap", () => import(/* @vite-ignore */ import.meta.url) as Promise<Readonly<Record<string, unknown>>>, { ifAbsent: true })
-export { defineTool, type ToolDefinition, type ToolContext, type ToolArgs, type JsonSchemaObject, type StandardSchemaLike } from "../ports/ToolDefinition.js"
