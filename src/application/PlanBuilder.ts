@@ -44,7 +44,7 @@ export interface PlanResult {
   readonly hash: string
   /** User functions the plan calls (routing functions), for fingerprints. */
   readonly functions: ReadonlyArray<string>
-  /** Custom agent modules the plan uses (absolute paths), for fingerprints. */
+  /** Custom agent and tool modules the plan uses (absolute paths), for fingerprints. */
   readonly modules: ReadonlyArray<string>
 }
 
@@ -253,6 +253,7 @@ export const layer = Layer.effect(
             }
             const tools = yield* prepareTools(toolSources, node, owner.location.path)
             diagnostics.push(...tools.diagnostics)
+            if (tools.module !== undefined) usedModules.add(tools.module)
             if (agent !== undefined) prepared.set(node.name, { spec: node, agent, prompt, subgraph, route, graphNodes: graph.nodes, graphName: graph.name, tools: tools.tools })
           }
           for (const { problem, nodes } of broken.values())

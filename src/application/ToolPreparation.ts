@@ -39,7 +39,12 @@ export const prepareTools = (
   sources: ToolSources["Type"],
   node: NodeSpec,
   from: string
-): Effect.Effect<{ readonly diagnostics: ReadonlyArray<Diagnostic>; readonly tools: NodeTools | undefined }> =>
+): Effect.Effect<{
+  readonly diagnostics: ReadonlyArray<Diagnostic>
+  readonly tools: NodeTools | undefined
+  /** The tool module (absolute), for the thread's fingerprints: resume refuses it changed. */
+  readonly module?: string
+}> =>
   Effect.gen(function* () {
     const source = parseToolSource(node.toolSource)
     const listed = parseAvailableTools(node.availableTools)
@@ -76,7 +81,7 @@ export const prepareTools = (
             : Effect.succeed(again.picked)
         )
       )
-      return { diagnostics: [...ignored, ...notice], tools: { source: node.toolSource.trim(), load } }
+      return { diagnostics: [...ignored, ...notice], tools: { source: node.toolSource.trim(), load }, module: module.file }
     }
     const server = located.right
     const load = server.tools.pipe(

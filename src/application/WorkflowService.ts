@@ -46,7 +46,7 @@ export class WorkflowService extends Context.Tag("agentmap/WorkflowService")<
   }
 >() {}
 
-/** Custom agent modules share the snapshot's fingerprint record with routing functions, under this prefix. */
+/** Custom agent and tool modules share the snapshot's fingerprint record with routing functions, under this prefix. */
 const MODULE_KEY = "module:"
 
 export const layer = Layer.effect(
@@ -70,7 +70,7 @@ export const layer = Layer.effect(
       return (executions: ReadonlyArray<NodeExecution>) => fn(executions) === true
     })
 
-    /** Routing functions by name; custom agent modules as `module:<path>` (the snapshot's `functions` record holds both). */
+    /** Routing functions by name; custom agent and tool modules as `module:<path>` (the snapshot's `functions` record holds both). */
     const fingerprints = (names: ReadonlyArray<string>, files: ReadonlyArray<string> = []) =>
       Effect.all([
         Effect.forEach(names, (name) => functions.fingerprint(name).pipe(Effect.map((hash) => [name, hash ?? "missing"] as const))),
@@ -140,7 +140,7 @@ export const layer = Layer.effect(
           const mods = changed.filter((k) => k.startsWith(MODULE_KEY)).map((k) => k.slice(MODULE_KEY.length))
           const what = [
             ...(fns.length > 0 ? [`routing function${fns.length === 1 ? "" : "s"} ${fns.join(", ")}`] : []),
-            ...(mods.length > 0 ? [`custom agent module${mods.length === 1 ? "" : "s"} ${mods.join(", ")}`] : [])
+            ...(mods.length > 0 ? [`custom agent or tool module${mods.length === 1 ? "" : "s"} ${mods.join(", ")}`] : [])
           ].join(" and ")
           return yield* Effect.fail(
             new FunctionChanged({

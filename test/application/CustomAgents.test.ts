@@ -131,7 +131,7 @@ describe("custom agents", () => {
     expect(first.interrupt).toMatchObject({ node: "Ask", type: "suspend", payload: { question: "ok?" } })
     fs.writeFileSync(path.join(dir, "custom_agents/approval.ts"), agent("v2"))
     const changed = await resume(dir, { thread_id: first.thread_id, action: "approve", data: { by: "ann" } })
-    expect(changed).toMatchObject({ refused: expect.stringMatching(/custom agent module .*approval\.ts changed.*--force/) })
+    expect(changed).toMatchObject({ refused: expect.stringMatching(/custom agent or tool module .*approval\.ts changed.*--force/) })
     const forced = await resume(dir, { thread_id: first.thread_id, action: "approve", data: { by: "ann" }, force: true })
     expect(forced).toMatchObject({ status: "completed", outputs: { verdict: 'v2:approve:{"by":"ann"}' } })
   })

@@ -1,6 +1,9 @@
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { scripted } from "../../src/adapters/llm/ScriptedLanguageModels.js"
-import { refused, run, workspace } from "../support/workspace.js"
+import { refused, run, withApp, workspace } from "../support/workspace.js"
 
 const HEADER = "GraphName,Node,AgentType,Tool_Source,Available_Tools,Prompt,Input_Fields,Output_Field,Success_Next,Failure_Next,Context"
 const csv = (...rows: ReadonlyArray<string>) => [HEADER, ...rows, "G,Done,echo,,,,,,,,", "G,Failed,echo,,,,error,failure,,,", ""].join("\n")
@@ -142,5 +145,18 @@ describe("LLM nodes with Available_Tools", () => {
     expect(models.calls[1]!.messages.at(-1)).toMatchObject({ role: "tool", isError: true, content: "tool 'divide' failed: Cannot divide by zero" })
     expect(result.outputs["failure"]).toBe("node 'Loop': the model asked for more than max_tool_calls (1) tool calls; raise Context max_tool_calls if it needs more")
     expect(executions(result).find((e) => e.node === "Loop")).toMatchObject({ success: false, tools: [{ name: "divide", error: "tool 'divide' failed: Cannot divide by zero" }] })
+  })
+
+  it("a tool node's module is recorded with the thread: resuming after it changed is refused unless forced", async () => {
+    const tool = (factor: number) => `export const scale = { name: "scale", description: "Scale a number", schema: { type: "object", properties: { n: { type: "number" } }, required: ["n"] }, run: ({ n }) => n * ${factor} }\n`
+    const dir = workspace({ "custom_tools/scale.mjs": tool(2), "w.csv": csv("G,Wait,suspend,,,Go on?,,,Scale,,", "G,Scale,tool,scale.mjs,scale,,n,scaled,Done,Failed,") })
+    const first = await run(dir, { workflow: "w.csv", state: { n: 21 } })
+    expect(first.status).toBe("suspended")
+    fs.writeFileSync(path.join(dir, "custom_tools/scale.mjs"), tool(3))
+    const resume = (force: boolean) => withApp(dir, (s) => s.resume({ thread_id: first.thread_id, action: "continue", force }))
+    const changed = await resume(false)
+    expect(Either.isLeft(changed) && changed.left.message).toMatch(/custom agent or tool module .*scale\.mjs changed since thread .*--force/)
+    const forced = await resume(true)
+    expect(Either.isRight(forced) && forced.right.result.outputs["scaled"]).toBe(63)
   })
 })
