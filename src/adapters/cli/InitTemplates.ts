@@ -6,8 +6,15 @@ export const CONFIG_TEMPLATE = `# AgentMap configuration. Relative paths are res
 paths:
   csv_repository: workflows     # where 'agentmap run name::Graph' looks for name.csv
   functions: functions          # routing functions: func:name -> functions/name.ts|.js
-  custom_agents: custom_agents  # custom agent modules
-  cache: .agentmap              # checkpoints, keys, compiled functions
+  custom_agents: custom_agents  # custom agent modules: custom_agents/weather.ts -> AgentType weather
+  custom_tools: custom_tools    # tool modules a Tool_Source names (after the CSV's own folder)
+  host_services: host_services  # a module default-exporting the services custom agents get as ctx.services
+  cache: .agentmap              # checkpoints, keys, compiled functions and modules
+
+# mcp:                          # tools from MCP servers: Tool_Source mcp:files, Available_Tools read_file|*
+#   servers:
+#     files: { command: npx, args: ["-y", "@modelcontextprotocol/server-filesystem", "./data"] }
+#     search: { url: "https://mcp.example.com/mcp", headers: { authorization: "env:SEARCH_TOKEN" } }
 
 execution:
   success_policy:
