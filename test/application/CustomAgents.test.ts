@@ -65,6 +65,18 @@ describe("custom agents", () => {
     expect(JSON.stringify(result)).not.toMatch(/at .*:\d+:\d+/)
   })
 
+  it("reports an Effect agent's tagged failure by its tag and fields, not as an empty message", async () => {
+    const dir = workspace({
+      "workflows/w.csv": [header, "G,A,checker,x,y,,,,Recover", "G,Recover,echo,x,recovered,,,,"].join("\n"),
+      "custom_agents/checker.ts": `import { Data, Effect } from "effect"
+class Negative extends Data.TaggedError("Negative")<{ readonly value: number }> {}
+export default { run: (ctx: { inputs: Record<string, unknown> }) => Effect.fail(new Negative({ value: Number(ctx.inputs["x"]) })) }`
+    })
+    const result = await run(dir, { workflow: "w", state: { x: -3 } })
+    expect(result.outputs["recovered"]).toBe(-3)
+    expect((result.outputs["errors"] as ReadonlyArray<unknown>)[0]).toEqual({ node: "A", type: "Negative", message: 'Negative {"value":-3}' })
+  })
+
   it("reports bad modules as diagnostics at the module's file and line, naming the CSV rows that use them; nothing crashes", async () => {
     const dir = workspace({
       "workflows/w.csv": [header, "G,A,syntax,x,y,,,B,", "G,B,nodefault,x,y,,,C,", "G,C,shape,x,y,,,D,", "G,D,throws,x,y,,,E,", "G,E,syntax,x,y,,,,"].join("\n"),

@@ -15,7 +15,21 @@ export interface CustomAgentDeps {
   readonly services: Readonly<Record<string, unknown>>
 }
 
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : typeof e === "string" ? e : JSON.stringify(e) ?? String(e))
+/** An error's own fields (a tagged error's data), for a message when it has no text of its own. */
+const fieldsOf = (e: object): string => {
+  const fields = Object.fromEntries(Object.entries(e).filter(([k]) => k !== "_tag" && k !== "stack" && k !== "message"))
+  return Object.keys(fields).length === 0 ? "" : ` ${JSON.stringify(fields)}`
+}
+const tagOf = (e: unknown): string | undefined =>
+  typeof e === "object" && e !== null && typeof (e as { _tag?: unknown })._tag === "string" ? (e as { _tag: string })._tag : undefined
+/** What a failure says: its message, or for a tagged error with none (`Data.TaggedError`) its tag and fields. */
+const messageOf = (e: unknown): string => {
+  if (e instanceof Error && e.message !== "") return e.message
+  const tag = tagOf(e)
+  if (tag !== undefined) return `${tag}${fieldsOf(e as object)}`
+  if (e instanceof Error) return e.name
+  return typeof e === "string" ? e : (JSON.stringify(e) ?? String(e))
+}
 const jsonSafe = (value: unknown): Json => (value === undefined ? null : (JSON.parse(JSON.stringify(value) ?? "null") as Json))
 
 /** `ctx.services`: reading a service the host did not provide says so, instead of handing out undefined. */
@@ -139,7 +153,7 @@ export const customAgent =
         catch: (e) => e
       }).pipe(
         Effect.tapError((e) => Effect.logWarning(`custom agent '${type}' of node '${node.name}' failed`).pipe(Effect.annotateLogs({ node: node.name, agent: type, stack: e instanceof Error ? (e.stack ?? e.message) : messageOf(e) }))),
-        Effect.mapError((e) => new AgentFailure({ type: "AgentError", message: messageOf(e), ...(spent.llm !== undefined ? { llm: spent.llm } : {}) }))
+        Effect.mapError((e) => new AgentFailure({ type: tagOf(e) ?? "AgentError", message: messageOf(e), ...(spent.llm !== undefined ? { llm: spent.llm } : {}) }))
       )
       if (outcome._tag === "suspend") return { _tag: "Suspend", type: "suspend", payload: jsonSafe(outcome.payload ?? {}) } as const
       return { _tag: "Done", value: jsonSafe(outcome.value), success: true, ...(spent.llm !== undefined ? { llm: spent.llm } : {}) } as const
