@@ -91,7 +91,7 @@ export const DiagnoseBody = Schema.Struct(
 export const EventStream = HttpApiSchema.withEncoding(
   Schema.String.annotations({
     description:
-      "Server-Sent Events, each with an event field: `node` (data { node, update, duration_ms }) when a node finishes, `token` (data { node, text }) while a model streams, then exactly one `completed`, `suspended` or `failed` whose data is the RunResult; `: heartbeat` comment lines while idle. The server closes the stream after the final event."
+      "Server-Sent Events, each with an event field: `node` (data { node, update, duration_ms }) when a node finishes, `token` (data { node, text }) while a model streams, `tool` (data { node, name, args, result | error }) per tool call, `custom` (data { node, data }) per `ctx.emit` of a custom agent, then exactly one `completed`, `suspended` or `failed` whose data is the RunResult; `: heartbeat` comment lines while idle. The server closes the stream after the final event."
   }),
   { kind: "Text", contentType: "text/event-stream" }
 )
