@@ -48,6 +48,34 @@ describe("the same custom agent through every door", () => {
     expect(r.stderr).toContain("forecast_agent.ts:4:1")
   })
 
+  it("CLI: a thread suspended in a custom agent is not resumed with a changed module unless --force, which runs the new code", () => {
+    const agent = (tag: string) =>
+      [
+        `import { defineAgent } from "agentmap"`,
+        `export default defineAgent({`,
+        `  run: async (ctx) => {`,
+        `    const answer = await ctx.suspend({ question: "approve " + String(ctx.inputs["amount"]) + "?" })`,
+        `    return "${tag}: " + answer.action`,
+        `  }`,
+        `})`
+      ].join("\n")
+    const dir = workspace({ "workflows/approve.csv": [header, "Approve,Ask,approval,amount,decision,,,,"].join("\n"), "custom_agents/approval.ts": agent("v1") })
+    const started = agentmap(["run", "approve", "--state", '{"amount":120}', "--json"], { cwd: dir })
+    expect(json(started)).toMatchObject({ status: "suspended", interrupt: { node: "Ask", payload: { question: "approve 120?" } } })
+    const thread = json(started)["thread_id"] as string
+
+    fs.writeFileSync(path.join(dir, "custom_agents/approval.ts"), agent("v2"))
+    const refused = agentmap(["resume", thread, "approve"], { cwd: dir })
+    expect(refused.status).toBe(2)
+    expect(refused.stderr).toContain(`custom agent or tool module ${path.join(dir, "custom_agents", "approval.ts")} changed since thread '${thread}' started; resume with --force to run it with the new code`)
+    const still = agentmap(["threads", "show", thread, "--json"], { cwd: dir })
+    expect(json(still)).toMatchObject({ status: "suspended" })
+
+    const forced = agentmap(["resume", thread, "approve", "--force", "--json"], { cwd: dir })
+    expect(forced.status, forced.stderr).toBe(0)
+    expect(json(forced)).toMatchObject({ status: "completed", outputs: { decision: "v2: approve" } })
+  })
+
   it("createAgentMap: agents and services registered in code, no folder needed", async () => {
     const dir = workspace({ "workflows/greet.csv": [header, "Greet,Hi,greeter,name,greeting,,,,"].join("\n") })
     const am = createAgentMap({

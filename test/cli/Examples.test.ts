@@ -1,3 +1,5 @@
+import * as fs from "node:fs"
+import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ROOT, agentmap, agentmapAsync, json } from "../support/cli.js"
 import { type FakeLlm, startFakeLlm } from "../support/FakeLlmServer.js"
@@ -38,7 +40,7 @@ describe("README examples in workflows/", () => {
     expect((json(failed) as { outputs: Record<string, unknown> }).outputs["error"]).toBe("node 'Slug': tool 'slugify': argument 'text' is invalid: Too small: expected string to have >=1 characters")
   })
   it("every example validates without errors", () => {
-    for (const name of ["hello_world", "branching", "fan_out", "subgraph", "review", "routing_function", "support_triage", "tools"]) {
+    for (const name of ["hello_world", "branching", "fan_out", "subgraph", "review", "routing_function", "support_triage", "tools", "custom_agent"]) {
       expect(agentmap(["validate", name], { cwd: ROOT }).status).toBe(0)
     }
   })
@@ -70,5 +72,23 @@ describe("README LLM example against fake providers", () => {
     fake.script("anthropic", ...Array.from({ length: 4 }, () => ({ status: 500 })))
     const failing = await triage({ message: "refund please" })
     expect(failing.outputs["answer"]).toMatch(/^Sorry, we could not answer right now: node 'Billing': the model call failed: anthropic\/claude-3-5-haiku-latest: ServerError: HTTP 500/)
+  })
+
+  it("custom_agent: the briefing agent asks the model, saves a note under data/, and the next row uses both of its outputs", async () => {
+    const note = path.join(ROOT, "data", "notes", "rust-async-runtimes.md")
+    fs.rmSync(note, { force: true })
+    const r = await agentmapAsync(["run", "custom_agent", "--state", '{"topic":"Rust async runtimes"}', "--json"], { cwd: ROOT, env: llmEnv(fake) })
+    expect(r.status, r.stderr).toBe(0)
+    const result = JSON.parse(r.stdout) as { outputs: Record<string, unknown>; execution_summary: { node_executions: Array<{ node: string; llm?: { model: string } }> } }
+    expect(result.outputs["report"]).toBe("Saved notes/rust-async-runtimes.md: [anthropic/claude-3-5-haiku-latest] Rust async runtimes")
+    expect(result.execution_summary.node_executions.map((e) => [e.node, e.llm?.model])).toEqual([
+      ["Write", "claude-3-5-haiku-latest"],
+      ["Announce", undefined]
+    ])
+    expect(fake.requests.at(-1)!.body.system).toBe("You write two-sentence briefs for busy engineers.")
+    expect(fs.readFileSync(note, "utf8")).toBe("# Rust async runtimes\n\n[anthropic/claude-3-5-haiku-latest] Rust async runtimes\n\n(anthropic/claude-3-5-haiku-latest)\n")
+
+    const failed = await agentmapAsync(["run", "custom_agent", "--state", '{"topic":" "}', "--json"], { cwd: ROOT, env: llmEnv(fake) })
+    expect((JSON.parse(failed.stdout) as { outputs: Record<string, unknown> }).outputs["report"]).toBe(`Could not write the brief: no topic: run with --state '{"topic": "..."}'`)
   })
 })

@@ -58,6 +58,21 @@ describe("cloud bundles (npm run build:aws|azure|gcp)", () => {
     expect(body.execution_summary.node_executions.map((e) => e.node)).toContain("Pass")
   })
 
+  it("AWS: a tool agent's tool module is compiled in and served from the bundle (no TypeScript compiler, no checkout)", () => {
+    expect(reports["aws"]).toMatch(/user modules \([^)]*custom_tools\/text_tools\.ts[^)]*\)/)
+    const r = inBundle(
+      "aws",
+      `require("./index.js").handler(${apiEvent("/execute/tools", { state: { title: "Crème Brûlée for Beginners" } })}, { awsRequestId: "t" }).then((r) => { console.log(JSON.stringify(r)); process.exit(0) })`,
+      { AGENTMAP_AUTH_ENABLED: "false" }
+    )
+    expect(r.status, r.stderr).toBe(0)
+    const answer = JSON.parse(r.stdout.trim().split("\n").pop()!) as { statusCode: number; body: string }
+    const body = JSON.parse(answer.body) as { status: string; outputs: Record<string, unknown>; execution_summary: { node_executions: Array<{ node: string; tools?: unknown }> } }
+    expect([answer.statusCode, body.status], answer.body).toEqual([200, "completed"])
+    expect(body.outputs["report"]).toBe("/posts/creme-brulee-for-beginners (4 words)")
+    expect(body.execution_summary.node_executions[0]!.tools).toEqual([{ name: "slugify", args: { text: "Crème Brûlée for Beginners" }, result: "creme-brulee-for-beginners" }])
+  })
+
   it("AWS: serves /docs and the viewer's files from the bundle's folder alone", async () => {
     const paths = ["/docs", "/docs/swagger-ui-bundle.js", "/docs/swagger-ui.css", "/openapi.json"]
     const events = paths.map((rawPath) => ({ version: "2.0", rawPath, rawQueryString: "", headers: { host: "bundle.test" }, requestContext: { requestId: "docs", stage: "$default", http: { method: "GET" } } }))

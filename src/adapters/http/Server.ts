@@ -8,7 +8,7 @@ import { HttpSettings } from "./HttpSettings.js"
 import * as Routes from "./Routes.js"
 import * as Serving from "./Serving.js"
 import { rawProblem } from "./Unmatched.js"
-import { activeStreams } from "./Sse.js"
+import { activeStreams, stopStreams } from "./Sse.js"
 
 export const settingsLayer = (config: AppConfig, version: string) =>
   Layer.succeed(HttpSettings, {
@@ -32,8 +32,9 @@ export const settingsLayer = (config: AppConfig, version: string) =>
 
 /**
  * On shutdown: stop accepting, let requests in flight (and streamed runs whose client left)
- * finish within the grace period, then close what is still open. Runs before the server's own
- * finalizer and before the stores close.
+ * finish within the grace period, then close what is still open and stop the streamed runs still
+ * going (their agents' signals fire). Runs before the server's own finalizer and before the
+ * stores close.
  */
 const drain = (server: Server, graceMillis: number) =>
   Layer.scopedDiscard(
@@ -54,7 +55,7 @@ const drain = (server: Server, graceMillis: number) =>
             await new Promise((resolve) => setTimeout(resolve, 50))
           }
           server.closeAllConnections()
-        })
+        }).pipe(Effect.zipRight(stopStreams))
       )
     })
   )

@@ -1,5 +1,5 @@
 import { HttpServerResponse } from "@effect/platform"
-import { Cause, Deferred, Duration, Effect, Exit, Queue, Stream } from "effect"
+import { Cause, Deferred, Duration, Effect, Exit, Fiber, Queue, Stream } from "effect"
 import type { ExecuteOutcome } from "../../application/WorkflowService.js"
 import type { RunResult, ToolCallRecord } from "../../domain/RunResult.js"
 import type { CustomObserver, StepObserver, TokenObserver } from "../../ports/WorkflowEngine.js"
@@ -15,6 +15,12 @@ export type SseEvent =
 let streaming = 0
 /** Streamed runs still going (some may have lost their client): shutdown waits for them. */
 export const activeStreams = () => streaming
+const runs = new Set<Fiber.RuntimeFiber<unknown, unknown>>()
+/**
+ * Stops the streamed runs still going (shutdown, once the grace period is over): their agents'
+ * AbortSignals fire and they can clean up, instead of the process exiting under them.
+ */
+export const stopStreams: Effect.Effect<void> = Effect.suspend(() => Fiber.interruptAll([...runs]))
 
 const encoder = new TextEncoder()
 const frame = (e: SseEvent) => encoder.encode(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`)
@@ -56,6 +62,8 @@ export const streamRun = <E>(
         Effect.ensuring(Effect.sync(() => void streaming--))
       )
     )
+    runs.add(run)
+    run.addObserver(() => runs.delete(run))
     // whichever comes first: the run was accepted (stream it) or it ended before that (answer it)
     const first = yield* Effect.raceFirst(Deferred.await(accepted).pipe(Effect.as("accepted" as const)), run.await)
     if (first !== "accepted") {

@@ -18,9 +18,13 @@ export class AbortSignalError extends Error {
 
 type DynamicGraph = StateGraph<typeof State.spec, GraphState, GraphUpdate, string>
 
-/** Runs an effect from inside LangGraph: failures become exceptions LangGraph propagates. */
-export const runInside = async <A, E>(runtime: Runtime.Runtime<never>, effect: Effect.Effect<A, E>): Promise<A> => {
-  const exit = await Runtime.runPromiseExit(runtime)(effect)
+/**
+ * Runs an effect from inside LangGraph: failures become exceptions LangGraph propagates. Given the
+ * run's signal (LangGraph's, aborted when the run's fiber is interrupted: shutdown, a cancelled
+ * request), the effect is interrupted with it, so agents see their own AbortSignal fire.
+ */
+export const runInside = async <A, E>(runtime: Runtime.Runtime<never>, effect: Effect.Effect<A, E>, signal?: AbortSignal): Promise<A> => {
+  const exit = await Runtime.runPromiseExit(runtime)(effect, signal !== undefined ? { signal } : undefined)
   if (Exit.isSuccess(exit)) return exit.value
   const failure = Cause.failureOption(exit.cause)
   if (Option.isSome(failure)) throw new AbortSignalError(failure.value)
@@ -74,7 +78,7 @@ export const compile = (plan: RunPlan, runtime: Runtime.Runtime<never>, hooksFor
     const current = view(state)
     const steps: ReadonlyArray<NodeStep> = await Promise.all(
       run.frontier.map((task) =>
-        runInside(runtime, plan.executeNode(nodes.get(task.node)!, current, { seq: task.seq, threadId, resume: resumeFor(run.resume, task) }, host))
+        runInside(runtime, plan.executeNode(nodes.get(task.node)!, current, { seq: task.seq, threadId, resume: resumeFor(run.resume, task) }, host), config.signal)
       )
     )
     const updates: Record<string, unknown> = {}

@@ -45,7 +45,7 @@ export const resumeCommand = command({
     dataFile: text({ placeholder: "FILE", description: "read the answer's data (JSON) from a file" }),
     threadId: text({ placeholder: "ID", description: "the thread id (the same as THREAD)" }),
     action: text({ placeholder: "ACTION", description: "the action (the same as ACTION)" }),
-    force: flag({ description: "resume even though a routing function changed since the thread started" }),
+    force: flag({ description: "resume even though a routing function or custom agent module changed since the thread started" }),
     json: jsonOption,
     pretty: prettyOption
   },
