@@ -1,4 +1,7 @@
-import { JSDOM } from "jsdom"
+import { createRequire } from "node:module"
+
+// jsdom ships no types; only its constructor is used
+const { JSDOM } = createRequire(import.meta.url)("jsdom") as { JSDOM: new (html: string) => { window: unknown } }
 
 /** What Mermaid's own parser made of a flowchart: its vertices' label texts and its edges. */
 export interface ParsedFlowchart {
