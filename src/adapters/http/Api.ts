@@ -94,8 +94,11 @@ const Workflows = HttpApiGroup.make("workflows")
       .setPath(addressPath)
       .setUrlParams(
         Schema.Struct({
-          format: Schema.optional(Schema.Literal("json", "mermaid", "dot").annotations({ description: "json (the default), mermaid (a flowchart) or dot (Graphviz); mermaid and dot are answered as text/plain" })),
-          expand: Schema.optional(Schema.Literal("true", "false").annotations({ description: "true: draw the graphs that graph nodes run inside the parent" }))
+          // decoded as any string: the handler answers an unknown value with the house 400 problem
+          format: Schema.optional(
+            Schema.String.annotations({ jsonSchema: { type: "string", enum: ["json", "mermaid", "dot"], description: "json (the default), mermaid (a flowchart) or dot (Graphviz); mermaid and dot are answered as text/plain" } })
+          ),
+          expand: Schema.optional(Schema.String.annotations({ jsonSchema: { type: "string", enum: ["true", "false"], description: "true: draw the graphs that graph nodes run inside the parent" } }))
         })
       )
       .addSuccess(GraphDrawingBody)
