@@ -81,7 +81,7 @@ const mermaidBody = (view: GraphView, prefix: string, indent: string, lines: Arr
     lines.push(`${indent}subgraph ${block} ["${title}"]`)
     lines.push(`${indent}  direction TB`)
     if (s.view !== undefined) mermaidBody(s.view, `${block}_`, `${indent}  `, lines, classes)
-    else lines.push(`${indent}  ${block}_none["${title}"]`)
+    else lines.push(`${indent}  ${block}_none["not drawn"]`)
     lines.push(`${indent}end`)
     lines.push(`${indent}${ids.node(s.node)} -.->|"runs"| ${block}`)
   })
@@ -132,7 +132,7 @@ const dotBody = (view: GraphView, prefix: string, indent: string, lines: Array<s
     lines.push(`${indent}subgraph cluster_${block} {`)
     lines.push(`${indent}  label="${dotText(s.view !== undefined ? `${s.ref} (${s.view.graph})` : `${s.ref}: ${s.error ?? "not expanded"}`)}";`)
     if (s.view !== undefined) dotBody(s.view, `${block}_`, `${indent}  `, lines)
-    else lines.push(`${indent}  ${block}_none [label="not expanded", style=dashed];`)
+    else lines.push(`${indent}  ${block}_none [label="not drawn", style=dashed];`)
     lines.push(`${indent}}`)
     const first = s.view !== undefined ? `${block}_${idsFor(s.view, "").node(s.view.entry)}` : `${block}_none`
     lines.push(`${indent}${ids.node(s.node)} -> ${first} [label="runs", style="dotted", lhead="cluster_${block}"];`)

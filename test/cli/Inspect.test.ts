@@ -13,7 +13,8 @@ const HEADER = "GraphName,Node,AgentType,Edge,Success_Next,Failure_Next,Input_Fi
 const dir = workspace({
   "workflows/team/sales.csv": `${HEADER}\nQualify,Check,echo,,Won,Lost,lead,checked,,,"Checks the ""lead"""\nQualify,Won,echo,,,,,,,,\nQualify,Lost,echo,,,,,,,,\n`,
   "workflows/broken.csv": `${HEADER}\nB,A,echo,Nowhere,,,,,,,\n`,
-  "workflows/empty.csv": `${HEADER}\n`
+  "workflows/empty.csv": `${HEADER}\n`,
+  "workflows/nested.csv": `${HEADER}\nG,A,graph,B,,,,,,{workflow=::G},runs itself\nG,B,graph,C,,,,,,{workflow=missing.csv::X},runs a file that is not there\nG,C,graph,,,,,,,{workflow=::H},runs H\nH,X,graph,,,,,,,{workflow=team/sales::Qualify},runs a sub-folder workflow\n`
 })
 fs.cpSync(path.join(ROOT, "workflows"), path.join(dir, "workflows"), { recursive: true })
 fs.copyFileSync(path.join(ROOT, "agentmap_config.yaml"), path.join(dir, "agentmap_config.yaml"))
@@ -41,6 +42,24 @@ describe("agentmap inspect", () => {
     expect(parsed.edges).toContainEqual({ start: "n1", end: "s0", text: "runs", stroke: "dotted" })
     // without --expand the graph node is drawn alone
     expect((await parseMermaid(inspect("subgraph", "--format", "mermaid").stdout)).subgraphs).toEqual([])
+  })
+
+  it("--expand follows nested graphs, and names why a graph is not drawn (one it is part of, a file not there) instead of failing", async () => {
+    const r = inspect("nested", "--expand", "--format", "mermaid")
+    expect(r.status).toBe(0)
+    const parsed = await parseMermaid(r.stdout)
+    expect(parsed.subgraphs).toEqual([
+      "::G: runs a graph it is part of (not drawn again)",
+      expect.stringMatching(/^missing\.csv::X: 'missing\.csv' is neither next to/),
+      // Mermaid lists a nested block before the block that holds it
+      "team/sales::Qualify (Qualify)",
+      "::H (H)"
+    ])
+    expect(parsed.labels).toEqual(expect.arrayContaining(["X\ngraph", "Check\necho", "Won\necho"]))
+    const doc = json(inspect("nested", "--expand", "--json"))
+    const subgraphs = doc["subgraphs"] as Array<{ node: string; error?: string; expanded?: { graph: string; subgraphs: Array<{ expanded?: { workflow: string; graph: string } }> } }>
+    expect(subgraphs.map((s) => [s.node, s.error === undefined ? s.expanded!.graph : "error"])).toEqual([["A", "error"], ["B", "error"], ["C", "H"]])
+    expect(subgraphs[2]!.expanded!.subgraphs[0]!.expanded).toMatchObject({ workflow: "team/sales", graph: "Qualify" })
   })
 
   it("prints, by default, the nodes with inputs → outputs and where they go, then the fenced Mermaid", () => {
