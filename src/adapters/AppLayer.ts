@@ -2,6 +2,7 @@ import { Layer } from "effect"
 import * as AgentRegistry from "../application/agents/AgentRegistry.js"
 import * as AuthService from "../application/AuthService.js"
 import * as CustomAgents from "../application/CustomAgents.js"
+import * as GraphInspector from "../application/GraphInspector.js"
 import * as LeaseKeeper from "../application/LeaseKeeper.js"
 import * as PlanBuilder from "../application/PlanBuilder.js"
 import * as Scaffolder from "../application/Scaffolder.js"
@@ -106,7 +107,7 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     // tool modules (paths.custom_tools) and MCP servers (mcp.servers), through the same module loader as custom agents; servers stop when the layer is released
     ToolSourcesLive.layer({ customTools: config.paths.customTools, mcpServers: config.mcp.servers }).pipe(Layer.provide(modules))
   )
-  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, AuthService.layer, Scaffolder.layer).pipe(
+  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, GraphInspector.layer, AuthService.layer, Scaffolder.layer).pipe(
     Layer.provideMerge(WorkflowService.layer),
     Layer.provideMerge(PlanBuilder.layer),
     Layer.provideMerge(CustomAgents.layer),

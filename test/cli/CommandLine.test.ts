@@ -129,7 +129,7 @@ describe("reading the command line", () => {
     const r = agentmap(["validate-csv", "--csv", "ok.csv"], { cwd })
     expect(r.status).toBe(2)
     expect(r.stderr).toContain("here it is: agentmap validate FILE")
-    expect(agentmap(["inspect-graph"], { cwd }).stderr).toContain("GET /workflows/{workflow}")
+    expect(agentmap(["inspect-graph"], { cwd }).stderr).toContain("here it is: agentmap inspect WORKFLOW")
     expect(agentmap(["compile"], { cwd }).stderr).toContain("no counterpart here")
   })
 })

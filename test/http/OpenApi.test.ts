@@ -92,6 +92,7 @@ describe("the OpenAPI document at /openapi.json", () => {
       "POST /resume/{thread_id} runs.resume",
       "GET /workflows workflows.list",
       "GET /workflows/{workflow} workflows.describe",
+      "GET /workflows/{workflow}/graph workflows.graph",
       "GET /threads/{thread_id} threads.show",
       "GET /health system.health",
       "GET /admin/diagnose system.diagnose",
@@ -131,6 +132,7 @@ describe("the OpenAPI document at /openapi.json", () => {
       { route: "POST /resume/{thread_id}", ...execute },
       { route: "GET /workflows", ...read },
       { route: "GET /workflows/{workflow}", ...read },
+      { route: "GET /workflows/{workflow}/graph", ...read },
       { route: "GET /threads/{thread_id}", ...read },
       { route: "GET /health", ...open },
       { route: "GET /admin/diagnose", anonymous: 401, needs: "apiKey:admin | bearer:admin", lacking: 403 },
@@ -154,11 +156,16 @@ describe("the OpenAPI document at /openapi.json", () => {
       await ask("/resume/{thread_id}", "post", { as: as.runner, path: `/resume/${threadId}`, body: { action: "dance" } }),
       await ask("/threads/{thread_id}", "get", { as: as.runner, path: "/threads/no-such-thread" }),
       await ask("/workflows/{workflow}", "get", { as: as.runner, path: "/workflows/team/sales" }),
+      await ask("/workflows/{workflow}/graph", "get", { as: as.runner, path: "/workflows/team/sales/graph?format=mermaid" }),
+      await ask("/workflows/{workflow}/graph", "get", { as: as.runner, path: "/workflows/broken/graph?expand=true" }),
+      await ask("/workflows/{workflow}/graph", "get", { as: as.runner, path: "/workflows/approval/graph?format=svg" }),
+      await ask("/workflows/{workflow}/graph", "get", { as: as.runner, path: "/workflows/nope/graph" }),
       await ask("/execute/{workflow}/stream", "post", { as: as.runner, path: "/execute/team/sales::Qualify/stream" }),
       await ask("/health", "get"),
       await ask("/admin/diagnose", "get", { as: as.admin })
     ]
-    expect(answers.map((a) => a.status)).toEqual([200, 400, 404, 404, 409, 413, 422, 400, 404, 200, 200, 200, 200])
+    expect(answers.map((a) => a.status)).toEqual([200, 400, 404, 404, 409, 413, 422, 400, 404, 200, 200, 200, 400, 404, 200, 200, 200])
+    expect([answers[10]!.headers.get("content-type"), answers[11]!.body]).toEqual(["text/plain; charset=utf-8", expect.objectContaining({ valid: false, graph: "B" })])
     expect(answers.flatMap(check)).toEqual([])
     expect(answers[6]!.body).toMatchObject({ error: "InvalidWorkflow", diagnostics: [expect.objectContaining({ code: "unknown-target" })] })
   })

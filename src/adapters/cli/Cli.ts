@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import { authCommand } from "./commands/AuthCommand.js"
 import { initCommand, initConfigCommand } from "./commands/InitCommand.js"
+import { inspectCommand } from "./commands/InspectCommand.js"
 import { resumeCommand } from "./commands/ResumeCommand.js"
 import { runCommand } from "./commands/RunCommand.js"
 import { scaffoldCommand } from "./commands/ScaffoldCommand.js"
@@ -16,7 +17,7 @@ import { group } from "./Spec.js"
 const root = group({
   name: "agentmap",
   summary: "AgentMap: define agent workflows as CSV files and run them anywhere (terminal, HTTP server, embedded, cloud functions)",
-  commands: [runCommand, resumeCommand, validateCommand, scaffoldCommand, threadsCommand, serveCommand, authCommand, initCommand, initConfigCommand],
+  commands: [runCommand, resumeCommand, validateCommand, inspectCommand, scaffoldCommand, threadsCommand, serveCommand, authCommand, initCommand, initConfigCommand],
   examples: [
     "agentmap init",
     `agentmap run workflows/hello_world.csv --state '{"name": "Ada"}'`,
@@ -33,7 +34,7 @@ const RETIRED: Readonly<Record<string, string>> = {
   "validate-config":
     "'agentmap validate-config' is the Python AgentMap's command; here every command checks the configuration when it loads it and reports FILE:LINE:COL for each problem (try: agentmap threads list)",
   "validate-cache": "'agentmap validate-cache' is the Python AgentMap's command; it has no counterpart here (compiled routing functions are checked against their source hash on every load)",
-  "inspect-graph": "'agentmap inspect-graph' is the Python AgentMap's command; here: agentmap validate FILE --json lists the graphs, and GET /workflows/{workflow} on the server shows their nodes",
+  "inspect-graph": "'agentmap inspect-graph' is the Python AgentMap's command; here it is: agentmap inspect WORKFLOW (--format mermaid|dot|json)",
   compile: "'agentmap compile' is the Python AgentMap's command; it has no counterpart here: workflows are compiled when they run (nothing to prepare)",
   export: "'agentmap export' is the Python AgentMap's command; it has no counterpart here: the CSV is the workflow (use npm run build:aws|azure|gcp to package it for a cloud)",
   "update-bundle": "'agentmap update-bundle' is the Python AgentMap's command; it has no counterpart here: there are no bundles to update (workflows are read when they run)",

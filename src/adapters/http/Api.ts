@@ -5,6 +5,7 @@ import {
   DiagnoseBody,
   EventStream,
   ExecuteBody,
+  GraphDrawingBody,
   HealthBody,
   HtmlPage,
   OpenApiDocument,
@@ -87,6 +88,30 @@ const Workflows = HttpApiGroup.make("workflows")
       .setPath(addressPath)
       .addSuccess(WorkflowDetailBody)
       .pipe(answers([400, 404]), operation({ summary: "Describe a workflow or one graph", description: "A workflow's graphs and nodes, or one graph's (workflow::Graph), with its diagnostics", access: "read" }))
+  )
+  .add(
+    HttpApiEndpoint.get("graph", "/workflows/:workflow/graph")
+      .setPath(addressPath)
+      .setUrlParams(
+        Schema.Struct({
+          // decoded as any string: the handler answers an unknown value with the house 400 problem
+          format: Schema.optional(
+            Schema.String.annotations({ jsonSchema: { type: "string", enum: ["json", "mermaid", "dot"], description: "json (the default), mermaid (a flowchart) or dot (Graphviz); mermaid and dot are answered as text/plain" } })
+          ),
+          expand: Schema.optional(Schema.String.annotations({ jsonSchema: { type: "string", enum: ["true", "false"], description: "true: draw the graphs that graph nodes run inside the parent" } }))
+        })
+      )
+      .addSuccess(GraphDrawingBody)
+      .pipe(
+        answers([400, 404]),
+        operation({
+          summary: "Draw a graph: Mermaid, Graphviz DOT or JSON",
+          description:
+            "A workflow's first graph, or workflow::Graph, drawn as `agentmap inspect` draws it: the same Mermaid and DOT text as `agentmap inspect NAME --format mermaid|dot` (text/plain), or the JSON document (nodes, edges by kind, entry, terminal nodes, fan-out, joins, validity and diagnostics). An invalid workflow is still drawn from its rows as written. A sub-folder workflow: `/workflows/team/sales/graph`.",
+          access: "read",
+          alsoText: { contentType: "text/plain", description: "The Mermaid flowchart (format=mermaid) or the Graphviz digraph (format=dot)" }
+        })
+      )
   )
   .add(HttpApiEndpoint.get("describeAnyPath", "/workflows/*").pipe(operation({ summary: "Describe (a sub-folder workflow)", access: "read" }), hidden))
   .annotate(OpenApi.Description, "The workflow repository")

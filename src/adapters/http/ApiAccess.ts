@@ -42,6 +42,15 @@ export interface OperationOptions {
   readonly gated?: boolean
   /** An empty body is accepted (it means `{}`). */
   readonly optionalBody?: boolean
+  /** The 200 may also be this text (besides the JSON the endpoint declares), e.g. `text/plain` for a drawing. */
+  readonly alsoText?: { readonly contentType: string; readonly description: string }
+}
+
+const withText = (responses: Record<string, Record<string, unknown>>, text: OperationOptions["alsoText"]) => {
+  const success = responses["200"]
+  if (text === undefined || success === undefined) return responses
+  const content = (success["content"] ?? {}) as Record<string, unknown>
+  return { ...responses, "200": { ...success, content: { ...content, [text.contentType]: { schema: { type: "string", description: text.description } } } } }
 }
 
 /** Summary, description, access and the statuses the gate adds; in the document, the security requirement the access means. */
@@ -54,13 +63,16 @@ export const operation =
       .annotate(OpenApi.Summary, options.summary)
       .annotate(OpenApi.Description, `${options.description ?? options.summary}${needs}`)
       .annotate(EndpointAccess, options.access)
-      .annotate(OpenApi.Transform, (op: Operation) => ({
+      .annotate(OpenApi.Transform, (unchanged: Operation) => {
+        const op = { ...unchanged, responses: withText(unchanged.responses ?? {}, options.alsoText) }
+        return {
         ...op,
         // OpenAPI 3.1 lets an apiKey or http requirement name roles: the permission this route needs
         security: options.access === "public" ? [] : CREDENTIALS.map((scheme) => ({ [scheme]: [options.access] })),
         ...(gated ? { parameters: [...(op.parameters ?? []), ref("parameters", "CorrelationId")], responses: withHeaders(op.responses ?? {}) } : {}),
         ...(options.optionalBody === true && op.requestBody !== undefined ? { requestBody: { ...op.requestBody, required: false } } : {})
-      }))
+        }
+      })
     // a fault inside a handler is a 500 problem (Respond.ts); the public routes' handlers have none to catch
     const statuses = !gated ? [] : options.access === "public" ? [429] : [401, 403, 429, 500, 503]
     return answers(statuses)(described as unknown as E)

@@ -72,6 +72,64 @@ export const WorkflowDetailBody = correlated({ workflow: Schema.String, graphs: 
   description: "A workflow's graphs (or the one graph named) with their nodes, and its diagnostics"
 })
 
+const DrawnNode = Schema.Struct({
+  name: Schema.String,
+  agent: Schema.String.annotations({ description: "The agent type as written (empty for a node that is not defined)" }),
+  description: Schema.String,
+  inputs: Schema.Array(Schema.String),
+  outputs: Schema.Array(Schema.String),
+  function: Schema.optional(Schema.String.annotations({ description: "The routing function that decides where to go" })),
+  dynamic: Schema.Boolean.annotations({ description: "Chooses its successor at run time (an orchestrator, a routing function with no declared targets)" }),
+  subgraph: Schema.optional(Schema.String.annotations({ description: "The graph a graph node runs, as written (review.csv::Review)" })),
+  missing: Schema.Boolean.annotations({ description: "Named by a routing cell but defined by no row (the workflow is invalid)" })
+}).annotations({ identifier: "DrawnNode" })
+
+const DrawnEdge = Schema.Struct({
+  from: Schema.String,
+  to: Schema.String,
+  kind: Schema.String.annotations({ description: "edge, success, failure or func:NAME" }),
+  parallel: Schema.Boolean.annotations({ description: "One of several targets started at once (a fan-out)" })
+}).annotations({ identifier: "DrawnEdge" })
+
+interface GraphDrawing {
+  readonly workflow: string
+  readonly graph: string
+  readonly entry: string
+  readonly nodes: ReadonlyArray<typeof DrawnNode.Type>
+  readonly edges: ReadonlyArray<typeof DrawnEdge.Type>
+  readonly terminal: ReadonlyArray<string>
+  readonly fan_out: ReadonlyArray<{ readonly node: string; readonly targets: ReadonlyArray<string> }>
+  readonly joins: ReadonlyArray<string>
+  readonly subgraphs: ReadonlyArray<{ readonly node: string; readonly ref: string; readonly expanded?: GraphDrawing | undefined; readonly error?: string | undefined }>
+}
+
+const drawingFields = {
+  workflow: Schema.String,
+  graph: Schema.String,
+  entry: Schema.String,
+  nodes: Schema.Array(DrawnNode),
+  edges: Schema.Array(DrawnEdge),
+  terminal: Schema.Array(Schema.String).annotations({ description: "Nodes after which the graph can end" }),
+  fan_out: Schema.Array(Schema.Struct({ node: Schema.String, targets: Schema.Array(Schema.String) })).annotations({ description: "Nodes that start several nodes at once" }),
+  joins: Schema.Array(Schema.String).annotations({ description: "Nodes where parallel branches meet (run once, after every branch)" }),
+  subgraphs: Schema.Array(
+    Schema.Struct({
+      node: Schema.String,
+      ref: Schema.String,
+      expanded: Schema.optional(Schema.suspend((): Schema.Schema<GraphDrawing> => GraphDrawingSchema)),
+      error: Schema.optional(Schema.String)
+    })
+  ).annotations({ description: "With expand=true: the graphs that graph nodes run, drawn, or why one could not be" })
+}
+
+const GraphDrawingSchema: Schema.Schema<GraphDrawing> = Schema.Struct(drawingFields).annotations({ identifier: "GraphDrawing", description: "A graph drawn (nodes, edges, entry, terminal nodes, fan-out, joins)" })
+
+export const GraphDrawingBody = correlated({
+  ...drawingFields,
+  valid: Schema.Boolean.annotations({ description: "false: the workflow has errors (a run is refused with 422); it is drawn from its rows as written" }),
+  diagnostics: Schema.Array(Diagnostic)
+}).annotations({ identifier: "GraphDrawingDocument", description: "A graph as `agentmap inspect --format json` prints it, with its validity and diagnostics" })
+
 export const HealthBody = correlated({ status: Schema.Literal("ok"), version: Schema.String }).annotations({ identifier: "Health", description: "The server is up; version is the package's" })
 
 export const DiagnoseBody = Schema.Struct(

@@ -1,5 +1,6 @@
 import { HttpApiBuilder, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Either, Layer } from "effect"
+import { GraphInspector } from "../../application/GraphInspector.js"
 import { ThreadService } from "../../application/ThreadService.js"
 import { WorkflowCatalog } from "../../application/WorkflowCatalog.js"
 import { WorkflowService } from "../../application/WorkflowService.js"
@@ -9,6 +10,7 @@ import { type Access, accessOf } from "./ApiAccess.js"
 import { EXECUTE_SHAPE, ExecuteBody, RESUME_SHAPE, ResumeBody } from "./ApiBodies.js"
 import { readJson } from "./Body.js"
 import { docsPage } from "./DocsPage.js"
+import { drawing } from "./GraphDrawing.js"
 import { type Caller, makeGate } from "./Gate.js"
 import { HttpSettings } from "./HttpSettings.js"
 import { executeTarget, tail, threadTarget, workflowTarget } from "./Paths.js"
@@ -98,20 +100,31 @@ const WorkflowsLive = (api: Api) =>
   Effect.gen(function* () {
     const gate = yield* makeGate
     const catalog = yield* WorkflowCatalog
+    const inspector = yield* GraphInspector
+    // `/workflows/{workflow}/graph`, with sub-folders `/workflows/team/sales/graph` (routed to describeAnyPath)
+    const draw = (request: HttpServerRequest.HttpServerRequest, caller: Caller, raw: string) =>
+      Effect.gen(function* () {
+        const address = yield* param(workflowTarget(raw), caller)
+        return yield* drawing(inspector, address, request.url, caller.correlationId)
+      })
     const describe = (name: string) => {
       const needed = accessOf(handlers.group, name)
       return ({ request }: { readonly request: HttpServerRequest.HttpServerRequest }) =>
         guarded(gate, request, needed, (caller) =>
           Effect.gen(function* () {
-            const address = yield* param(workflowTarget(route(request, "/workflows/")), caller)
+            const raw = route(request, "/workflows/")
+            if (raw.endsWith("/graph")) return yield* draw(request, caller, raw.slice(0, -"/graph".length))
+            const address = yield* param(workflowTarget(raw), caller)
             return ok(yield* catalog.describe(address), caller.correlationId)
           })
         )
     }
+    const graph = accessOf(handlers.group, "graph")
     const list = accessOf(handlers.group, "list")
     return handlers
       .handleRaw("list", ({ request }) => guarded(gate, request, list, (caller) => Effect.map(catalog.list, (workflows) => ok({ workflows }, caller.correlationId))))
       .handleRaw("describe", describe("describe"))
+      .handleRaw("graph", ({ request }) => guarded(gate, request, graph, (caller) => draw(request, caller, route(request, "/workflows/").slice(0, -"/graph".length))))
       .handleRaw("describeAnyPath", describe("describeAnyPath"))
   })
 )
