@@ -157,4 +157,22 @@ describe("agentmap diagnose", () => {
     expect(doc["status"]).toBe("error")
     expect(checksOf(doc)).toEqual(expect.arrayContaining([expect.objectContaining({ section: "config", status: "error", detail: expect.stringMatching(/agentmap_config\.yaml:2:\d+: error: /) })]))
   })
+
+  it("says which config file it used and how it was found; a custom agent's host services required and provided", () => {
+    const dir = workspace({
+      "other.yaml": "persistence:\n  backend: memory\n",
+      "host_services.ts": "export default { clock: { now: () => 1 } }\n",
+      "flow.csv": "GraphName,Node,AgentType,Prompt,Input_Fields,Output_Field\nF,Look,lookup,,q,a\n",
+      "custom_agents/lookup.ts": 'import { defineAgent } from "agentmap"\nexport default defineAgent({ requires: { services: ["clock", "db"] }, run: () => "x" })\n'
+    })
+    const flagged = json(agentmap(["diagnose", "--config", "other.yaml", "--json"], { cwd: dir }))
+    expect(flagged["config"]).toMatchObject({ file: path.join(fs.realpathSync(dir), "other.yaml"), via: "--config", searched: [{ path: path.join(fs.realpathSync(dir), "other.yaml"), found: true }, { found: false }, { found: false }] })
+    const fromEnv = json(agentmap(["diagnose", "--json"], { cwd: dir, env: { AGENTMAP_CONFIG_FILE: "other.yaml" } }))
+    expect(fromEnv["config"]).toMatchObject({ via: "AGENTMAP_CONFIG_FILE" })
+    const r = agentmap(["diagnose", "flow.csv", "--json"], { cwd: dir })
+    expect(r.status).toBe(1)
+    const doc = json(r)
+    expect(doc["workflow"]).toMatchObject({ services: { required: ["clock", "db"], provided: ["clock"], missing: ["db"] } })
+    expect(checksOf(doc).find((c) => c.name === "agent lookup")).toMatchObject({ status: "error", detail: expect.stringContaining("needs host services db"), advice: expect.stringContaining("host_services") })
+  })
 })
