@@ -175,4 +175,19 @@ describe("agentmap diagnose", () => {
     expect(doc["workflow"]).toMatchObject({ services: { required: ["clock", "db"], provided: ["clock"], missing: ["db"] } })
     expect(checksOf(doc).find((c) => c.name === "agent lookup")).toMatchObject({ status: "error", detail: expect.stringContaining("needs host services db"), advice: expect.stringContaining("host_services") })
   })
+
+  it("--probe: an MCP server that does not start is ⚠, and ✖ when the diagnosed workflow uses it", async () => {
+    const dir = workspace({
+      "agentmap_config.yaml": "mcp:\n  servers:\n    ghost:\n      command: /nonexistent/mcp-server\n      timeout_seconds: 3\n",
+      "tools.csv": "GraphName,Node,AgentType,Tool_Source,Available_Tools,Prompt,Input_Fields,Output_Field\nT,Use,tool,mcp:ghost,add,,a|b,sum\n"
+    })
+    const alone = json(await agentmapAsync(["diagnose", "--probe", "--json"], { cwd: dir }))
+    expect(checksOf(alone).find((c) => c.section === "mcp")).toMatchObject({ name: "ghost", status: "warn", advice: expect.stringContaining("mcp.servers.ghost") })
+    const r = await agentmapAsync(["diagnose", "tools.csv", "--probe", "--json"], { cwd: dir })
+    expect(r.status).toBe(1)
+    const doc = json(r)
+    expect(doc["workflow"]).toMatchObject({ mcp_servers: { ghost: ["Use"] } })
+    expect(checksOf(doc).find((c) => c.section === "mcp")).toMatchObject({ status: "error", detail: expect.stringContaining("(used by Use)") })
+    expect(doc["mcp"]).toMatchObject({ ghost: { transport: "stdio", target: "/nonexistent/mcp-server", probe: { ok: false } } })
+  })
 })

@@ -149,7 +149,7 @@ const program = (options: DiagnosisOptions, o: DiagnoseOptions) =>
     const customAgents = yield* checkCustomAgents
     const tools = yield* checkTools(config.paths.customTools)
     checks.push(...moduleChecks("functions", functions), ...moduleChecks("custom_agents", customAgents), ...moduleChecks("tools", tools))
-    const mcp = yield* checkMcp(config.mcp.servers, o.probe, path.join(config.paths.csvRepository, "diagnose.csv"))
+    const mcp = yield* checkMcp(config.mcp.servers, o.probe, path.join(config.paths.csvRepository, "diagnose.csv"), workflow?.neededMcp ?? new Map())
     checks.push(...mcp.checks)
 
     const cache = cacheStats(config.paths.cache)

@@ -123,7 +123,7 @@ const describeTarget = (config: McpServerConfig) => {
 }
 
 /** MCP servers of `mcp.servers`; with `probe` each is started (or connected to) and its tools listed, within its timeout. */
-export const checkMcp = (servers: Readonly<Record<string, McpServerConfig>>, probe: boolean, from: string) =>
+export const checkMcp = (servers: Readonly<Record<string, McpServerConfig>>, probe: boolean, from: string, needed: ReadonlyMap<string, ReadonlyArray<string>>) =>
   Effect.gen(function* () {
     const sources = yield* ToolSources
     const reports: Record<string, McpReport> = {}
@@ -146,7 +146,11 @@ export const checkMcp = (servers: Readonly<Record<string, McpServerConfig>>, pro
         checks.push(ok("mcp", name, `${base.transport}: ${base.target}: ${tools.length} tool${tools.length === 1 ? "" : "s"} (${tools.join(", ")})`))
       } else {
         reports[name] = { ...base, probe: { ok: false, error: listed.left.message } }
-        checks.push(warn("mcp", name, `${base.transport}: ${base.target}: ${listed.left.message}`, `check mcp.servers.${name} (command, args, url) and that the server starts on its own`))
+        // ✖ only when the diagnosed workflow uses it
+        const users = needed.get(name)
+        const detail = `${base.transport}: ${base.target}: ${listed.left.message}${users !== undefined ? ` (used by ${users.join(", ")})` : ""}`
+        const advice = `check mcp.servers.${name} (command, args, url) and that the server starts on its own`
+        checks.push(users !== undefined ? fail("mcp", name, detail, advice) : warn("mcp", name, detail, advice))
       }
     }
     return { reports, checks }

@@ -6,6 +6,7 @@ import { format } from "../../domain/Diagnostic.js"
 import { type Check, fail, ok, warn, workflowNeeds } from "../../domain/Diagnosis.js"
 import { isJsonObject } from "../../domain/Json.js"
 import type { Provider } from "../../domain/Llm.js"
+import { parseToolSource } from "../../domain/ToolList.js"
 import { validateRows } from "../../domain/Validation.js"
 import { CustomAgentCatalog, HostServiceRegistry } from "../../ports/CustomAgentCatalog.js"
 import { UserModules } from "../../ports/UserModules.js"
@@ -30,6 +31,8 @@ export interface WorkflowReport {
   readonly agents: ReadonlyArray<AgentUse>
   /** Providers the graphs call (and the nodes calling each); whether each is configured is under `llm`. */
   readonly providers: Readonly<Partial<Record<Provider, ReadonlyArray<string>>>>
+  /** MCP servers its tool nodes use (`Tool_Source` `mcp:name`), with the nodes using each. */
+  readonly mcp_servers: Readonly<Record<string, ReadonlyArray<string>>>
   readonly services: { readonly required: ReadonlyArray<string>; readonly provided: ReadonlyArray<string>; readonly missing: ReadonlyArray<string> }
   /** Nodes that may suspend a run: such a graph needs a durable store to be resumed after a restart. */
   readonly can_suspend: boolean
@@ -130,6 +133,12 @@ export const checkWorkflow = (o: WorkflowCheckOptions) =>
         )
       )
     else checks.push(ok("workflow", "durability", canSuspend ? `may suspend (${needs.suspending.join(", ")}); the ${o.backend} store keeps suspended threads` : "never suspends"))
+    const mcpServers: Record<string, Array<string>> = {}
+    for (const g of graphs)
+      for (const n of g.nodes) {
+        const source = parseToolSource(n.toolSource)
+        if (source._tag === "Mcp") mcpServers[source.server] = [...(mcpServers[source.server] ?? []), graphs.length > 1 ? `${g.name}.${n.name}` : n.name]
+      }
     const workflowReport: WorkflowReport = {
       workflow: o.address,
       file: location.path,
@@ -139,11 +148,12 @@ export const checkWorkflow = (o: WorkflowCheckOptions) =>
       warnings,
       agents: uses,
       providers: Object.fromEntries(needs.providers.map((p) => [p.provider, p.nodes])),
+      mcp_servers: mcpServers,
       services: { required: [...required], provided, missing },
       can_suspend: canSuspend,
       suspending_nodes: needs.suspending,
       store_durable: o.durable
     }
     const needed = new Map(needs.providers.map((p) => [p.provider, p.nodes] as const))
-    return { report: workflowReport, checks, needed }
+    return { report: workflowReport, checks, needed, neededMcp: new Map(Object.entries(mcpServers)) }
   })
