@@ -38,6 +38,8 @@ import * as SqlitePersistence from "./persistence/SqlitePersistence.js"
 import * as FilePromptLibrary from "./prompts/FilePromptLibrary.js"
 import * as FileWorkflowRepository from "./repository/FileWorkflowRepository.js"
 import * as NodeUserCodeFiles from "./scaffold/NodeUserCodeFiles.js"
+import * as Diagnosis from "./diagnose/Diagnosis.js"
+import { packageVersion } from "./version/PackageVersion.js"
 
 export interface AppOptions {
   readonly config: AppConfig
@@ -56,6 +58,8 @@ export interface AppOptions {
   readonly services?: Readonly<Record<string, unknown>>
   /** A process that serves many runs (`serve`, an embedding host): stores may keep background work. */
   readonly longLived?: boolean
+  /** `--config F` as the CLI got it, for diagnose's account of where the configuration came from. */
+  readonly explicitConfig?: string
 }
 
 /** `persistence.backend` picks where checkpoints, threads and execution logs live. */
@@ -107,7 +111,13 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     // tool modules (paths.custom_tools) and MCP servers (mcp.servers), through the same module loader as custom agents; servers stop when the layer is released
     ToolSourcesLive.layer({ customTools: config.paths.customTools, mcpServers: config.mcp.servers }).pipe(Layer.provide(modules))
   )
-  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, GraphInspector.layer, AuthService.layer, Scaffolder.layer).pipe(
+  const diagnosis = Diagnosis.layer({
+    config,
+    cwd: options.cwd,
+    version: packageVersion(),
+    ...(options.explicitConfig !== undefined ? { explicitConfig: options.explicitConfig } : {})
+  }).pipe(Layer.provide(WorkflowCatalog.layer))
+  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, GraphInspector.layer, AuthService.layer, Scaffolder.layer, diagnosis).pipe(
     Layer.provideMerge(WorkflowService.layer),
     Layer.provideMerge(PlanBuilder.layer),
     Layer.provideMerge(CustomAgents.layer),

@@ -85,6 +85,8 @@ export class LanguageModels extends Context.Tag("agentmap/LanguageModels")<
   LanguageModels,
   {
     readonly chat: (request: ChatRequest) => Effect.Effect<ChatReply, LlmError>
+    /** Each provider's circuit breaker (`closed`, `open`, `half_open`) and its failures in a row, where the adapter has them. */
+    readonly circuits?: () => Readonly<Record<string, { readonly state: "closed" | "open" | "half_open"; readonly failures: number }>>
   }
 >() {}
 

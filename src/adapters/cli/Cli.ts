@@ -1,5 +1,6 @@
 import { Effect } from "effect"
 import { authCommand } from "./commands/AuthCommand.js"
+import { diagnoseCommand } from "./commands/DiagnoseCommand.js"
 import { initCommand, initConfigCommand } from "./commands/InitCommand.js"
 import { inspectCommand } from "./commands/InspectCommand.js"
 import { resumeCommand } from "./commands/ResumeCommand.js"
@@ -17,13 +18,14 @@ import { group } from "./Spec.js"
 const root = group({
   name: "agentmap",
   summary: "AgentMap: define agent workflows as CSV files and run them anywhere (terminal, HTTP server, embedded, cloud functions)",
-  commands: [runCommand, resumeCommand, validateCommand, inspectCommand, scaffoldCommand, threadsCommand, serveCommand, authCommand, initCommand, initConfigCommand],
+  commands: [runCommand, resumeCommand, validateCommand, inspectCommand, scaffoldCommand, threadsCommand, serveCommand, diagnoseCommand, authCommand, initCommand, initConfigCommand],
   examples: [
     "agentmap init",
     `agentmap run workflows/hello_world.csv --state '{"name": "Ada"}'`,
     "agentmap validate workflows/*.csv",
     "agentmap resume THREAD approve",
-    "agentmap serve --port 8000"
+    "agentmap serve --port 8000",
+    "agentmap diagnose workflows/hello_world.csv"
   ]
 })
 
@@ -38,8 +40,7 @@ const RETIRED: Readonly<Record<string, string>> = {
   compile: "'agentmap compile' is the Python AgentMap's command; it has no counterpart here: workflows are compiled when they run (nothing to prepare)",
   export: "'agentmap export' is the Python AgentMap's command; it has no counterpart here: the CSV is the workflow (use npm run build:aws|azure|gcp to package it for a cloud)",
   "update-bundle": "'agentmap update-bundle' is the Python AgentMap's command; it has no counterpart here: there are no bundles to update (workflows are read when they run)",
-  config: "'agentmap config' is the Python AgentMap's command; it has no counterpart here yet: GET /admin/diagnose on a server shows the settings in use",
-  diagnose: "'agentmap diagnose' is not available in this version of AgentMap yet; GET /admin/diagnose on a server reports the store, workflows and settings",
+  config: "'agentmap config' is the Python AgentMap's command; it has no counterpart here yet: agentmap diagnose shows the configuration found and what it sets up (GET /admin/diagnose on a server)",
   refresh: "'agentmap refresh' is not available in this version of AgentMap yet"
 }
 

@@ -130,7 +130,26 @@ const Threads = HttpApiGroup.make("threads")
 
 const System = HttpApiGroup.make("system")
   .add(HttpApiEndpoint.get("health", "/health").addSuccess(HealthBody).pipe(operation({ summary: "Health and version", access: "public" })))
-  .add(HttpApiEndpoint.get("diagnose", "/admin/diagnose").addSuccess(DiagnoseBody).pipe(operation({ summary: "Diagnose the deployment", description: "Version, store reachability, workflow count and settings (no secrets)", access: "admin" })))
+  .add(
+    HttpApiEndpoint.get("diagnose", "/admin/diagnose")
+      .setUrlParams(
+        Schema.Struct({
+          workflow: Schema.optional(Schema.String.annotations({ description: "also diagnose this workflow (an address as /execute takes it): its agents, providers, host services, durability" })),
+          graph: Schema.optional(Schema.String.annotations({ description: "only this graph of the workflow" })),
+          probe: Schema.optional(Schema.Literal("true", "false", "1", "0").annotations({ description: "call each configured provider once and start each MCP server to list its tools" }))
+        })
+      )
+      .addSuccess(DiagnoseBody)
+      .pipe(
+        answers([400, 404]),
+        operation({
+          summary: "Diagnose the deployment",
+          description:
+            "The document `agentmap diagnose --json` prints (versions, config file and search order, paths, store, providers, user modules, MCP servers, cache, the checklist with ✔/⚠/✖ and advice, and a workflow's needs with ?workflow=), plus what only a running server knows: pid, uptime, memory, circuit breaker states. Never a secret.",
+          access: "admin"
+        })
+      )
+  )
   .add(HttpApiEndpoint.get("openapi", "/openapi.json").addSuccess(OpenApiDocument).pipe(operation({ summary: "This OpenAPI document", access: "public", gated: false })))
   .add(HttpApiEndpoint.get("docs", "/docs").addSuccess(HtmlPage).pipe(operation({ summary: "API reference (Swagger UI)", access: "public", gated: false })))
   .annotate(OpenApi.Description, "Health, diagnosis and this documentation")

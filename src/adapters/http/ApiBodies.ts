@@ -132,19 +132,34 @@ export const GraphDrawingBody = correlated({
 
 export const HealthBody = correlated({ status: Schema.Literal("ok"), version: Schema.String }).annotations({ identifier: "Health", description: "The server is up; version is the package's" })
 
+const DiagnosisCheck = Schema.Struct({
+  section: Schema.String,
+  name: Schema.String,
+  status: Schema.Literal("ok", "warn", "error"),
+  detail: Schema.String,
+  advice: Schema.optional(Schema.String)
+}).annotations({ identifier: "DiagnosisCheck", description: "One line of the checklist: ok ✔, warn ⚠ (optional), error ✖; every warn and error has one line of advice" })
+
 export const DiagnoseBody = Schema.Struct(
   {
+    status: Schema.Literal("ok", "warn", "error"),
     version: Schema.String,
     node: Schema.String,
+    versions: Schema.Struct({ agentmap: Schema.String, node: Schema.String, langgraph: Schema.String }),
     pid: Schema.Number,
     uptime_s: Schema.Number,
-    persistence: Schema.Struct({ store: Schema.String, reachable: Schema.Boolean, error: Schema.optional(Schema.String) }),
+    persistence: Schema.Struct(
+      { backend: Schema.String, store: Schema.String, reachable: Schema.Boolean, durable: Schema.Boolean, error: Schema.optional(Schema.String) },
+      Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    ),
     workflows: Schema.Union(Schema.Struct({ count: Schema.Number, invalid: Schema.Array(Schema.String) }), Schema.Struct({ error: Schema.String })),
+    checks: Schema.Array(DiagnosisCheck),
+    circuits: Schema.Record({ key: Schema.String, value: Schema.Struct({ state: Schema.Literal("closed", "open", "half_open"), failures: Schema.Number }) }),
     correlation_id: Schema.String
   },
-  // the deployment's settings (auth, persistence, execution, llm, http), never a secret
+  // config, paths, llm, modules, mcp, cache, memory, workflow (with ?workflow=) and the deployment's settings, never a secret
   Schema.Record({ key: Schema.String, value: Schema.Unknown })
-).annotations({ identifier: "Diagnosis", description: "Version, store reachability, workflow count and settings (no secrets)" })
+).annotations({ identifier: "Diagnosis", description: "The agentmap diagnose document plus what a running server knows (no secrets)" })
 
 export const EventStream = HttpApiSchema.withEncoding(
   Schema.String.annotations({

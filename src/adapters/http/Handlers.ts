@@ -5,6 +5,8 @@ import { ThreadService } from "../../application/ThreadService.js"
 import { WorkflowCatalog } from "../../application/WorkflowCatalog.js"
 import { WorkflowService } from "../../application/WorkflowService.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
+import { LanguageModels } from "../../ports/LanguageModels.js"
+import { Diagnosis } from "../diagnose/Diagnosis.js"
 import type { AgentMapApi } from "./Api.js"
 import { type Access, accessOf } from "./ApiAccess.js"
 import { EXECUTE_SHAPE, ExecuteBody, RESUME_SHAPE, ResumeBody } from "./ApiBodies.js"
@@ -166,7 +168,8 @@ const SystemLive = (api: Api, document: object) =>
     const gate = yield* makeGate
     const settings = yield* HttpSettings
     const checkpoints = yield* CheckpointStore
-    const catalog = yield* WorkflowCatalog
+    const diagnosis = yield* Diagnosis
+    const models = yield* LanguageModels
     const health = accessOf(handlers.group, "health")
     const diagnose = accessOf(handlers.group, "diagnose")
     return handlers
@@ -178,18 +181,26 @@ const SystemLive = (api: Api, document: object) =>
       .handleRaw("diagnose", ({ request }) =>
         guarded(gate, request, diagnose, (caller) =>
           Effect.gen(function* () {
+            // the store as this server uses it, besides diagnose's own connection
             const store = yield* Effect.either(checkpoints.has("agentmap:diagnose-probe"))
-            const workflows = yield* Effect.either(catalog.list)
+            const query = new URL(request.url, "http://localhost").searchParams
+            const workflow = query.get("workflow") ?? undefined
+            const graph = query.get("graph") ?? undefined
+            const document = yield* diagnosis.run({
+              probe: query.get("probe") === "true" || query.get("probe") === "1",
+              ...(workflow !== undefined && workflow !== "" ? { workflow } : {}),
+              ...(graph !== undefined && graph !== "" ? { graph } : {})
+            })
+            const live = Either.isLeft(store) ? { reachable: false, error: store.left.message } : {}
             return ok(
               {
-                version: settings.version,
-                node: process.version,
+                ...settings.describe,
+                ...document,
+                persistence: { ...document.persistence, ...live },
                 pid: process.pid,
                 uptime_s: Math.round((Date.now() - started) / 1000),
                 memory: memoryNow(),
-                persistence: { store: checkpoints.describe, reachable: Either.isRight(store), ...(Either.isLeft(store) ? { error: store.left.message } : {}) },
-                workflows: Either.isRight(workflows) ? { count: workflows.right.length, invalid: workflows.right.filter((w) => !w.valid).map((w) => w.name) } : { error: workflows.left.message },
-                ...settings.describe
+                circuits: models.circuits?.() ?? {}
               },
               caller.correlationId
             )

@@ -10,6 +10,8 @@ export interface CircuitBreaker {
   readonly failed: (now: number) => void
   /** A call ended without an outcome (interrupted): a trial it held is given back. */
   readonly released: () => void
+  /** For an operator: closed, open (refusing calls) or half_open (a trial call may go ahead), and the failures in a row. */
+  readonly state: (now: number) => { readonly state: "closed" | "open" | "half_open"; readonly failures: number }
 }
 
 export const circuitBreaker = (threshold: number, resetMillis: number): CircuitBreaker => {
@@ -35,6 +37,7 @@ export const circuitBreaker = (threshold: number, resetMillis: number): CircuitB
     },
     released: () => {
       trialInFlight = false
-    }
+    },
+    state: (now) => ({ state: openUntil === undefined ? "closed" : now < openUntil ? "open" : "half_open", failures })
   }
 }

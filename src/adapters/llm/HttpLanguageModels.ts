@@ -200,7 +200,7 @@ export const make = (config: LlmConfig) =>
         )
       return loop(0)
     }
-    return LanguageModels.of({ chat })
+    return LanguageModels.of({ chat, circuits: () => Object.fromEntries(PROVIDERS.map((p) => [p, breakers[p].state(Date.now())])) })
   })
 
 /** The HTTP client the adapters use: the platform's `fetch`. */
