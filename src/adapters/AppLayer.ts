@@ -1,6 +1,7 @@
 import { Layer } from "effect"
 import * as AgentRegistry from "../application/agents/AgentRegistry.js"
 import * as AuthService from "../application/AuthService.js"
+import * as CacheRefresh from "../application/CacheRefresh.js"
 import * as CustomAgents from "../application/CustomAgents.js"
 import * as LeaseKeeper from "../application/LeaseKeeper.js"
 import * as PlanBuilder from "../application/PlanBuilder.js"
@@ -20,6 +21,7 @@ import type { AgentDefinition } from "../ports/AgentDefinition.js"
 import type { UserFunctions } from "../ports/UserFunctions.js"
 import type { UserModules } from "../ports/UserModules.js"
 import * as NodeCredentials from "./auth/NodeCredentials.js"
+import * as FileCompileCache from "./cache/FileCompileCache.js"
 import type { AppConfig } from "./config/AppConfig.js"
 import * as ModuleUserFunctions from "./functions/ModuleUserFunctions.js"
 import * as FolderAgentCatalog from "./modules/FolderAgentCatalog.js"
@@ -103,10 +105,18 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     FileDocumentStorage.layer({ root: config.paths.storage }),
     NodeUserCodeFiles.layer({ customAgents: config.paths.customAgents, functions: config.paths.functions, customTools: config.paths.customTools }, options.cwd),
     options.terminal,
+    FileCompileCache.layer({
+      directory: config.paths.cache,
+      maxBytes: config.cache.maxBytes,
+      functions: config.paths.functions,
+      customAgents: config.paths.customAgents,
+      customTools: config.paths.customTools,
+      hostServices: config.paths.hostServices
+    }),
     // tool modules (paths.custom_tools) and MCP servers (mcp.servers), through the same module loader as custom agents; servers stop when the layer is released
     ToolSourcesLive.layer({ customTools: config.paths.customTools, mcpServers: config.mcp.servers }).pipe(Layer.provide(modules))
   )
-  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, AuthService.layer, Scaffolder.layer).pipe(
+  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, AuthService.layer, Scaffolder.layer, CacheRefresh.layer).pipe(
     Layer.provideMerge(WorkflowService.layer),
     Layer.provideMerge(PlanBuilder.layer),
     Layer.provideMerge(CustomAgents.layer),

@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import { authCommand } from "./commands/AuthCommand.js"
 import { initCommand, initConfigCommand } from "./commands/InitCommand.js"
+import { refreshCommand } from "./commands/RefreshCommand.js"
 import { resumeCommand } from "./commands/ResumeCommand.js"
 import { runCommand } from "./commands/RunCommand.js"
 import { scaffoldCommand } from "./commands/ScaffoldCommand.js"
@@ -16,7 +17,7 @@ import { group } from "./Spec.js"
 const root = group({
   name: "agentmap",
   summary: "AgentMap: define agent workflows as CSV files and run them anywhere (terminal, HTTP server, embedded, cloud functions)",
-  commands: [runCommand, resumeCommand, validateCommand, scaffoldCommand, threadsCommand, serveCommand, authCommand, initCommand, initConfigCommand],
+  commands: [runCommand, resumeCommand, validateCommand, scaffoldCommand, refreshCommand, threadsCommand, serveCommand, authCommand, initCommand, initConfigCommand],
   examples: [
     "agentmap init",
     `agentmap run workflows/hello_world.csv --state '{"name": "Ada"}'`,
@@ -36,15 +37,14 @@ const RETIRED: Readonly<Record<string, string>> = {
   "inspect-graph": "'agentmap inspect-graph' is the Python AgentMap's command; here: agentmap validate FILE --json lists the graphs, and GET /workflows/{workflow} on the server shows their nodes",
   compile: "'agentmap compile' is the Python AgentMap's command; it has no counterpart here: workflows are compiled when they run (nothing to prepare)",
   export: "'agentmap export' is the Python AgentMap's command; it has no counterpart here: the CSV is the workflow (use npm run build:aws|azure|gcp to package it for a cloud)",
-  "update-bundle": "'agentmap update-bundle' is the Python AgentMap's command; it has no counterpart here: there are no bundles to update (workflows are read when they run)",
   config: "'agentmap config' is the Python AgentMap's command; it has no counterpart here yet: GET /admin/diagnose on a server shows the settings in use",
-  diagnose: "'agentmap diagnose' is not available in this version of AgentMap yet; GET /admin/diagnose on a server reports the store, workflows and settings",
-  refresh: "'agentmap refresh' is not available in this version of AgentMap yet"
+  diagnose: "'agentmap diagnose' is not available in this version of AgentMap yet; GET /admin/diagnose on a server reports the store, workflows and settings"
 }
 
 /** The `agentmap` command line. Usage errors exit 2 (the contract). */
 export const main = async (argv: ReadonlyArray<string>, version: string): Promise<void> => {
-  const words = argv.slice(2)
+  // `update-bundle` (the Python AgentMap's command) is another name for `refresh`
+  const words = argv.slice(2).map((w, i, all) => (w === "update-bundle" && all.slice(0, i).every((x) => x.startsWith("-")) ? "refresh" : w))
   const parsed = parse(words, root, RETIRED)
   switch (parsed._tag) {
     case "Version":

@@ -1,5 +1,6 @@
 import { Effect } from "effect"
 import type { AuthService } from "../../application/AuthService.js"
+import type { CacheRefresh } from "../../application/CacheRefresh.js"
 import type { Scaffolder } from "../../application/Scaffolder.js"
 import type { ThreadService } from "../../application/ThreadService.js"
 import type { WorkflowService } from "../../application/WorkflowService.js"
@@ -36,7 +37,7 @@ export const runStandalone = (mode: OutputMode, body: Effect.Effect<number, Comm
 export const runWithApp = (
   globals: Globals,
   mode: OutputMode,
-  body: Effect.Effect<number, CommandError, WorkflowService | ThreadService | AuthService | Scaffolder>
+  body: Effect.Effect<number, CommandError, WorkflowService | ThreadService | AuthService | Scaffolder | CacheRefresh>
 ) =>
   runStandalone(
     mode,
