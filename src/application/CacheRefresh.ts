@@ -53,6 +53,7 @@ export const layer = Layer.effect(
 
     const refresh = (request: RefreshRequest) =>
       Effect.gen(function* () {
+        if (request.dryRun) yield* cache.readOnly
         const all = yield* cache.sources
         // what is current before anything is loaded: checking a workflow loads (compiles) the code it uses
         const before = new Map(yield* Effect.forEach(all, (s) => Effect.map(cache.isCurrent(s), (c) => [s.file, c] as const)))
@@ -66,7 +67,7 @@ export const layer = Layer.effect(
               (s.kind === "function" && used.functions.some((name) => stem(s.file) === name)) ||
               (s.kind === "module" && used.modules.includes(s.file))
           )
-        } else if (!request.dryRun) {
+        } else {
           for (const w of yield* repo.list) {
             const report = yield* builder.validate(w.location.path, undefined).pipe(Effect.option)
             if (report._tag === "Some") workflows.push({ file: report.value.file, valid: report.value.valid, diagnostics: report.value.diagnostics })

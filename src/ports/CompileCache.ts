@@ -51,6 +51,8 @@ export class CompileCache extends Context.Tag("agentmap/CompileCache")<
     readonly isCurrent: (source: CacheSource) => Effect.Effect<boolean>
     /** Compiles the file unless its entry is current (always with `force`); with `dryRun` only says what it would do. */
     readonly refresh: (source: CacheSource, options: { readonly force: boolean; readonly dryRun: boolean }) => Effect.Effect<CacheOutcome>
+    /** From now on this process does not write the cache (a dry run): modules that must be compiled to be loaded go to a temporary folder. */
+    readonly readOnly: Effect.Effect<void>
     /** Removes every entry that is not the current entry of one of `keep` (stale, another version, deleted files); returns their source files. */
     readonly prune: (keep: ReadonlyArray<CacheSource>, options: { readonly dryRun: boolean }) => Effect.Effect<ReadonlyArray<string>>
   }

@@ -104,6 +104,12 @@ describe("agentmap refresh and the compile cache", () => {
     expect(dry.report.rebuilt).toHaveLength(3)
     expect(fs.existsSync(path.join(dir, ".agentmap", "functions"))).toBe(false)
     expect(fs.existsSync(path.join(dir, ".agentmap", "modules"))).toBe(false)
+    // one workflow too, although checking it loads the custom agent it uses
+    const one = refresh(dir, ["workflows/route.csv", "--dry-run"])
+    expect(names(one.report.rebuilt)).toEqual(["pick.ts", "shout.ts"])
+    expect(fs.existsSync(path.join(dir, ".agentmap", "functions"))).toBe(false)
+    expect(fs.existsSync(path.join(dir, ".agentmap", "modules"))).toBe(false)
+    expect(refresh(dir, ["--all"]).report.rebuilt).toHaveLength(3)
   })
 
   it("keeps the cache under cache.max_bytes by evicting the least recently used entries", () => {

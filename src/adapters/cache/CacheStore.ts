@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { packageVersion } from "../version/PackageVersion.js"
 
@@ -75,6 +76,16 @@ const countersOf = (directory: string): Counters => {
 
 /** Sets `cache.max_bytes` for the cache in `directory`. */
 export const configureCache = (directory: string, maxBytes: number) => void (countersOf(directory).maxBytes = maxBytes)
+
+/** Caches that must not be written (`refresh --dry-run`): what must be compiled goes to a temporary folder instead. */
+const redirected = new Map<string, string>()
+
+export const redirectWrites = (directory: string) => {
+  if (!redirected.has(directory)) redirected.set(directory, fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-dry-run-")))
+}
+
+/** Where compiled entries of the cache in `directory` are written. */
+export const writeDirectory = (directory: string) => redirected.get(directory) ?? directory
 
 export const countHit = (directory: string) => void countersOf(directory).hits++
 export const countMiss = (directory: string) => void countersOf(directory).misses++

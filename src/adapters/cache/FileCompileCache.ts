@@ -6,7 +6,7 @@ import { type CacheOutcome, type CacheSource, CompileCache } from "../../ports/C
 import { ModuleLoadError } from "../../ports/UserModules.js"
 import { registerDefaultHostModules } from "../modules/HostModules.js"
 import { compileModule, isCompiled } from "../modules/ModuleCompiler.js"
-import { configureCache, type Folder, manifestPath, prune, statsOf } from "./CacheStore.js"
+import { configureCache, type Folder, manifestPath, prune, redirectWrites, statsOf } from "./CacheStore.js"
 
 export interface CacheOptions {
   /** `paths.cache`, absolute. */
@@ -89,7 +89,9 @@ export const make = (options: CacheOptions) => {
       return prune(options.directory, manifests, o.dryRun)
     })
 
-  return CompileCache.of({ stats: Effect.sync(() => statsOf(options.directory)), sources, isCurrent, refresh, prune: pruneUnreferenced })
+  const readOnly = Effect.sync(() => redirectWrites(options.directory))
+
+  return CompileCache.of({ stats: Effect.sync(() => statsOf(options.directory)), sources, isCurrent, refresh, prune: pruneUnreferenced, readOnly })
 }
 
 export const layer = (options: CacheOptions) => Layer.sync(CompileCache, () => make(options))

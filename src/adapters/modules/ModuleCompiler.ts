@@ -3,7 +3,7 @@ import { createRequire, SourceMap } from "node:module"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { ModuleLoadError } from "../../ports/UserModules.js"
-import { atomicWrite, baseName, countHit, countMiss, evict, type Folder, type Manifest, manifestPath, readManifest, sha256, stillValid, touch, versionKey } from "../cache/CacheStore.js"
+import { atomicWrite, baseName, countHit, countMiss, evict, type Folder, type Manifest, manifestPath, readManifest, sha256, stillValid, touch, versionKey, writeDirectory } from "../cache/CacheStore.js"
 import { isHostModule, loadHostModule, REGISTRY_EXPRESSION, SHARED_PREFIXES } from "./HostModules.js"
 
 /**
@@ -95,6 +95,9 @@ export const compileModule = async (file: string, cacheDirectory: string, kind: 
     return { file: out, sourceMap: `${out}.map`, rebuilt: false }
   }
   countMiss(cacheDirectory)
+  // a dry run leaves the cache as it is: what must be compiled is written elsewhere
+  const writeTo = writeDirectory(cacheDirectory)
+  if (writeTo !== cacheDirectory) return compileModule(file, writeTo, kind, options)
 
   const esbuild = createRequire(import.meta.url)("esbuild") as Esbuild
   const provisional = path.join(folder, `${base}.mjs`)

@@ -73,7 +73,7 @@ export const refreshCommand = command({
   options: {
     csv: text({ placeholder: "FILE", description: "the CSV file (the same as WORKFLOW)" }),
     all: flag({ description: "the whole repository instead of one workflow" }),
-    dryRun: flag({ description: "report what would be rebuilt and removed; write and remove nothing (with --all the CSVs are not checked)" }),
+    dryRun: flag({ description: "report what would be rebuilt and removed; the cache is not written and nothing is removed" }),
     json: jsonOption,
     pretty: prettyOption
   },
