@@ -25,7 +25,7 @@ interface Report {
 
 const refresh = (dir: string, args: ReadonlyArray<string>, env?: Record<string, string>) => {
   const r = agentmap(["refresh", ...args, "--json"], { cwd: dir, ...(env !== undefined ? { env } : {}) })
-  return { status: r.status, report: json(r) as Report, stderr: r.stderr }
+  return { status: r.status, report: json(r) as unknown as Report, stderr: r.stderr }
 }
 
 const names = (files: ReadonlyArray<string>) => files.map((f) => path.basename(f)).sort()
@@ -94,7 +94,7 @@ describe("agentmap refresh and the compile cache", () => {
     expect(missing.stderr).toContain("--all")
     const alias = agentmap(["update-bundle", "--all", "--json"], { cwd: dir })
     expect(alias.status).toBe(0)
-    expect((json(alias) as Report).rebuilt).toHaveLength(3)
+    expect((json(alias) as unknown as Report).rebuilt).toHaveLength(3)
   })
 
   it("--dry-run writes nothing", () => {
