@@ -55,31 +55,33 @@ export const layer = Layer.effect(
       Effect.gen(function* () {
         if (request.dryRun) yield* cache.readOnly
         const all = yield* cache.sources
-        // what is current before anything is loaded: checking a workflow loads (compiles) the code it uses
-        const before = new Map(yield* Effect.forEach(all, (s) => Effect.map(cache.isCurrent(s), (c) => [s.file, c] as const)))
-        let scope: ReadonlyArray<CacheSource> = all
         const workflows: Array<CheckedWorkflow> = []
+        /** The user code a workflow uses, as cache sources (tool modules beside a CSV are outside the folders). */
+        const usedBy = (used: { readonly functions: ReadonlyArray<string>; readonly modules: ReadonlyArray<string> }): ReadonlyArray<CacheSource> => [
+          ...all.filter((s) => s.kind === "function" && used.functions.includes(stem(s.file))),
+          ...used.modules.map((file) => ({ file, kind: "module" as const }))
+        ]
+        let scope: ReadonlyArray<CacheSource>
         if (request.workflow !== undefined) {
           const used = yield* builder.uses(request.workflow)
           workflows.push({ file: used.report.file, valid: used.report.valid, diagnostics: used.report.diagnostics })
-          scope = all.filter(
-            (s) =>
-              (s.kind === "function" && used.functions.some((name) => stem(s.file) === name)) ||
-              (s.kind === "module" && used.modules.includes(s.file))
-          )
+          scope = usedBy(used)
         } else {
+          const extra: Array<CacheSource> = []
           for (const w of yield* repo.list) {
-            const report = yield* builder.validate(w.location.path, undefined).pipe(Effect.option)
-            if (report._tag === "Some") workflows.push({ file: report.value.file, valid: report.value.valid, diagnostics: report.value.diagnostics })
+            const used = yield* builder.uses(w.location.path).pipe(Effect.option)
+            if (used._tag === "None") continue
+            workflows.push({ file: used.value.report.file, valid: used.value.report.valid, diagnostics: used.value.report.diagnostics })
+            extra.push(...usedBy(used.value))
           }
+          scope = [...all, ...extra.filter((e, i) => !all.some((s) => s.file === e.file) && extra.findIndex((x) => x.file === e.file) === i)]
         }
-        const entries = yield* Effect.forEach(scope, (s) =>
-          Effect.map(cache.refresh(s, { force: request.force, dryRun: request.dryRun }), (o): CacheOutcome =>
-            // compiled while the workflow was checked: rebuilt by this refresh all the same
-            o.status === "current" && before.get(s.file) !== true ? { ...o, status: "rebuilt" } : o
-          )
-        )
-        const removed = yield* cache.prune(all, { dryRun: request.dryRun })
+        const entries = yield* Effect.forEach(scope, (s) => cache.refresh(s, { force: request.force, dryRun: request.dryRun }))
+        // one workflow: only older entries of its own files go (others may be another workflow's)
+        const removed = yield* cache.prune(request.workflow !== undefined ? scope : [...all, ...scope], {
+          dryRun: request.dryRun,
+          ...(request.workflow !== undefined ? { within: scope.map((s) => s.file) } : {})
+        })
         return { scope: request.workflow ?? "all", dryRun: request.dryRun, workflows, entries, removed, stats: yield* cache.stats }
       })
 

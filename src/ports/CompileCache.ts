@@ -53,7 +53,14 @@ export class CompileCache extends Context.Tag("agentmap/CompileCache")<
     readonly refresh: (source: CacheSource, options: { readonly force: boolean; readonly dryRun: boolean }) => Effect.Effect<CacheOutcome>
     /** From now on this process does not write the cache (a dry run): modules that must be compiled to be loaded go to a temporary folder. */
     readonly readOnly: Effect.Effect<void>
-    /** Removes every entry that is not the current entry of one of `keep` (stale, another version, deleted files); returns their source files. */
-    readonly prune: (keep: ReadonlyArray<CacheSource>, options: { readonly dryRun: boolean }) => Effect.Effect<ReadonlyArray<string>>
+    /**
+     * Removes every entry that is not the current entry of one of `keep` (stale content, another
+     * version, deleted files); with `within`, only entries of those files (and of deleted files)
+     * are candidates. Returns the removed entries' source files.
+     */
+    readonly prune: (
+      keep: ReadonlyArray<CacheSource>,
+      options: { readonly dryRun: boolean; readonly within?: ReadonlyArray<string> }
+    ) => Effect.Effect<ReadonlyArray<string>>
   }
 >() {}

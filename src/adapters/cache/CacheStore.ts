@@ -90,6 +90,11 @@ export const writeDirectory = (directory: string) => redirected.get(directory) ?
 export const countHit = (directory: string) => void countersOf(directory).hits++
 export const countMiss = (directory: string) => void countersOf(directory).misses++
 
+/** Source files this process compiled (a load that missed the cache), by cache folder. */
+const compiled = new Set<string>()
+export const markCompiled = (directory: string, file: string) => void compiled.add(`${directory}\u0000${file}`)
+export const compiledHere = (directory: string, file: string) => compiled.has(`${directory}\u0000${file}`)
+
 /** A name safe in a file name, from the module's file. */
 export const baseName = (file: string) =>
   path
@@ -214,8 +219,17 @@ const sweep = (directory: string, keep: (manifestFile: string, m: Manifest | und
   return removed
 }
 
-/** Removes every entry whose manifest is not in `keep` (absolute manifest paths). */
-export const prune = (directory: string, keep: ReadonlySet<string>, dryRun: boolean) => sweep(directory, (file) => keep.has(file), dryRun)
+/**
+ * Removes the entries whose manifest is not in `keep` (absolute manifest paths). With `within`,
+ * only entries of those source files, or of files that no longer exist, are candidates.
+ */
+export const prune = (directory: string, keep: ReadonlySet<string>, dryRun: boolean, within?: ReadonlySet<string>) =>
+  sweep(
+    directory,
+    (file, m) =>
+      keep.has(file) || (within !== undefined && m?.source !== undefined && !within.has(m.source) && fs.existsSync(m.source)) || (within !== undefined && m?.source === undefined),
+    dryRun
+  )
 
 /** Evicts least recently used entries until the cache is within `cache.max_bytes`; `current` (just written) stays. */
 export const evict = (directory: string, current: string) => {

@@ -6,7 +6,7 @@ import { type CacheOutcome, type CacheSource, CompileCache } from "../../ports/C
 import { ModuleLoadError } from "../../ports/UserModules.js"
 import { registerDefaultHostModules } from "../modules/HostModules.js"
 import { compileModule, isCompiled } from "../modules/ModuleCompiler.js"
-import { configureCache, type Folder, manifestPath, prune, redirectWrites, statsOf } from "./CacheStore.js"
+import { compiledHere, configureCache, type Folder, manifestPath, prune, redirectWrites, statsOf } from "./CacheStore.js"
 
 export interface CacheOptions {
   /** `paths.cache`, absolute. */
@@ -58,7 +58,8 @@ export const make = (options: CacheOptions) => {
   const refresh = (source: CacheSource, o: { readonly force: boolean; readonly dryRun: boolean }): Effect.Effect<CacheOutcome> =>
     Effect.gen(function* () {
       const current = yield* isCurrent(source)
-      if (current && !o.force) return { ...source, status: "current" as const }
+      // compiled by this process a moment ago (loading a workflow to check it): this refresh built it
+      if (current && !o.force) return { ...source, status: compiledHere(options.directory, source.file) ? ("rebuilt" as const) : ("current" as const) }
       if (o.dryRun) return { ...source, status: "rebuilt" as const }
       return yield* Effect.promise(() =>
         compileModule(source.file, options.directory, folderOf(source), { force: true }).then(
@@ -75,7 +76,7 @@ export const make = (options: CacheOptions) => {
       )
     })
 
-  const pruneUnreferenced = (keep: ReadonlyArray<CacheSource>, o: { readonly dryRun: boolean }) =>
+  const pruneUnreferenced = (keep: ReadonlyArray<CacheSource>, o: { readonly dryRun: boolean; readonly within?: ReadonlyArray<string> }) =>
     Effect.sync(() => {
       const manifests = new Set(
         keep.flatMap((s) => {
@@ -86,7 +87,7 @@ export const make = (options: CacheOptions) => {
           }
         })
       )
-      return prune(options.directory, manifests, o.dryRun)
+      return prune(options.directory, manifests, o.dryRun, o.within !== undefined ? new Set(o.within) : undefined)
     })
 
   const readOnly = Effect.sync(() => redirectWrites(options.directory))

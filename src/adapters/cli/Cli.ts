@@ -44,7 +44,10 @@ const RETIRED: Readonly<Record<string, string>> = {
 /** The `agentmap` command line. Usage errors exit 2 (the contract). */
 export const main = async (argv: ReadonlyArray<string>, version: string): Promise<void> => {
   // `update-bundle` (the Python AgentMap's command) is another name for `refresh`
-  const words = argv.slice(2).map((w, i, all) => (w === "update-bundle" && all.slice(0, i).every((x) => x.startsWith("-")) ? "refresh" : w))
+  const given = argv.slice(2)
+  const alias = given.indexOf("update-bundle")
+  const commandBefore = given.slice(0, alias).some((w) => root.commands.some((c) => c.name === w))
+  const words = alias >= 0 && !commandBefore ? given.map((w, i) => (i === alias ? "refresh" : w)) : given
   const parsed = parse(words, root, RETIRED)
   switch (parsed._tag) {
     case "Version":

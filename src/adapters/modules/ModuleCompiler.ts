@@ -3,7 +3,7 @@ import { createRequire, SourceMap } from "node:module"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { ModuleLoadError } from "../../ports/UserModules.js"
-import { atomicWrite, baseName, countHit, countMiss, evict, type Folder, type Manifest, manifestPath, readManifest, sha256, stillValid, touch, versionKey, writeDirectory } from "../cache/CacheStore.js"
+import { atomicWrite, baseName, countHit, countMiss, evict, type Folder, type Manifest, manifestPath, readManifest, sha256, stillValid, touch, versionKey, writeDirectory, markCompiled } from "../cache/CacheStore.js"
 import { isHostModule, loadHostModule, REGISTRY_EXPRESSION, SHARED_PREFIXES } from "./HostModules.js"
 
 /**
@@ -143,6 +143,7 @@ export const compileModule = async (file: string, cacheDirectory: string, kind: 
   atomicWrite(`${target}.map`, map)
   if (!fs.existsSync(target)) atomicWrite(target, code.replace(/\/\/# sourceMappingURL=.*\s*$/, `//# sourceMappingURL=${output}.map\n`))
   atomicWrite(manifestFile, JSON.stringify({ output, inputs, source: file, version: versionKey() } satisfies Manifest))
+  markCompiled(cacheDirectory, file)
   evict(cacheDirectory, manifestFile)
   return { file: target, sourceMap: `${target}.map`, rebuilt: true }
 }
