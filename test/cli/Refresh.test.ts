@@ -1,7 +1,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
-import { agentmap, json } from "../support/cli.js"
+import { agentmap, agentmapAsync, json } from "../support/cli.js"
 import { workspace } from "../support/workspace.js"
 
 /** A workflow with a routing function and a custom agent, plus a second routing function used by nobody. */
@@ -145,5 +145,41 @@ describe("agentmap refresh and the compile cache", () => {
     expect(run.status).toBe(0)
     expect(manifest()).toEqual(before)
     expect(refresh(dir, ["workflows/route.csv"]).report.rebuilt).toEqual([])
+  })
+
+  it("a tool module beside a CSV (outside the folders) is rebuilt and kept by --all; refresh WORKFLOW leaves other workflows' entries alone", () => {
+    const dir = project({
+      "workflows/tools.csv": ["GraphName,Node,AgentType,Tool_Source,Available_Tools,Input_Fields,Output_Field", "T,Slug,tool,local_tools/text.ts,slugify,title,slug"].join("\n"),
+      "workflows/local_tools/text.ts": [
+        `import { defineTool } from "agentmap"`,
+        `import { z } from "zod"`,
+        `export const slugify = defineTool({ name: "slugify", description: "a slug", schema: z.object({ title: z.string() }), run: ({ title }) => title.toLowerCase().replace(/\\s+/g, "-") })`
+      ].join("\n")
+    })
+    const first = refresh(dir, ["--all"])
+    expect(first.status).toBe(0)
+    expect(names(first.report.rebuilt)).toEqual(["other.ts", "pick.ts", "shout.ts", "text.ts"])
+    const second = refresh(dir, ["--all"])
+    expect(second.report.rebuilt).toEqual([])
+    expect(second.report.removed).toEqual([])
+    expect(names(second.report.current)).toContain("text.ts")
+
+    const one = refresh(dir, ["workflows/tools.csv"])
+    expect(names(one.report.current)).toEqual(["text.ts"])
+    expect(one.report.removed).toEqual([])
+    expect(one.report.cache.entries).toBe(4)
+  })
+
+  it("two processes refreshing the same cache at once both succeed and leave one whole entry per module", async () => {
+    const dir = project()
+    const [a, b] = await Promise.all([agentmapAsync(["refresh", "--all", "--json"], { cwd: dir }), agentmapAsync(["refresh", "--all", "--json"], { cwd: dir })])
+    expect([a.status, b.status]).toEqual([0, 0])
+    const after = refresh(dir, ["--all"])
+    expect(after.report.rebuilt).toEqual([])
+    expect(after.report.cache.entries).toBe(3)
+    const files = ["functions", "modules"].flatMap((k) => fs.readdirSync(path.join(dir, ".agentmap", k)))
+    expect(files.filter((f) => f.endsWith(".tmp"))).toEqual([])
+    const run = agentmap(["run", "workflows/route.csv", "--state", `{"v0":"hi"}`, "--json"], { cwd: dir })
+    expect(run.status).toBe(0)
   })
 })

@@ -33,7 +33,7 @@ const RETIRED: Readonly<Record<string, string>> = {
   "validate-all": "'agentmap validate-all' is the Python AgentMap's command; here it is: agentmap validate workflows/*.csv",
   "validate-config":
     "'agentmap validate-config' is the Python AgentMap's command; here every command checks the configuration when it loads it and reports FILE:LINE:COL for each problem (try: agentmap threads list)",
-  "validate-cache": "'agentmap validate-cache' is the Python AgentMap's command; it has no counterpart here (compiled routing functions are checked against their source hash on every load)",
+  "validate-cache": "'agentmap validate-cache' is the Python AgentMap's command; here: agentmap refresh --all --dry-run lists the compile cache entries that are stale (agentmap refresh --all rebuilds them)",
   "inspect-graph": "'agentmap inspect-graph' is the Python AgentMap's command; here: agentmap validate FILE --json lists the graphs, and GET /workflows/{workflow} on the server shows their nodes",
   compile: "'agentmap compile' is the Python AgentMap's command; it has no counterpart here: workflows are compiled when they run (nothing to prepare)",
   export: "'agentmap export' is the Python AgentMap's command; it has no counterpart here: the CSV is the workflow (use npm run build:aws|azure|gcp to package it for a cloud)",
