@@ -81,7 +81,10 @@ export const configureCache = (directory: string, maxBytes: number) => void (cou
 const redirected = new Map<string, string>()
 
 export const redirectWrites = (directory: string) => {
-  if (!redirected.has(directory)) redirected.set(directory, fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-dry-run-")))
+  if (redirected.has(directory)) return
+  const temporary = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-dry-run-"))
+  redirected.set(directory, temporary)
+  process.once("exit", () => fs.rmSync(temporary, { recursive: true, force: true }))
 }
 
 /** Where compiled entries of the cache in `directory` are written. */
