@@ -7,6 +7,11 @@
 //   AGENTMAP_BENCH_AGAINST=/path/to/other/checkout node bench/cli.mjs
 // also times the other checkout's built CLI (its bin/agentmap.cjs) on the same 3-node chain,
 // interleaved with this one: before/after figures for a change.
+// The compile cache: cold `run` of the 3-node and 403-node chains routed by a TypeScript routing
+// function, with an empty cache (paths.cache's compiled entries removed before each run) and a
+// warm one; and the most a cached validated plan could save on the 403-node chain (the rows'
+// validation and preparation, as `validate` of 403 rows minus 3 rows), against its cold run.
+//   AGENTMAP_BENCH_ONLY=cache node bench/cli.mjs 5     (only this section)
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { AGENTMAP, ROOT, chainCsv, fmt, interleaved, tempDir } from "./lib.mjs"
@@ -18,6 +23,42 @@ const agentmap = (file) => ({ args: [AGENTMAP, "run", file, "--state", '{"v0":"h
 const langgraph = (n) => ({ args: [baseline, String(n)], cwd: ROOT })
 
 console.log(`node ${process.version}, ${runs} runs per command, interleaved, medians (min-max)\n`)
+
+/** A project whose N-node chain's first edge is `func:next`, a TypeScript routing function. */
+const routedChain = (sub, n) => {
+  const project = path.join(dir, sub)
+  fs.mkdirSync(path.join(project, "functions"), { recursive: true })
+  fs.writeFileSync(path.join(project, "functions", "next.ts"), "export default function next(state: Record<string, unknown>, success: string): string {\n  return success\n}\n")
+  const rows = ["GraphName,Node,AgentType,Input_Fields,Output_Field,Edge,Success_Next"]
+  for (let i = 0; i < n; i++) rows.push(`Chain,N${i},echo,v${i},v${i + 1},${i === 0 ? "func:next" : i < n - 1 ? `N${i + 1}` : ""},${i === 0 ? "N1" : ""}`)
+  fs.writeFileSync(path.join(project, "chain.csv"), `${rows.join("\n")}\n`)
+  return project
+}
+const emptyCache = (project) => () => {
+  for (const folder of ["functions", "modules"]) fs.rmSync(path.join(project, ".agentmap", folder), { recursive: true, force: true })
+}
+const runChain = (project) => ({ args: [AGENTMAP, "run", "chain.csv", "--state", '{"v0":"hello"}', "--json"], cwd: project })
+const cacheSection = () => {
+  const e3 = routedChain("cache-empty-3", 3)
+  const w3 = routedChain("cache-warm-3", 3)
+  const e403 = routedChain("cache-empty-403", 403)
+  const w403 = routedChain("cache-warm-403", 403)
+  const [ce3, cw3, ce403, cw403] = interleaved([{ ...runChain(e3), before: emptyCache(e3) }, runChain(w3), { ...runChain(e403), before: emptyCache(e403) }, runChain(w403)], runs)
+  console.log("compile cache: cold run of a chain routed by a TypeScript function (func:next)")
+  console.log(`  3 nodes,   empty cache  ${fmt(ce3.ms)} (${fmt(ce3.min)}-${fmt(ce3.max)})`)
+  console.log(`  3 nodes,   warm cache   ${fmt(cw3.ms)} (${fmt(cw3.min)}-${fmt(cw3.max)})  saves ${fmt(ce3.ms - cw3.ms)} (${((1 - cw3.ms / ce3.ms) * 100).toFixed(0)}%)`)
+  console.log(`  403 nodes, empty cache  ${fmt(ce403.ms)} (${fmt(ce403.min)}-${fmt(ce403.max)})`)
+  console.log(`  403 nodes, warm cache   ${fmt(cw403.ms)} (${fmt(cw403.min)}-${fmt(cw403.max)})  saves ${fmt(ce403.ms - cw403.ms)} (${((1 - cw403.ms / ce403.ms) * 100).toFixed(0)}%)`)
+  const [v403, v3] = interleaved([{ args: [AGENTMAP, "validate", "chain.csv"], cwd: w403 }, { args: [AGENTMAP, "validate", "chain.csv"], cwd: w3 }], runs)
+  const rows = v403.ms - v3.ms
+  console.log("  a cached validated plan (403 nodes) could save at most the rows' validation and preparation:")
+  console.log(`    validate 403 rows ${fmt(v403.ms)} - validate 3 rows ${fmt(v3.ms)} = ${fmt(rows)}, ${((rows / cw403.ms) * 100).toFixed(1)}% of the warm 403-node run (kept only if >= 10%)\n`)
+}
+if (process.env["AGENTMAP_BENCH_ONLY"] === "cache") {
+  cacheSection()
+  fs.rmSync(dir, { recursive: true, force: true })
+  process.exit(0)
+}
 
 const [a3, l3] = interleaved([agentmap(chainCsv(dir, 3)), langgraph(3)], runs)
 console.log("cold start, 3-node echo chain")
@@ -64,6 +105,8 @@ console.log("custom agent (3 nodes, one of them a custom TypeScript agent)")
 console.log(`  first run (compile)  ${fmt(c1.ms)} (${fmt(c1.min)}-${fmt(c1.max)})  ${(c1.ms / b3.ms).toFixed(2)}x the built-in chain`)
 console.log(`  later runs (cache)   ${fmt(c2.ms)} (${fmt(c2.min)}-${fmt(c2.max)})  ${(c2.ms / b3.ms).toFixed(2)}x the built-in chain`)
 console.log(`  built-in 3-node chain ${fmt(b3.ms)}\n`)
+
+cacheSection()
 
 const against = process.env["AGENTMAP_BENCH_AGAINST"]
 if (against !== undefined && against !== "") {

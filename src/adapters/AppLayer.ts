@@ -1,6 +1,7 @@
 import { Layer } from "effect"
 import * as AgentRegistry from "../application/agents/AgentRegistry.js"
 import * as AuthService from "../application/AuthService.js"
+import * as CacheRefresh from "../application/CacheRefresh.js"
 import * as CustomAgents from "../application/CustomAgents.js"
 import * as GraphInspector from "../application/GraphInspector.js"
 import * as LeaseKeeper from "../application/LeaseKeeper.js"
@@ -21,6 +22,7 @@ import type { AgentDefinition } from "../ports/AgentDefinition.js"
 import type { UserFunctions } from "../ports/UserFunctions.js"
 import type { UserModules } from "../ports/UserModules.js"
 import * as NodeCredentials from "./auth/NodeCredentials.js"
+import * as FileCompileCache from "./cache/FileCompileCache.js"
 import type { AppConfig } from "./config/AppConfig.js"
 import * as ModuleUserFunctions from "./functions/ModuleUserFunctions.js"
 import * as FolderAgentCatalog from "./modules/FolderAgentCatalog.js"
@@ -108,6 +110,14 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     FileDocumentStorage.layer({ root: config.paths.storage }),
     NodeUserCodeFiles.layer({ customAgents: config.paths.customAgents, functions: config.paths.functions, customTools: config.paths.customTools }, options.cwd),
     options.terminal,
+    FileCompileCache.layer({
+      directory: config.paths.cache,
+      maxBytes: config.cache.maxBytes,
+      functions: config.paths.functions,
+      customAgents: config.paths.customAgents,
+      customTools: config.paths.customTools,
+      hostServices: config.paths.hostServices
+    }),
     // tool modules (paths.custom_tools) and MCP servers (mcp.servers), through the same module loader as custom agents; servers stop when the layer is released
     ToolSourcesLive.layer({ customTools: config.paths.customTools, mcpServers: config.mcp.servers }).pipe(Layer.provide(modules))
   )
@@ -117,7 +127,7 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     version: packageVersion(),
     ...(options.explicitConfig !== undefined ? { explicitConfig: options.explicitConfig } : {})
   }).pipe(Layer.provide(WorkflowCatalog.layer))
-  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, GraphInspector.layer, AuthService.layer, Scaffolder.layer, diagnosis).pipe(
+  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, GraphInspector.layer, AuthService.layer, Scaffolder.layer, CacheRefresh.layer, diagnosis).pipe(
     Layer.provideMerge(WorkflowService.layer),
     Layer.provideMerge(PlanBuilder.layer),
     Layer.provideMerge(CustomAgents.layer),

@@ -81,6 +81,10 @@ export class PlanBuilder extends Context.Tag("agentmap/PlanBuilder")<
       snapshot?: Snapshot
     ) => Effect.Effect<PlanResult, WorkflowNotFound | GraphNotFound | InvalidWorkflow | InvalidRequest>
     readonly validate: (address: string, graph: string | undefined) => Effect.Effect<ValidationReport, WorkflowNotFound | GraphNotFound | InvalidRequest>
+    /** `validate`, and the user code the workflow's graphs (and their subgraphs) use: routing function names, module files. */
+    readonly uses: (
+      address: string
+    ) => Effect.Effect<{ readonly report: ValidationReport; readonly functions: ReadonlyArray<string>; readonly modules: ReadonlyArray<string> }, WorkflowNotFound | GraphNotFound | InvalidRequest>
   }
 >() {}
 
@@ -397,7 +401,7 @@ export const layer = Layer.effect(
         }
       })
 
-    const validate = (address: string, requested: string | undefined) =>
+    const validateUsing = (address: string, requested: string | undefined) =>
       Effect.gen(function* () {
         const source = sources(undefined)
         const s = session(source)
@@ -408,9 +412,13 @@ export const layer = Layer.effect(
         const diagnostics: Array<Diagnostic> = name === undefined ? [...loaded.validated.diagnostics] : []
         for (const graph of graphs) diagnostics.push(...(yield* s.prepare(loaded, graph, "validate", [])).diagnostics)
         const all = sortByPosition(uniqueDiagnostics(diagnostics))
-        return { valid: !hasErrors(all), file: location.display, graphs: graphs.map((g) => g.name), diagnostics: all }
+        const report: ValidationReport = { valid: !hasErrors(all), file: location.display, graphs: graphs.map((g) => g.name), diagnostics: all }
+        return { report, functions: [...s.usedFunctions], modules: [...s.usedModules] }
       })
 
-    return { plan, validate }
+    const validate = (address: string, requested: string | undefined) => Effect.map(validateUsing(address, requested), (r) => r.report)
+    const uses = (address: string) => validateUsing(address, undefined)
+
+    return { plan, validate, uses }
   })
 )

@@ -63,4 +63,24 @@ describe("GET /admin/diagnose", () => {
     expect(http.body["workflow"]).toMatchObject({ providers: { anthropic: ["Answer"] }, can_suspend: true, store_durable: true })
     expect((await call(`${server.url}/admin/diagnose?workflow=nope`, { key: admin })).status).toBe(404)
   })
+
+  it("reports the compile cache's hits and compiles since the server started: a function the CLI compiled is served from the cache", async () => {
+    const project = workspace({
+      "workflows/route.csv": "GraphName,Node,AgentType,Input_Fields,Output_Field,Edge\nR,Pick,echo,x,y,func:pick\nR,A,echo,y,a,\nR,B,echo,y,b,\n",
+      "functions/pick.ts": "export function pick(state: Record<string, unknown>): string {\n  return state['x'] === 'a' ? 'A' : 'B'\n}\n"
+    })
+    const key = createKey(project, "boss", "admin")
+    // the CLI compiles the function into the cache; the server then loads it from there
+    expect(agentmap(["run", "route", "--state", '{"x": "a"}', "--json"], { cwd: project }).status).toBe(0)
+    const fresh = await startServer(project)
+    try {
+      // diagnose imports the function as a run would: from the cache, compiling nothing
+      const before = await call(`${fresh.url}/admin/diagnose`, { key })
+      expect(before.body["cache"]).toMatchObject({ entries: 1, misses: 0, hit_rate: 1, max_bytes: expect.any(Number) })
+      expect((before.body["cache"] as { hits: number }).hits).toBeGreaterThanOrEqual(1)
+      expect((await call(`${fresh.url}/execute/route`, { method: "POST", body: '{"state": {"x": "b"}}', key })).body["outputs"]).toMatchObject({ b: "b" })
+    } finally {
+      await fresh.stop()
+    }
+  })
 })

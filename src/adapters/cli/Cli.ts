@@ -3,6 +3,7 @@ import { authCommand } from "./commands/AuthCommand.js"
 import { diagnoseCommand } from "./commands/DiagnoseCommand.js"
 import { initCommand, initConfigCommand } from "./commands/InitCommand.js"
 import { inspectCommand } from "./commands/InspectCommand.js"
+import { refreshCommand } from "./commands/RefreshCommand.js"
 import { resumeCommand } from "./commands/ResumeCommand.js"
 import { runCommand } from "./commands/RunCommand.js"
 import { scaffoldCommand } from "./commands/ScaffoldCommand.js"
@@ -18,7 +19,7 @@ import { group } from "./Spec.js"
 const root = group({
   name: "agentmap",
   summary: "AgentMap: define agent workflows as CSV files and run them anywhere (terminal, HTTP server, embedded, cloud functions)",
-  commands: [runCommand, resumeCommand, validateCommand, inspectCommand, scaffoldCommand, threadsCommand, serveCommand, diagnoseCommand, authCommand, initCommand, initConfigCommand],
+  commands: [runCommand, resumeCommand, validateCommand, inspectCommand, scaffoldCommand, refreshCommand, threadsCommand, serveCommand, diagnoseCommand, authCommand, initCommand, initConfigCommand],
   examples: [
     "agentmap init",
     `agentmap run workflows/hello_world.csv --state '{"name": "Ada"}'`,
@@ -35,18 +36,20 @@ const RETIRED: Readonly<Record<string, string>> = {
   "validate-all": "'agentmap validate-all' is the Python AgentMap's command; here it is: agentmap validate workflows/*.csv",
   "validate-config":
     "'agentmap validate-config' is the Python AgentMap's command; here every command checks the configuration when it loads it and reports FILE:LINE:COL for each problem (try: agentmap threads list)",
-  "validate-cache": "'agentmap validate-cache' is the Python AgentMap's command; it has no counterpart here (compiled routing functions are checked against their source hash on every load)",
+  "validate-cache": "'agentmap validate-cache' is the Python AgentMap's command; here: agentmap refresh --all --dry-run lists the compile cache entries that are stale (agentmap refresh --all rebuilds them)",
   "inspect-graph": "'agentmap inspect-graph' is the Python AgentMap's command; here it is: agentmap inspect WORKFLOW (--format mermaid|dot|json)",
   compile: "'agentmap compile' is the Python AgentMap's command; it has no counterpart here: workflows are compiled when they run (nothing to prepare)",
   export: "'agentmap export' is the Python AgentMap's command; it has no counterpart here: the CSV is the workflow (use npm run build:aws|azure|gcp to package it for a cloud)",
-  "update-bundle": "'agentmap update-bundle' is the Python AgentMap's command; it has no counterpart here: there are no bundles to update (workflows are read when they run)",
-  config: "'agentmap config' is the Python AgentMap's command; it has no counterpart here yet: agentmap diagnose shows the configuration found and what it sets up (GET /admin/diagnose on a server)",
-  refresh: "'agentmap refresh' is not available in this version of AgentMap yet"
+  config: "'agentmap config' is the Python AgentMap's command; it has no counterpart here yet: agentmap diagnose shows the configuration found and what it sets up (GET /admin/diagnose on a server)"
 }
 
 /** The `agentmap` command line. Usage errors exit 2 (the contract). */
 export const main = async (argv: ReadonlyArray<string>, version: string): Promise<void> => {
-  const words = argv.slice(2)
+  // `update-bundle` (the Python AgentMap's command) is another name for `refresh`
+  const given = argv.slice(2)
+  const alias = given.indexOf("update-bundle")
+  const commandBefore = given.slice(0, alias).some((w) => root.commands.some((c) => c.name === w))
+  const words = alias >= 0 && !commandBefore ? given.map((w, i) => (i === alias ? "refresh" : w)) : given
   const parsed = parse(words, root, RETIRED)
   switch (parsed._tag) {
     case "Version":

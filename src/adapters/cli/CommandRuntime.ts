@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import type { AuthService } from "../../application/AuthService.js"
 import type { GraphInspector } from "../../application/GraphInspector.js"
+import type { CacheRefresh } from "../../application/CacheRefresh.js"
 import type { Scaffolder } from "../../application/Scaffolder.js"
 import type { ThreadService } from "../../application/ThreadService.js"
 import type { WorkflowService } from "../../application/WorkflowService.js"
@@ -37,7 +38,7 @@ export const runStandalone = (mode: OutputMode, body: Effect.Effect<number, Comm
 export const runWithApp = (
   globals: Globals,
   mode: OutputMode,
-  body: Effect.Effect<number, CommandError, WorkflowService | ThreadService | AuthService | Scaffolder | GraphInspector>
+  body: Effect.Effect<number, CommandError, WorkflowService | ThreadService | AuthService | Scaffolder | GraphInspector | CacheRefresh>
 ) =>
   runStandalone(
     mode,

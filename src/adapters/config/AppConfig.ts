@@ -22,6 +22,11 @@ export interface AppConfig {
     /** Where csv/json/file reader and writer agents work (`storage.base_directory`, default `data`). */
     readonly storage: string
   }
+  /** The compile cache under `paths.cache` (`cache:`). */
+  readonly cache: {
+    /** `cache.max_bytes`: least recently used entries are evicted beyond it. */
+    readonly maxBytes: number
+  }
   readonly execution: {
     readonly successPolicy: SuccessPolicy
     readonly maxSteps: number | undefined

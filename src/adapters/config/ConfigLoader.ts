@@ -9,6 +9,7 @@ import type { SuccessPolicy } from "../../domain/SuccessPolicy.js"
 import type { AppConfig } from "./AppConfig.js"
 import { ConfigSpec, ENV_ALIASES, type Spec } from "./ConfigSpec.js"
 import { checkNode, checkValue } from "./SpecCheck.js"
+import { DEFAULT_MAX_BYTES } from "../cache/CacheStore.js"
 import { decodeLlm } from "./LlmConfig.js"
 import { decodeMcp } from "./McpConfig.js"
 import { decodeTriggers } from "./TriggersConfig.js"
@@ -145,6 +146,7 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
       promptRegistry: text(raw, "prompts", "registry_file") !== undefined ? abs(text(raw, "prompts", "registry_file")!) : path.join(promptsDirectory, "registry.yaml"),
       storage: abs(text(raw, "storage", "base_directory") ?? "data")
     },
+    cache: { maxBytes: numberAt(raw, ["cache", "max_bytes"]) ?? DEFAULT_MAX_BYTES },
     execution: {
       successPolicy: decodePolicy(raw, diagnostics, file ?? "(environment)"),
       maxSteps: typeof get(raw, "execution", "max_steps") === "number" ? (get(raw, "execution", "max_steps") as number) : undefined,

@@ -87,6 +87,7 @@ export const ConfigSpec: Spec = obj({
     true
   ),
   prompts: obj({ directory: str, registry_file: str, enable_cache: bool }),
+  cache: obj({ max_bytes: int(0) }),
   execution: obj(
     {
       success_policy: either(

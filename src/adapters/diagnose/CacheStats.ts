@@ -1,43 +1,30 @@
 import * as fs from "node:fs"
-import * as path from "node:path"
+import type { CacheStats as CompiledStats } from "../../ports/CompileCache.js"
 
-/** What `paths.cache` holds: its size on disk and how many compiled entries it keeps. */
+/** What `paths.cache` holds (size on disk, compiled entries, its bound) and how it has served this process. */
 export interface CacheStats {
   readonly path: string
   readonly exists: boolean
   readonly bytes: number
-  /** Files below the cache's sub-folders (compiled modules and their manifests); the stores at its top level are not entries. */
+  /** Compiled entries (one per user module of this AgentMap version). */
   readonly entries: number
+  /** `cache.max_bytes`: least recently used entries are evicted beyond it. */
+  readonly max_bytes: number
+  /** Loads served from the cache and loads that compiled, since this process started (a server: since it started). */
+  readonly hits: number
+  readonly misses: number
+  /** hits / (hits + misses), or null before the first load. */
+  readonly hit_rate: number | null
 }
 
-/**
- * Reads the cache folder directly. The compile cache (issue 19 §2) keeps its own statistics;
- * this is the one place diagnose asks, so it can be pointed at that port instead.
- */
-export const cacheStats = (folder: string): CacheStats => {
-  let bytes = 0
-  let entries = 0
-  const walk = (dir: string, depth: number) => {
-    let names: Array<fs.Dirent>
-    try {
-      names = fs.readdirSync(dir, { withFileTypes: true })
-    } catch {
-      return
-    }
-    for (const d of names) {
-      const full = path.join(dir, d.name)
-      if (d.isDirectory()) walk(full, depth + 1)
-      else if (d.isFile()) {
-        try {
-          bytes += fs.statSync(full).size
-        } catch {
-          continue
-        }
-        if (depth > 0) entries += 1
-      }
-    }
-  }
-  const exists = fs.existsSync(folder)
-  if (exists) walk(folder, 0)
-  return { path: folder, exists, bytes, entries }
-}
+/** The compile cache's own statistics as diagnose reports them (hits and misses: since this process started). */
+export const cacheReport = (stats: CompiledStats): CacheStats => ({
+  path: stats.directory,
+  exists: fs.existsSync(stats.directory),
+  bytes: stats.bytes,
+  entries: stats.entries,
+  max_bytes: stats.maxBytes,
+  hits: stats.hits,
+  misses: stats.misses,
+  hit_rate: stats.hits + stats.misses === 0 ? null : Math.round((stats.hits / (stats.hits + stats.misses)) * 1000) / 1000
+})

@@ -7,7 +7,8 @@ import { format } from "../../domain/Diagnostic.js"
 import type { GraphNotFound, InvalidRequest, WorkflowNotFound } from "../../domain/Errors.js"
 import type { AppConfig } from "../config/AppConfig.js"
 import { CONFIG_FILE_NAME, loadConfig } from "../config/ConfigLoader.js"
-import { type CacheStats, cacheStats } from "./CacheStats.js"
+import { CompileCache } from "../../ports/CompileCache.js"
+import { type CacheStats, cacheReport } from "./CacheStats.js"
 import { checkCustomAgents, checkFunctions, checkMcp, checkTools, type McpReport, type ModuleReport, moduleChecks } from "./ModuleChecks.js"
 import { checkPaths, type PathReport } from "./PathChecks.js"
 import { checkPersistence, type PersistenceReport } from "./PersistenceCheck.js"
@@ -152,8 +153,9 @@ const program = (options: DiagnosisOptions, o: DiagnoseOptions) =>
     const mcp = yield* checkMcp(config.mcp.servers, o.probe, path.join(config.paths.csvRepository, "diagnose.csv"), workflow?.neededMcp ?? new Map())
     checks.push(...mcp.checks)
 
-    const cache = cacheStats(config.paths.cache)
-    checks.push(ok("cache", "compile cache", cache.exists ? `${config.paths.cache}: ${cache.entries} entr${cache.entries === 1 ? "y" : "ies"}, ${cache.bytes} bytes` : `${config.paths.cache} (empty: created on first use)`))
+    const cache = cacheReport(yield* (yield* CompileCache).stats)
+    const served = cache.hit_rate === null ? "" : `; ${cache.hits} hits, ${cache.misses} compiles since start`
+    checks.push(ok("cache", "compile cache", cache.exists ? `${config.paths.cache}: ${cache.entries} entr${cache.entries === 1 ? "y" : "ies"}, ${cache.bytes} of ${cache.max_bytes} bytes${served}` : `${config.paths.cache} (empty: created on first use)`))
 
     const catalog = yield* WorkflowCatalog
     const listed = yield* Effect.either(catalog.list)

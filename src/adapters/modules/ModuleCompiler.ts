@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import { createRequire, SourceMap } from "node:module"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { ModuleLoadError } from "../../ports/UserModules.js"
-import { packageVersion } from "../version/PackageVersion.js"
+import { atomicWrite, baseName, countHit, countMiss, evict, type Folder, type Manifest, manifestPath, readManifest, sha256, stillValid, touch, versionKey, writeDirectory, markCompiled } from "../cache/CacheStore.js"
 import { isHostModule, loadHostModule, REGISTRY_EXPRESSION, SHARED_PREFIXES } from "./HostModules.js"
 
 /**
@@ -14,46 +13,10 @@ import { isHostModule, loadHostModule, REGISTRY_EXPRESSION, SHARED_PREFIXES } fr
  * AgentMap's copies (HostModules.ts). Local imports are bundled in; other packages stay external,
  * resolved from the module's folder (so the compiled file in the cache finds them).
  *
- * Compiled once: a manifest keyed by the source's content hash names the output and the other
- * files it was built from; while none of those changed, a later load skips esbuild entirely.
+ * Compiled once: an entry of the compile cache (CacheStore.ts) keyed by the source's content hash
+ * and AgentMap's version names the output and the other files it was built from; while none of
+ * those changed, a later load skips esbuild entirely.
  */
-
-/** Bumped when the compiled form changes, so stale cache entries are not used. */
-const COMPILER_REVISION = "1"
-
-const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex")
-
-const atomicWrite = (target: string, data: string) => {
-  fs.mkdirSync(path.dirname(target), { recursive: true })
-  const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-  fs.writeFileSync(temp, data)
-  fs.renameSync(temp, target)
-}
-
-interface Manifest {
-  readonly output: string
-  /** Other files bundled in (local imports), with their sha256. */
-  readonly inputs: ReadonlyArray<{ readonly file: string; readonly hash: string }>
-}
-
-const readManifest = (file: string): Manifest | undefined => {
-  try {
-    const m = JSON.parse(fs.readFileSync(file, "utf8")) as Manifest
-    return typeof m.output === "string" && Array.isArray(m.inputs) ? m : undefined
-  } catch {
-    return undefined
-  }
-}
-
-const stillValid = (m: Manifest, folder: string) =>
-  fs.existsSync(path.join(folder, m.output)) &&
-  m.inputs.every((i) => {
-    try {
-      return sha256(fs.readFileSync(i.file)) === i.hash
-    } catch {
-      return false
-    }
-  })
 
 /** Where AgentMap itself is installed: packages it shares are found from here when the module's folder lacks them. */
 const ownDirectory = () => path.dirname(fileURLToPath(import.meta.url))
@@ -102,21 +65,39 @@ export interface Compiled {
   readonly sourceMap: string
 }
 
+/** Whether `file` has a current entry in the cache (nothing compiled, nothing counted). */
+export const isCompiled = (file: string, cacheDirectory: string, kind: Folder): boolean => {
+  let source: Buffer
+  try {
+    source = fs.readFileSync(file)
+  } catch {
+    return false
+  }
+  const manifestFile = manifestPath(cacheDirectory, kind, file, source)
+  const manifest = readManifest(manifestFile)
+  return manifest !== undefined && stillValid(manifest, manifestFile)
+}
+
 /**
- * Compiles `file` into `cacheDirectory/<kind>/` unless a valid compiled copy is there already.
- * A compile error is a ModuleLoadError at the module's own line and column.
+ * Compiles `file` into `cacheDirectory/<kind>/` unless a valid compiled copy is there already
+ * (always with `force`). A compile error is a ModuleLoadError at the module's own line and column.
  */
-export const compileModule = async (file: string, cacheDirectory: string, kind: string): Promise<Compiled> => {
+export const compileModule = async (file: string, cacheDirectory: string, kind: Folder, options: { readonly force?: boolean } = {}): Promise<Compiled & { readonly rebuilt: boolean }> => {
   const folder = path.join(cacheDirectory, kind)
   const source = fs.readFileSync(file)
-  const base = path.basename(file).replace(/\.[cm]?[jt]s$/, "").replace(/[^\w.-]/g, "_")
-  const key = sha256(`${COMPILER_REVISION}\u0000${packageVersion()}\u0000${file}\u0000${sha256(source)}`).slice(0, 24)
-  const manifestFile = path.join(folder, `${base}.${key}.json`)
-  const manifest = readManifest(manifestFile)
-  if (manifest !== undefined && stillValid(manifest, folder)) {
+  const base = baseName(file)
+  const manifestFile = manifestPath(cacheDirectory, kind, file, source)
+  const manifest = options.force === true ? undefined : readManifest(manifestFile)
+  if (manifest !== undefined && stillValid(manifest, manifestFile)) {
+    countHit(cacheDirectory)
+    touch(manifestFile)
     const out = path.join(folder, manifest.output)
-    return { file: out, sourceMap: `${out}.map` }
+    return { file: out, sourceMap: `${out}.map`, rebuilt: false }
   }
+  countMiss(cacheDirectory)
+  // a dry run leaves the cache as it is: what must be compiled is written elsewhere
+  const writeTo = writeDirectory(cacheDirectory)
+  if (writeTo !== cacheDirectory) return compileModule(file, writeTo, kind, options)
 
   const esbuild = createRequire(import.meta.url)("esbuild") as Esbuild
   const provisional = path.join(folder, `${base}.mjs`)
@@ -161,8 +142,10 @@ export const compileModule = async (file: string, cacheDirectory: string, kind: 
   // the map first: a compiled file is never without it; the manifest last: it names only finished files
   atomicWrite(`${target}.map`, map)
   if (!fs.existsSync(target)) atomicWrite(target, code.replace(/\/\/# sourceMappingURL=.*\s*$/, `//# sourceMappingURL=${output}.map\n`))
-  atomicWrite(manifestFile, JSON.stringify({ output, inputs } satisfies Manifest))
-  return { file: target, sourceMap: `${target}.map` }
+  atomicWrite(manifestFile, JSON.stringify({ output, inputs, source: file, version: versionKey() } satisfies Manifest))
+  markCompiled(cacheDirectory, file)
+  evict(cacheDirectory, manifestFile)
+  return { file: target, sourceMap: `${target}.map`, rebuilt: true }
 }
 
 /**

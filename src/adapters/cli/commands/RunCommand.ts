@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import { InvalidRequest, InvalidWorkflow } from "../../../domain/Errors.js"
 import { isJsonObject } from "../../../domain/Json.js"
+import { CacheRefresh } from "../../../application/CacheRefresh.js"
 import { WorkflowService } from "../../../application/WorkflowService.js"
 import { runWithApp } from "../CommandRuntime.js"
 import { type OutputMode, printDiagnostics } from "../Output.js"
@@ -39,6 +40,7 @@ const options = {
   csv: text({ placeholder: "FILE", description: "the CSV file (the same as WORKFLOW)" }),
   validateCsv: flag({ description: "validate every graph of the file before running; any error stops the run (exit 2)" }),
   validate: flag({ description: "same as --validate-csv", hidden: true }),
+  forceCreate: flag({ description: "rebuild the compile cache entries of the workflow's routing functions, custom agents and tools before running (as agentmap refresh, even entries that are current)" }),
   json: jsonOption,
   pretty: prettyOption
 }
@@ -63,6 +65,8 @@ export const runCommand = command({
         const service = yield* WorkflowService
         const address = yield* pickWorkflow(args[0], o.csv)
         const initial = yield* decodeState(o.state)
+        // compile problems surface as the run's own diagnostics just below
+        if (o.forceCreate) yield* Effect.flatMap(CacheRefresh, (c) => c.refresh({ workflow: address, dryRun: false, force: true }))
         if (o.validateCsv || o.validate) {
           const report = yield* service.validate({ workflow: address })
           if (!report.valid)
