@@ -1,5 +1,6 @@
 import { Effect } from "effect"
 import { authCommand } from "./commands/AuthCommand.js"
+import { healthCommand } from "./commands/HealthCommand.js"
 import { initCommand, initConfigCommand } from "./commands/InitCommand.js"
 import { resumeCommand } from "./commands/ResumeCommand.js"
 import { runCommand } from "./commands/RunCommand.js"
@@ -16,7 +17,7 @@ import { group } from "./Spec.js"
 const root = group({
   name: "agentmap",
   summary: "AgentMap: define agent workflows as CSV files and run them anywhere (terminal, HTTP server, embedded, cloud functions)",
-  commands: [runCommand, resumeCommand, validateCommand, scaffoldCommand, threadsCommand, serveCommand, authCommand, initCommand, initConfigCommand],
+  commands: [runCommand, resumeCommand, validateCommand, scaffoldCommand, threadsCommand, serveCommand, healthCommand, authCommand, initCommand, initConfigCommand],
   examples: [
     "agentmap init",
     `agentmap run workflows/hello_world.csv --state '{"name": "Ada"}'`,
