@@ -49,7 +49,7 @@ export const serveCommand = command({
     })
   },
   examples: ["agentmap auth generate-key --name ci && agentmap serve --port 8000", "agentmap serve --reload", "agentmap serve --host 0.0.0.0 --workers 2 --log-level info"],
-  exitCodes: "0 stopped by SIGTERM or SIGINT, 2 nobody could authenticate (no key and no JWT configuration), the address is in use, or the configuration has errors",
+  exitCodes: "0 stopped by SIGTERM or SIGINT, 2 nobody could authenticate (no key and no JWT configuration), the address is in use, the configuration has errors, or --reload with more than one worker",
   run: ({ options: a, globals }) =>
     runStandalone(
       { json: false, indent: false },
