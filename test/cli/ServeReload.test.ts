@@ -8,6 +8,9 @@ import { workspace } from "../support/workspace.js"
 const HEADER = "GraphName,Node,AgentType,Edge,Success_Next,Failure_Next,Input_Fields,Output_Field,Prompt,Description\n"
 const greet = (words: string) => `${HEADER}Hello,Greet,echo,,,,name,greeting,"${words} {name}",Greets\n`
 const ROUTED = `${HEADER}Grading,Score,echo,func:pick,,,score,seen,,Reads the score\nGrading,High,echo,,,,score,grade,"{score}: high",\nGrading,Low,echo,,,,score,grade,"{score}: low",\n`
+const SHOUTED = `${HEADER}Shout,Loud,shout,,,,word,loud,,A custom agent\n`
+const shout = (suffix: string) =>
+  `import { defineAgent } from "agentmap"\nexport default defineAgent({\n  run: async (ctx) => String(ctx.inputs["word"]).toUpperCase() + "${suffix}"\n})\n`
 const pick = (threshold: number) => `export function pick(state: Record<string, unknown>): string {\n  return Number(state["score"]) >= ${threshold} ? "High" : "Low"\n}\n`
 
 let dir: string
@@ -45,11 +48,13 @@ beforeAll(async () => {
     "agentmap_config.yaml": "paths:\n  csv_repository: workflows\n  functions: functions\n",
     "workflows/greet.csv": greet("Hello"),
     "workflows/grading.csv": ROUTED,
-    "functions/pick.ts": pick(50)
+    "functions/pick.ts": pick(50),
+    "workflows/shouting.csv": SHOUTED,
+    "custom_agents/shout.ts": shout("!")
   })
   key = createKey(dir, "dev", "read,execute")
   server = await startServer(dir, ["--reload"])
-  await logged(/reload: ready: 2 workflows checked/, 0)
+  await logged(/reload: ready: 3 workflows checked/, 0)
 }, 60_000)
 afterAll(async () => {
   await server?.stop()
@@ -57,7 +62,7 @@ afterAll(async () => {
 
 describe("agentmap serve --reload", () => {
   it("says at start what it watches", () => {
-    expect(server.stderr()).toMatch(/reload: watching workflows workflows\/, functions functions\/, custom agents custom_agents\/ \(missing: watched for creation\), tools custom_tools\/ \(missing: watched for creation\), host services host_services, config file agentmap_config\.yaml/)
+    expect(server.stderr()).toMatch(/reload: watching workflows workflows\/, functions functions\/, custom agents custom_agents\/, tools custom_tools\/ \(missing: watched for creation\), host services host_services, config file agentmap_config\.yaml/)
   })
 
   it("runs an edited CSV from the next run on; a broken edit is logged with its diagnostics while the previous version keeps serving", async () => {
@@ -84,6 +89,19 @@ describe("agentmap serve --reload", () => {
     const log = await edit("functions/pick.ts", "export function pick(state) {\n  return (\n}\n", /pick\.ts has errors/)
     expect(log).toMatch(/functions\/pick\.ts: error: .*pick\.ts:3:\d+/)
     expect(await grade(70)).toBe("70: low")
+  })
+
+  it("imports an edited custom agent again; one that does not compile is logged at its line and the previous one keeps running", async () => {
+    const loud = async () => {
+      const r = await call(`${server.url}/execute/shouting/Shout`, { method: "POST", key, body: JSON.stringify({ state: { word: "hey" } }) })
+      return (r.body["outputs"] as Record<string, unknown> | undefined)?.["loud"] ?? r.text
+    }
+    expect(await loud()).toBe("HEY!")
+    await edit("custom_agents/shout.ts", shout("!!"), /shout\.ts changed: loaded/)
+    expect(await loud()).toBe("HEY!!")
+    const log = await edit("custom_agents/shout.ts", "import { defineAgent } from \"agentmap\"\nexport default defineAgent({\n  run: async (ctx) => (\n})\n", /shout\.ts has errors/)
+    expect(log).toMatch(/custom_agents\/shout\.ts:4:\d+: error: /)
+    expect(await loud()).toBe("HEY!!")
   })
 
   it("keeps the previous configuration when the config file is broken", async () => {
