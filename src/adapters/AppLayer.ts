@@ -21,6 +21,7 @@ import type { ThreadRegistry } from "../ports/ThreadRegistry.js"
 import type { AgentDefinition } from "../ports/AgentDefinition.js"
 import type { UserFunctions } from "../ports/UserFunctions.js"
 import type { UserModules } from "../ports/UserModules.js"
+import type { WorkflowRepository } from "../ports/WorkflowRepository.js"
 import * as NodeCredentials from "./auth/NodeCredentials.js"
 import * as FileCompileCache from "./cache/FileCompileCache.js"
 import type { AppConfig } from "./config/AppConfig.js"
@@ -48,6 +49,8 @@ export interface AppOptions {
   readonly cwd: string
   /** Who answers `input` nodes: a TTY for the CLI, nobody for servers. */
   readonly terminal: Layer.Layer<Terminal>
+  /** Where workflows are read (default: the files of `paths.csv_repository`; `serve --reload` keeps a broken edit's previous version). */
+  readonly repository?: Layer.Layer<WorkflowRepository>
   /** Where routing functions come from (default: the functions folder, TypeScript compiled on load). */
   readonly functions?: Layer.Layer<UserFunctions>
   /** The chat models (default: the providers of `llm:` over HTTP; tests hand in a scripted fake). */
@@ -91,7 +94,7 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
   )
   const infrastructure = Layer.mergeAll(
     userCode,
-    FileWorkflowRepository.layer({ root: config.paths.csvRepository, cwd: options.cwd }),
+    options.repository ?? FileWorkflowRepository.layer({ root: config.paths.csvRepository, cwd: options.cwd }),
     FilePromptLibrary.layer({ directory: config.paths.promptsDirectory, registryFile: config.paths.promptRegistry }),
     options.functions ?? ModuleUserFunctions.layer({ directory: config.paths.functions, cacheDirectory: config.paths.cache }),
     Layer.succeed(Settings, {

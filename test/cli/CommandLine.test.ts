@@ -23,6 +23,7 @@ const COMMANDS = [
   ["threads", "show"],
   ["threads", "prune"],
   ["serve"],
+  ["health"],
   ["auth", "generate-key"],
   ["auth", "list-keys"],
   ["auth", "revoke-key"],

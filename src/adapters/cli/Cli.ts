@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import { authCommand } from "./commands/AuthCommand.js"
 import { diagnoseCommand } from "./commands/DiagnoseCommand.js"
+import { healthCommand } from "./commands/HealthCommand.js"
 import { initCommand, initConfigCommand } from "./commands/InitCommand.js"
 import { inspectCommand } from "./commands/InspectCommand.js"
 import { refreshCommand } from "./commands/RefreshCommand.js"
@@ -19,7 +20,7 @@ import { group } from "./Spec.js"
 const root = group({
   name: "agentmap",
   summary: "AgentMap: define agent workflows as CSV files and run them anywhere (terminal, HTTP server, embedded, cloud functions)",
-  commands: [runCommand, resumeCommand, validateCommand, inspectCommand, scaffoldCommand, refreshCommand, threadsCommand, serveCommand, diagnoseCommand, authCommand, initCommand, initConfigCommand],
+  commands: [runCommand, resumeCommand, validateCommand, inspectCommand, scaffoldCommand, refreshCommand, threadsCommand, serveCommand, healthCommand, diagnoseCommand, authCommand, initCommand, initConfigCommand],
   examples: [
     "agentmap init",
     `agentmap run workflows/hello_world.csv --state '{"name": "Ada"}'`,

@@ -11,7 +11,7 @@ export interface HostServicesOptions {
   readonly module?: string | undefined
 }
 
-const moduleFile = (base: string | undefined) => {
+export const moduleFile = (base: string | undefined) => {
   if (base === undefined) return undefined
   if (MODULE_EXTENSIONS.some((e) => base.endsWith(e)) && fs.existsSync(base)) return base
   return MODULE_EXTENSIONS.map((e) => `${base}${e}`).find((f) => fs.existsSync(f))

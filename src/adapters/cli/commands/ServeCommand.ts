@@ -11,21 +11,12 @@ import { ExitCode } from "../ExitCodes.js"
 import * as Logging from "../../logging/LogfmtLogger.js"
 import { printDiagnostics } from "../Output.js"
 import { packageVersion } from "../../version/PackageVersion.js"
-import { command, integer, text } from "../Spec.js"
+import { command, flag, integer, text } from "../Spec.js"
 import { listenError } from "./ListenError.js"
+import { serveWithReload } from "./ServeReload.js"
+import { shutdownSignal } from "./ShutdownSignal.js"
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"])
-
-/** Resolves when SIGTERM or SIGINT arrives: the server then drains and closes. */
-const shutdownSignal = Effect.async<void>((resume) => {
-  const stop = () => resume(Effect.void)
-  process.once("SIGTERM", stop)
-  process.once("SIGINT", stop)
-  return Effect.sync(() => {
-    process.off("SIGTERM", stop)
-    process.off("SIGINT", stop)
-  })
-})
 
 /** `--workers N`: the primary forks N processes that share the port (node's cluster module) and passes signals on. */
 const supervise = (count: number) =>
@@ -51,10 +42,14 @@ export const serveCommand = command({
   options: {
     host: text({ placeholder: "HOST", description: "the address to listen on (0.0.0.0: every interface)", default: "http.host, 127.0.0.1" }),
     port: integer({ short: "p", placeholder: "PORT", min: 0, description: "the port to listen on (0 picks a free one)", default: "http.port, 8000" }),
-    workers: integer({ placeholder: "N", min: 1, description: "server processes sharing the port", default: "http.workers, 1" })
+    workers: integer({ placeholder: "N", min: 1, description: "server processes sharing the port", default: "http.workers, 1" }),
+    reload: flag({
+      description:
+        "development mode: watch the workflows, functions, custom agents, tools, host services and the config file; an edit applies to runs started after it, a broken edit is logged with its diagnostics while the previous version keeps serving (one process: not with --workers > 1)"
+    })
   },
-  examples: ["agentmap auth generate-key --name ci && agentmap serve --port 8000", "agentmap serve --host 0.0.0.0 --workers 2 --log-level info"],
-  exitCodes: "0 stopped by SIGTERM or SIGINT, 2 nobody could authenticate (no key and no JWT configuration), the address is in use, or the configuration has errors",
+  examples: ["agentmap auth generate-key --name ci && agentmap serve --port 8000", "agentmap serve --reload", "agentmap serve --host 0.0.0.0 --workers 2 --log-level info"],
+  exitCodes: "0 stopped by SIGTERM or SIGINT, 2 nobody could authenticate (no key and no JWT configuration), the address is in use, the configuration has errors, or --reload with more than one worker",
   run: ({ options: a, globals }) =>
     runStandalone(
       { json: false, indent: false },
@@ -66,6 +61,12 @@ export const serveCommand = command({
         const bind = { host: a.host ?? config.http.host, port: a.port ?? config.http.port }
         const count = a.workers ?? config.http.workers
         if (count < 1) return yield* Effect.fail(new InvalidRequest({ message: "--workers must be at least 1" }))
+        if (a.reload && count > 1)
+          return yield* Effect.fail(
+            new InvalidRequest({
+              message: `--reload watches files in one server process and cannot be combined with ${a.workers !== undefined ? `--workers ${count}` : `http.workers: ${count} (from the configuration)`}; drop one of them (use --workers 1 to override the configuration)`
+            })
+          )
         const app = AppLayer.layer({ config, cwd, terminal: TtyTerminal.layerNone })
         const serving = AppLayer.layer({ config, cwd, terminal: TtyTerminal.layerNone, longLived: true })
         const logging = Logging.layer(globals.logLevel ?? config.logging.level)
@@ -88,6 +89,7 @@ export const serveCommand = command({
             return yield* supervise(count)
           }
         }
+        if (a.reload) return yield* serveWithReload({ config, cwd, bind, explicitConfig: globals.config, logLevel: globals.logLevel })
         const server = HttpServer.layer({
           ...bind,
           graceMillis: config.http.shutdownGraceMillis,
