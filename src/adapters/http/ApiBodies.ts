@@ -91,7 +91,7 @@ const DrawnEdge = Schema.Struct({
   parallel: Schema.Boolean.annotations({ description: "One of several targets started at once (a fan-out)" })
 }).annotations({ identifier: "DrawnEdge" })
 
-interface GraphDrawing {
+export interface GraphDrawing {
   readonly workflow: string
   readonly graph: string
   readonly entry: string
