@@ -158,17 +158,7 @@ export interface GraphJson {
   readonly workflow: string
   readonly graph: string
   readonly entry: string
-  readonly nodes: ReadonlyArray<{
-    readonly name: string
-    readonly agent: string
-    readonly description: string
-    readonly inputs: ReadonlyArray<string>
-    readonly outputs: ReadonlyArray<string>
-    readonly function?: string
-    readonly dynamic: boolean
-    readonly subgraph?: string
-    readonly missing: boolean
-  }>
+  readonly nodes: ReadonlyArray<ViewNode>
   readonly edges: ReadonlyArray<{ readonly from: string; readonly to: string; readonly kind: string; readonly parallel: boolean }>
   readonly terminal: ReadonlyArray<string>
   readonly fan_out: ReadonlyArray<{ readonly node: string; readonly targets: ReadonlyArray<string> }>
