@@ -9,7 +9,7 @@ import { ExitCode } from "../ExitCodes.js"
 import { type OutputMode, printDiagnostics, printJson } from "../Output.js"
 import { table } from "../PrettyResult.js"
 import { command, flag, text } from "../Spec.js"
-import { WORKFLOW_ARG } from "./RunCommand.js"
+import { pickWorkflow, WORKFLOW_ARG } from "./RunCommand.js"
 import { jsonOption, prettyOption } from "./SharedOptions.js"
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
@@ -85,12 +85,12 @@ export const refreshCommand = command({
       globals,
       mode,
       Effect.gen(function* () {
-        const given = [args[0], o.csv].filter((x): x is string => x !== undefined)
-        if (given.length === 2 && given[0] !== given[1]) return yield* Effect.fail(new InvalidRequest({ message: `two workflows given: '${given[0]}' and --csv '${given[1]}'` }))
-        if (given.length > 0 && o.all) return yield* Effect.fail(new InvalidRequest({ message: "give WORKFLOW (or --csv) or --all, not both" }))
-        if (given.length === 0 && !o.all) return yield* Effect.fail(new InvalidRequest({ message: "missing WORKFLOW: give a CSV file or a workflow name, or --all for the whole repository" }))
+        const given = args[0] !== undefined || o.csv !== undefined
+        if (given && o.all) return yield* Effect.fail(new InvalidRequest({ message: "give WORKFLOW (or --csv) or --all, not both" }))
+        if (!given && !o.all) return yield* Effect.fail(new InvalidRequest({ message: "missing WORKFLOW: give a CSV file or a workflow name, or --all for the whole repository" }))
+        const workflow = o.all ? undefined : yield* pickWorkflow(args[0], o.csv, "refresh")
         const service = yield* CacheRefresh
-        const report = yield* service.refresh({ ...(given[0] !== undefined ? { workflow: given[0] } : {}), dryRun: o.dryRun, force: false })
+        const report = yield* service.refresh({ ...(workflow !== undefined ? { workflow } : {}), dryRun: o.dryRun, force: false })
         printReport(mode, report)
         return refreshFailed(report) ? ExitCode.UserError : ExitCode.Ok
       })

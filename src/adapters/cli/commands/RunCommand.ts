@@ -26,9 +26,9 @@ export const decodeState = (raw: string | undefined) =>
       )
 
 /** The workflow named by the positional argument or by --csv (the Python AgentMap's form), not both. */
-export const pickWorkflow = (positional: string | undefined, flagged: string | undefined) =>
+export const pickWorkflow = (positional: string | undefined, flagged: string | undefined, command = "run") =>
   positional === undefined && flagged === undefined
-    ? Effect.fail(new InvalidRequest({ message: "missing WORKFLOW: give a CSV file or a repository workflow name, e.g. agentmap run workflows/hello_world.csv" }))
+    ? Effect.fail(new InvalidRequest({ message: `missing WORKFLOW: give a CSV file or a repository workflow name, e.g. agentmap ${command} workflows/hello_world.csv` }))
     : positional !== undefined && flagged !== undefined && positional !== flagged
     ? Effect.fail(new InvalidRequest({ message: `two workflows given: '${positional}' and --csv '${flagged}'` }))
     : Effect.succeed((positional ?? flagged)!)

@@ -64,7 +64,7 @@ export const scaffoldCommand = command({
       mode,
       Effect.gen(function* () {
         const scaffolder = yield* Scaffolder
-        const workflow = yield* pickWorkflow(args[0], o.csv)
+        const workflow = yield* pickWorkflow(args[0], o.csv, "scaffold")
         const report = yield* scaffolder.scaffold({
           workflow,
           ...(o.graph !== undefined ? { graph: o.graph } : {}),
