@@ -47,7 +47,6 @@ describe("token events while a model answers", () => {
     // the first tokens reached the client while the provider was still writing the answer
     const providerEnded = fake.requests[0]!.endedAt!
     expect(tokens.filter((t) => t.at < providerEnded).length).toBeGreaterThanOrEqual(chunks.length / 2)
-    expect(tokens[tokens.length - 1]!.at - tokens[0]!.at).toBeGreaterThanOrEqual((chunks.length - 2) * delay)
     expect(events[events.length - 1]!.data).toMatchObject({ status: "completed", outputs: { final: chunks.join("") } })
     expect(fake.requests[0]!.stream).toBe(true)
   })
