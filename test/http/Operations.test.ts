@@ -9,7 +9,9 @@ import { call, createKey, startServer } from "../support/server.js"
 import { workspace } from "../support/workspace.js"
 
 const slowFlow = {
-  "functions/pause.mjs": "export const pause = async () => { await new Promise((r) => setTimeout(r, 1000)); return null }\n",
+  // leaves a mark in the server's folder once a run is inside it (the request is in flight)
+  "functions/pause.mjs":
+    'import { writeFileSync } from "node:fs"\nexport const pause = async () => { writeFileSync("in-flight", ""); await new Promise((r) => setTimeout(r, 1000)); return null }\n',
   "workflows/slow.csv": "GraphName,Node,AgentType,Output_Field,Edge\nS,Work,default,done,func:pause\n",
   "workflows/wait.csv": "GraphName,Node,AgentType,Output_Field,Edge\nW,Hold,suspend,answer,After\nW,After,default,done,\n"
 }
@@ -20,7 +22,9 @@ describe("serve: operations", () => {
     const key = createKey(dir, "k")
     const server = await startServer(dir)
     const inflight = call(`${server.url}/execute/slow`, { method: "POST", body: "{}", key })
-    await new Promise((r) => setTimeout(r, 200))
+    // stop only once the run is inside the server, however slow the machine
+    for (let i = 0; i < 300 && !fs.existsSync(path.join(dir, "in-flight")); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(fs.existsSync(path.join(dir, "in-flight"))).toBe(true)
     const exit = server.stop()
     const reply = await inflight
     expect([reply.status, reply.body["status"]]).toEqual([200, "completed"])
