@@ -1,6 +1,6 @@
 import { Context, Effect, Layer } from "effect"
 import { type Diagnostic, sortByPosition } from "../domain/Diagnostic.js"
-import { GraphNotFound, InvalidRequest, InvalidWorkflow, type WorkflowNotFound } from "../domain/Errors.js"
+import { GraphNotFound, graphNotFound, InvalidRequest, InvalidWorkflow, type WorkflowNotFound } from "../domain/Errors.js"
 import { type GraphView, type ViewSubgraph, expandable, graphView } from "../domain/GraphView.js"
 import { describeRef } from "../domain/Subgraph.js"
 import { didYouMean } from "../domain/Suggest.js"
@@ -95,12 +95,7 @@ export const layer = Layer.effect(
             )
           const names = graphs.map((g) => g.name)
           return yield* Effect.fail(
-            new GraphNotFound({
-              workflow: location.display,
-              graph: name,
-              available: names,
-              message: `graph '${name}' is not in '${location.display}'${didYouMean(name, names)}; it has: ${names.join(", ")}`
-            })
+            graphNotFound(location.display, name, names)
           )
         }
         // the findings `validate` reports for this graph: the drawing does not hide that a run would be refused

@@ -1,7 +1,7 @@
 import { Context, Effect, Layer } from "effect"
 import { BuiltinAgentTypes, isBuiltinAgentType, maySuspend } from "../domain/AgentType.js"
 import { type Diagnostic, error, format, hasErrors, sortByPosition, uniqueDiagnostics, warning } from "../domain/Diagnostic.js"
-import { GraphNotFound, InvalidRequest, InvalidWorkflow, type WorkflowNotFound } from "../domain/Errors.js"
+import { GraphNotFound, graphNotFound, InvalidRequest, InvalidWorkflow, type WorkflowNotFound } from "../domain/Errors.js"
 import type { JsonObject } from "../domain/Json.js"
 import { nextTargets } from "../domain/Routing.js"
 import { type AddressRef, describeRef, parseAddress, subgraphRef } from "../domain/Subgraph.js"
@@ -341,12 +341,7 @@ export const layer = Layer.effect(
       return graph !== undefined
         ? Effect.succeed({ graph, warnings: [] })
         : Effect.fail(
-            new GraphNotFound({
-              workflow: loaded.location.display,
-              graph: requested,
-              available: names,
-              message: `graph '${requested}' is not in '${loaded.location.display}'${didYouMean(requested, names)}; it has: ${names.join(", ") || "no graphs"}`
-            })
+            graphNotFound(loaded.location.display, requested, names)
           )
     }
 

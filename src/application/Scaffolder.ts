@@ -1,8 +1,7 @@
 import { Context, Effect, Layer } from "effect"
 import { customAgentTypeFromFile, MODULE_EXTENSIONS, normalizeAgentType } from "../domain/AgentType.js"
-import { GraphNotFound, InvalidRequest, InvalidWorkflow, type WorkflowNotFound } from "../domain/Errors.js"
+import { GraphNotFound, graphNotFound, InvalidRequest, InvalidWorkflow, type WorkflowNotFound } from "../domain/Errors.js"
 import { collectNeeds, type ScaffoldNeed, type StubUsage } from "../domain/ScaffoldNeeds.js"
-import { didYouMean } from "../domain/Suggest.js"
 import { agentStub, appendToolStubs, definesTool, functionStub, toolModule, toolStub } from "../domain/StubText.js"
 import { isPythonReference } from "../domain/ToolList.js"
 import { validateRows } from "../domain/Validation.js"
@@ -84,12 +83,7 @@ export const layer = Layer.effect(
       const graph = wanted === undefined ? undefined : findGraph(workflow, wanted)
       if (wanted !== undefined && graph === undefined)
         return yield* Effect.fail(
-          new GraphNotFound({
-            workflow: location.display,
-            graph: wanted,
-            available: names,
-            message: `graph '${wanted}' is not in '${location.display}'${didYouMean(wanted, names)}; it has: ${names.join(", ")}`
-          })
+          graphNotFound(location.display, wanted, names)
         )
       const graphs = graph !== undefined ? [graph] : workflow.graphs
       const agentsFolder = request.output ?? files.folders.customAgents

@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { Diagnostic } from "./Diagnostic.js"
+import { didYouMean } from "./Suggest.js"
 
 /** The workflow file (or repository entry) does not exist. */
 export class WorkflowNotFound extends Schema.TaggedError<WorkflowNotFound>()("WorkflowNotFound", {
@@ -14,6 +15,15 @@ export class GraphNotFound extends Schema.TaggedError<GraphNotFound>()("GraphNot
   available: Schema.Array(Schema.String),
   message: Schema.String
 }) {}
+
+/** A graph the file does not hold, with a did-you-mean over the ones it does. */
+export const graphNotFound = (workflow: string, graph: string, available: ReadonlyArray<string>) =>
+  new GraphNotFound({
+    workflow,
+    graph,
+    available,
+    message: `graph '${graph}' is not in '${workflow}'${didYouMean(graph, available)}; it has: ${available.join(", ") || "no graphs"}`
+  })
 
 /** Validation found errors: the workflow never starts. */
 export class InvalidWorkflow extends Schema.TaggedError<InvalidWorkflow>()("InvalidWorkflow", {
