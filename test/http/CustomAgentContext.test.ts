@@ -91,7 +91,8 @@ describe("a custom agent's ctx as seen from a server", () => {
     await until(() => waiting() > before)
     client.abort()
     expect(await answer).toBe("AbortError")
-    await until(() => fs.existsSync(path.join(dir, "stopped.txt")))
+    // writeFileSync creates the file before it writes: wait for its text, not only for the file
+    await until(() => fs.existsSync(path.join(dir, "stopped.txt")) && fs.readFileSync(path.join(dir, "stopped.txt"), "utf8") !== "")
     expect(fs.readFileSync(path.join(dir, "stopped.txt"), "utf8")).toMatch(/^node Wait of thread [0-9a-f-]{36} was stopped$/)
     fs.rmSync(path.join(dir, "stopped.txt"))
   })
