@@ -105,4 +105,4 @@ export const executeNode = (prepared: PreparedNode, state: JsonObject, task: Nod
       execution: failure === undefined ? { ...base, success: true } : { ...base, success: false, error: failure.message },
       next
     } satisfies NodeStep
-  })
+  }).pipe(Effect.annotateLogs({ node: prepared.spec.name }))

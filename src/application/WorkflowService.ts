@@ -91,7 +91,7 @@ export const layer = Layer.effect(
         if (options?.onStart !== undefined) yield* options.onStart
         const t0 = yield* Clock.currentTimeMillis
         const outcome = yield* leases.hold(leg).pipe(
-          Effect.annotateLogs({ graph: plan.graph.name, threadId: record.thread_id })
+          Effect.annotateLogs({ graph: plan.graph.name, thread_id: record.thread_id })
         )
         const executions = outcome.executions
         const now = yield* Clock.currentTimeMillis

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto"
 import { Effect } from "effect"
 import type { AuthService } from "../../application/AuthService.js"
 import type { GraphInspector } from "../../application/GraphInspector.js"
@@ -9,7 +10,7 @@ import * as AppLayer from "../AppLayer.js"
 import { loadConfig } from "../config/ConfigLoader.js"
 import * as TtyTerminal from "../terminal/TtyTerminal.js"
 import { ExitCode } from "./ExitCodes.js"
-import * as Logging from "../logging/LogfmtLogger.js"
+import * as Logging from "../logging/Logging.js"
 import { type CommandError, type OutputMode, printDiagnostics, printJson, reportError } from "./Output.js"
 import type { Globals } from "./Spec.js"
 
@@ -47,8 +48,10 @@ export const runWithApp = (
       const { config, diagnostics } = yield* loadConfig({ explicit: globals.config, env: process.env, cwd })
       printDiagnostics(diagnostics)
       return yield* body.pipe(
+        // one correlation id per command: every line of the command (and of its run) carries it
+        Effect.annotateLogs({ correlation_id: randomUUID() }),
         Effect.provide(AppLayer.layer({ config, cwd, terminal: TtyTerminal.layer })),
-        Effect.provide(Logging.layer(globals.logLevel ?? config.logging.level))
+        Effect.provide(Logging.layerFor(config, "cli", globals.logLevel))
       )
     })
   )

@@ -2,6 +2,7 @@ import type { Redacted } from "effect"
 import type { SuccessPolicy } from "../../domain/SuccessPolicy.js"
 import type { TriggerConfig } from "../../domain/TriggerMapping.js"
 import type { LlmConfig } from "./LlmConfig.js"
+import type { LoggingConfig } from "./LoggingConfig.js"
 import type { McpConfig } from "./McpConfig.js"
 
 /** Decoded configuration with every path absolute. */
@@ -74,7 +75,8 @@ export interface AppConfig {
   readonly llm: LlmConfig
   /** MCP servers whose tools nodes use (`Tool_Source` `mcp:name`). */
   readonly mcp: McpConfig
-  readonly logging: { readonly level: string }
+  /** `logging:`: level, format, file and its rotation. */
+  readonly logging: LoggingConfig
   /** Cloud events without a payload of their own, mapped to workflows. */
   readonly triggers: TriggerConfig
   /** The whole checked document, for sections read by later features. */

@@ -8,6 +8,7 @@ import { FileNotFound, InvalidConfig } from "../../domain/Errors.js"
 import type { SuccessPolicy } from "../../domain/SuccessPolicy.js"
 import type { AppConfig } from "./AppConfig.js"
 import { ConfigSpec, ENV_ALIASES, type Spec } from "./ConfigSpec.js"
+import { decodeLogging } from "./LoggingConfig.js"
 import { checkNode, checkValue } from "./SpecCheck.js"
 import { DEFAULT_MAX_BYTES } from "../cache/CacheStore.js"
 import { decodeLlm } from "./LlmConfig.js"
@@ -199,7 +200,7 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
     },
     llm: decodeLlm(raw["llm"], raw["routing"], env, file ?? "(environment)", diagnostics),
     mcp: decodeMcp(raw["mcp"], base, file ?? "(environment)", diagnostics),
-    logging: { level: text(raw, "logging", "level") ?? "warning" },
+    logging: decodeLogging(raw["logging"], abs),
     triggers: decodeTriggers(raw["triggers"], file ?? "(environment)", diagnostics),
     raw
   }

@@ -140,7 +140,17 @@ export const ConfigSpec: Spec = obj({
   triggers: TriggersSpec,
   /** `mcp.servers.<name>`: decoded and checked in McpConfig. */
   mcp: obj({ servers: obj({}, true) }),
-  logging: obj({ level: oneOf("trace", "debug", "info", "warning", "warn", "error", "critical", "fatal", "none") }, true),
+  /** Decoded in LoggingConfig; `log_to_file`, `log_file` and `correlation_id_enabled` are the design document's names. */
+  logging: obj({
+    level: oneOf("trace", "debug", "info", "warning", "warn", "error", "critical", "fatal", "none"),
+    format: oneOf("pretty", "json"),
+    file: str,
+    file_max_bytes: int(1),
+    file_keep: int(0),
+    log_to_file: bool,
+    log_file: str,
+    correlation_id_enabled: bool
+  }),
   telemetry: open,
   tracing: open,
   memory: open,

@@ -1,5 +1,6 @@
 import { HttpApp, HttpLayerRouter, HttpServer, type HttpServerRequest, type HttpServerResponse } from "@effect/platform"
 import { Context, Effect, Layer, type Scope } from "effect"
+import { withAccessLog } from "./AccessLog.js"
 import { answerUnmatched } from "./Unmatched.js"
 
 /**
@@ -9,7 +10,7 @@ import { answerUnmatched } from "./Unmatched.js"
  * 404 and apply their middleware after the response is chosen, so the routes are served here.
  */
 const appOf = (router: HttpLayerRouter.HttpRouter) =>
-  answerUnmatched(router.asHttpEffect() as Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, HttpServerRequest.HttpServerRequest | Scope.Scope>)
+  withAccessLog(answerUnmatched(router.asHttpEffect() as Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, HttpServerRequest.HttpServerRequest | Scope.Scope>))
 
 /** A Node HTTP server serving `routes` (the server layer provides HttpServer). */
 export const serve = <A, E, R>(routes: Layer.Layer<A, E, R>) =>
@@ -26,4 +27,4 @@ export const webHandler = <A, E>(routes: Layer.Layer<A, E, HttpLayerRouter.HttpR
   })
 
 /** The app itself, for hosts that serve it their own way (a Node handler, a cloud bridge). */
-export const appFor = <A, E, R>(routes: Layer.Layer<A, E, R>) => Effect.map(HttpLayerRouter.toHttpEffect(routes), answerUnmatched)
+export const appFor = <A, E, R>(routes: Layer.Layer<A, E, R>) => Effect.map(HttpLayerRouter.toHttpEffect(routes), (app) => withAccessLog(answerUnmatched(app)))

@@ -63,9 +63,11 @@ const WAIT = "wait"
 export interface RunHooks {
   readonly host: NodeHost
   readonly observer: StepObserver
+  /** The run's own runtime: its nodes log with the run's annotations (graph, thread_id, correlation_id) and under its span. */
+  readonly runtime?: Runtime.Runtime<never> | undefined
 }
 
-export const compile = (plan: RunPlan, runtime: Runtime.Runtime<never>, hooksFor: (threadId: string) => RunHooks) => {
+export const compile = (plan: RunPlan, graphRuntime: Runtime.Runtime<never>, hooksFor: (threadId: string) => RunHooks) => {
   useLightRunContext()
   const nodes = new Map<string, NodeSpec>(plan.graph.nodes.map((n) => [n.name, n]))
   const joins = plan.graph.nodes.some((n) => canFanOut(n.routing)) ? joinCandidates(plan.graph) : new Set<string>()
@@ -73,7 +75,9 @@ export const compile = (plan: RunPlan, runtime: Runtime.Runtime<never>, hooksFor
 
   const step = async (state: GraphState, config: LangGraphRunnableConfig): Promise<Command> => {
     const threadId = String(config.configurable?.["thread_id"] ?? "")
-    const { host, observer } = hooksFor(threadId)
+    const hooks = hooksFor(threadId)
+    const { host, observer } = hooks
+    const runtime = hooks.runtime ?? graphRuntime
     const run = state[SCHEDULE]
     const current = view(state)
     const steps: ReadonlyArray<NodeStep> = await Promise.all(

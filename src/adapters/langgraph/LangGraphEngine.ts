@@ -67,13 +67,13 @@ export const make = Effect.gen(function* () {
     durability: RunOptions["durability"],
     tokens: Listeners
   ): Effect.Effect<EngineOutcome, StoreUnavailable> =>
-    Effect.flatMap(saverHandle.get, (saver: BaseCheckpointSaver | undefined) =>
+    Effect.flatMap(Effect.zip(saverHandle.get, Effect.runtime<never>()), ([saver, runRuntime]: readonly [BaseCheckpointSaver | undefined, Runtime.Runtime<never>]) =>
       Effect.async<EngineOutcome, StoreUnavailable>((resume, signal) => {
         let last: GraphState | undefined
         let interrupts: ReadonlyArray<{ id?: string; value?: unknown }> = []
         // a durable store keeps every step (a crash loses at most the node in flight); a memory one only what could be resumed
         const graph = graphFor(plan, saverHandle.ephemeral === true && !plan.maySuspend ? undefined : saver)
-        hooks.set(threadId, { host: host(durability, tokens), observer })
+        hooks.set(threadId, { host: host(durability, tokens), observer, runtime: runRuntime })
         const run = async () => {
           const stream = await graph.stream(input as never, {
             configurable: { thread_id: threadId, [LIGHT_CONTEXT]: true },

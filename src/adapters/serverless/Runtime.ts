@@ -15,7 +15,7 @@ import * as HttpServer from "../http/Server.js"
 import * as Routes from "../http/Routes.js"
 import * as TtyTerminal from "../terminal/TtyTerminal.js"
 import { bundleRoot } from "./BundleRoot.js"
-import * as Logging from "../logging/JsonLogger.js"
+import * as Logging from "../logging/Logging.js"
 import { makePlainHandler, type PlainRequest, type PlainResponse } from "./PlainHttp.js"
 import { noKeyYet, unreachableAuth } from "./AuthReadiness.js"
 import type { Problem } from "./Problem.js"
@@ -110,6 +110,7 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
     return r.right
   })
   const config = forCloud(loaded.config, compiled !== undefined)
+  const logging = Logging.layerFor(config, "cloud")
   const services = Layer.merge(
     AppLayer.layer({
       config,
@@ -119,13 +120,13 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
       ...(compiledModules !== undefined ? { modules: CompiledUserModules.layer(compiledModules, cwd) } : {})
     }),
     HttpServer.settingsLayer(config, packageVersion())
-  ).pipe(Layer.provide(Logging.layer(config.logging.level)))
-  const runtime = ManagedRuntime.make(Layer.merge(services, Logging.layer(config.logging.level)))
+  ).pipe(Layer.provide(logging))
+  const runtime = ManagedRuntime.make(Layer.merge(services, logging))
   const context = (await runtime.runtime()).context
   const routes = Routes.layer(options.prefix !== undefined ? { prefix: options.prefix } : {}).pipe(
     Layer.provide(Layer.succeedContext(context)),
     Layer.provide(NodeHttpServer.layerContext),
-    Layer.provide(Logging.layer(config.logging.level))
+    Layer.provide(logging)
   )
   const http = makePlainHandler(routes)
   const log = (level: "info" | "warning" | "error", message: string, id: string) =>

@@ -6,7 +6,7 @@ import * as AppLayer from "../../AppLayer.js"
 import { loadConfig } from "../../config/ConfigLoader.js"
 import { configReport, Diagnosis } from "../../diagnose/Diagnosis.js"
 import { versions } from "../../diagnose/Versions.js"
-import * as Logging from "../../logging/LogfmtLogger.js"
+import * as Logging from "../../logging/Logging.js"
 import * as TtyTerminal from "../../terminal/TtyTerminal.js"
 import { packageVersion } from "../../version/PackageVersion.js"
 import { runStandalone } from "../CommandRuntime.js"
@@ -73,7 +73,7 @@ export const diagnoseCommand = command({
           return yield* diagnosis.run({ probe: o.probe, ...(workflow !== undefined ? { workflow } : {}), ...(o.graph !== undefined ? { graph: o.graph } : {}) })
         }).pipe(
           Effect.provide(AppLayer.layer({ config, cwd, terminal: TtyTerminal.layer, ...(globals.config !== undefined ? { explicitConfig: globals.config } : {}) })),
-          Effect.provide(Logging.layer(globals.logLevel ?? config.logging.level))
+          Effect.provide(Logging.layerFor(config, "cli", globals.logLevel))
         )
         return print(mode, document)
       })

@@ -8,7 +8,7 @@ import * as HttpServer from "../../http/Server.js"
 import * as TtyTerminal from "../../terminal/TtyTerminal.js"
 import { runStandalone } from "../CommandRuntime.js"
 import { ExitCode } from "../ExitCodes.js"
-import * as Logging from "../../logging/LogfmtLogger.js"
+import * as Logging from "../../logging/Logging.js"
 import { printDiagnostics } from "../Output.js"
 import { packageVersion } from "../../version/PackageVersion.js"
 import { command, flag, integer, text } from "../Spec.js"
@@ -69,7 +69,7 @@ export const serveCommand = command({
           )
         const app = AppLayer.layer({ config, cwd, terminal: TtyTerminal.layerNone })
         const serving = AppLayer.layer({ config, cwd, terminal: TtyTerminal.layerNone, longLived: true })
-        const logging = Logging.layer(globals.logLevel ?? config.logging.level)
+        const logging = Logging.layerFor(config, "serve", globals.logLevel)
         if (!isWorker) {
           if (config.auth.enabled) {
             const ready = yield* Effect.flatMap(AuthService, (auth) => auth.canAuthenticate).pipe(Effect.provide(app), Effect.scoped)

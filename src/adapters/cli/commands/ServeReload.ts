@@ -8,7 +8,7 @@ import * as AppLayer from "../../AppLayer.js"
 import type { AppConfig } from "../../config/AppConfig.js"
 import { loadConfig } from "../../config/ConfigLoader.js"
 import * as HttpServer from "../../http/Server.js"
-import * as Logging from "../../logging/LogfmtLogger.js"
+import * as Logging from "../../logging/Logging.js"
 import * as ModuleUserModules from "../../modules/ModuleUserModules.js"
 import * as LastGoodModules from "../../reload/LastGoodModules.js"
 import * as PinnedWorkflowRepository from "../../reload/PinnedWorkflowRepository.js"
@@ -85,7 +85,7 @@ export const serveWithReload = (options: ReloadOptions) =>
         log,
         lastGood
       })
-      const all = Layer.mergeAll(server, reloader).pipe(Layer.provide(serving), Layer.provide(Logging.layer(options.logLevel ?? generation.logging.level)))
+      const all = Layer.mergeAll(server, reloader).pipe(Layer.provide(serving), Layer.provide(Logging.layerFor(generation, "serve", options.logLevel)))
       const outcome = yield* Effect.raceFirst(
         Layer.launch(all).pipe(
           Effect.mapError((e) => ((e as { readonly _tag?: unknown })._tag === "ServeError" ? listenError(e, bind) : e)),

@@ -1,4 +1,4 @@
-import { Layer, Logger, LogLevel } from "effect"
+import { Logger, LogLevel } from "effect"
 
 /** `logging.level` values, as Effect log levels. */
 export const LEVELS: Readonly<Record<string, LogLevel.LogLevel>> = {
@@ -12,16 +12,6 @@ export const LEVELS: Readonly<Record<string, LogLevel.LogLevel>> = {
   fatal: LogLevel.Fatal,
   none: LogLevel.None
 }
-
-/** Logs go to stderr (stdout carries results), at the configured level. */
-export const layer = (level: string) =>
-  Layer.mergeAll(
-    Logger.replace(
-      Logger.defaultLogger,
-      Logger.map(Logger.logfmtLogger, (line) => process.stderr.write(`${line}\n`))
-    ),
-    minimumLevel(level)
-  )
 
 /** The configured level (warning when unknown). */
 export const minimumLevel = (level: string) => Logger.minimumLogLevel(LEVELS[level.toLowerCase()] ?? LogLevel.Warning)
