@@ -6,6 +6,8 @@ export interface RunningServer {
   readonly process: ChildProcess
   /** Everything the server wrote to stderr so far. */
   readonly stderr: () => string
+  /** Everything the server wrote to stdout so far (its log lines: `serve` logs to stdout). */
+  readonly stdout: () => string
   /** SIGTERM, then wait for the exit code. */
   readonly stop: () => Promise<number | null>
 }
@@ -18,6 +20,7 @@ export const startServer = (cwd: string, args: ReadonlyArray<string> = [], env: 
       env: { PATH: process.env["PATH"] ?? "", HOME: cwd, NO_COLOR: "1", ...env }
     })
     let err = ""
+    let out = ""
     let resolved = false
     const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)))
     child.stderr.on("data", (d: Buffer) => {
@@ -29,6 +32,7 @@ export const startServer = (cwd: string, args: ReadonlyArray<string> = [], env: 
           url: m[1]!,
           process: child,
           stderr: () => err,
+          stdout: () => out,
           stop: () => {
             child.kill("SIGTERM")
             return exited
@@ -36,7 +40,7 @@ export const startServer = (cwd: string, args: ReadonlyArray<string> = [], env: 
         })
       }
     })
-    child.stdout.on("data", () => undefined)
+    child.stdout.on("data", (d: Buffer) => void (out += d.toString()))
     void exited.then((code) => {
       if (!resolved) reject(new Error(`server exited ${code} before listening:\n${err}`))
     })
