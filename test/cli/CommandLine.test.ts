@@ -92,9 +92,9 @@ describe("reading the command line", () => {
       expect([args.join(" "), r.status]).toEqual([args.join(" "), args[0] === "-c" ? 3 : 0])
     }
     // --log-level reaches the logger: info shows a node's failure that the default level (warning) keeps quiet
-    expect(agentmap(["--log-level", "info", "run", "fails.csv"], { cwd }).stderr).toMatch(/level=INFO .*missing\.txt/)
-    expect(agentmap(["run", "fails.csv", "--log-level", "info"], { cwd }).stderr).toMatch(/level=INFO .*missing\.txt/)
-    expect(agentmap(["run", "fails.csv"], { cwd }).stderr).not.toMatch(/level=INFO/)
+    expect(agentmap(["--log-level", "info", "run", "fails.csv"], { cwd }).stderr).toMatch(/Z INFO {2}.*missing\.txt/)
+    expect(agentmap(["run", "fails.csv", "--log-level", "info"], { cwd }).stderr).toMatch(/Z INFO {2}.*missing\.txt/)
+    expect(agentmap(["run", "fails.csv"], { cwd }).stderr).not.toMatch(/Z INFO {2}/)
   })
 
   it("starts serve with --log-level after its own options", async () => {

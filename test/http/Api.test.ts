@@ -190,7 +190,7 @@ describe("HTTP API", () => {
     expect(agentmap(["auth", "revoke-key", doomed], { cwd: dir }).status).toBe(0)
     const refused = await post("/execute/greet", { state: { name: "x" } }, doomed)
     expect([refused.status, refused.body["message"]]).toEqual([401, "this API key was revoked"])
-    for (const k of [key, readOnly, admin, doomed]) expect(server.stderr()).not.toContain(k)
+    for (const k of [key, readOnly, admin, doomed]) expect(server.stderr() + server.stdout()).not.toContain(k)
   })
 
   it("accepts the key as a Bearer token too", async () => {

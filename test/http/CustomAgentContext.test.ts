@@ -69,20 +69,20 @@ describe("a custom agent's ctx as seen from a server", () => {
     expect(events[1]!.data).toEqual({ node: "Count", data: { done: 2, of: 2, item: "b" } })
     const result = events.at(-1)!.data as { thread_id: string; outputs: Record<string, unknown> }
     expect(result.outputs["final"]).toBe("Counted 2")
-    const line = server.stderr().split("\n").find((l) => l.includes("counted the items"))
-    expect(line).toBeDefined()
-    expect(line).toContain("level=INFO")
-    expect(line).toContain("node=Count")
-    expect(line).toContain(`threadId=${result.thread_id}`)
-    expect(line).toContain("graph=Progress")
-    expect(line).toContain("count=2")
+    // serve logs JSON lines on stdout when it is not a terminal
+    const line = server
+      .stdout()
+      .split("\n")
+      .filter((l) => l.includes("counted the items"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)[0]
+    expect(line).toMatchObject({ level: "INFO", message: "counted the items", node: "Count", thread_id: result.thread_id, graph: "Progress", count: 2 })
   })
 
   /** Waits (no deadline of its own: the test's timeout is the limit) until the condition holds. */
   const until = async (condition: () => boolean) => {
     while (!condition()) await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  const waiting = () => server.stderr().split("\n").filter((l) => l.includes("waiting until stopped")).length
+  const waiting = () => server.stdout().split("\n").filter((l) => l.includes("waiting until stopped")).length
 
   it("ctx.signal fires when the client of a (not streamed) run disconnects", async () => {
     const before = waiting()

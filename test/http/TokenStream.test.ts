@@ -59,6 +59,6 @@ describe("token events while a model answers", () => {
       anthropic: { configured: true, key: expect.stringMatching(/^set \((env|config) /), base_url: fake.anthropicBaseUrl, model: "claude-3-5-haiku-latest" },
       google: { configured: true, key: expect.stringMatching(/^set \((env|config) /), base_url: fake.googleBaseUrl, model: "gemini-1.5-flash" }
     })
-    for (const k of Object.values(TEST_KEYS)) expect(r.text + server.stderr()).not.toContain(k)
+    for (const k of Object.values(TEST_KEYS)) expect(r.text + server.stderr() + server.stdout()).not.toContain(k)
   })
 })
