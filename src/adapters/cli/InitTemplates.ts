@@ -36,6 +36,8 @@ auth:
 
 logging:
   level: warning                # debug | info | warning | error
+  # format: json                # pretty | json (default: pretty on a terminal; JSON for serve off a terminal and in the clouds)
+  # file: logs/agentmap.log     # write logs there instead of the console, rotated past file_max_bytes (10 MiB), file_keep: 5 kept
 `
 
 export const HELLO_WORLD_CSV = `GraphName,Node,AgentType,Input_Fields,Output_Field,Edge,Prompt,Description
