@@ -8,9 +8,9 @@ const shownHeaders = (headers: Readonly<Record<string, string | undefined>>) =>
   Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SECRET_HEADERS.has(k.toLowerCase()) ? "[REDACTED]" : v]))
 
 /**
- * One line per request once its response is chosen: `http request` at info with method, path
- * (never the query string), status, duration and the correlation id the response carries; at
- * debug also the request headers, credentials masked.
+ * One line per request once its response is chosen: `http request` at info (a 200 health probe
+ * at debug) with method, path (never the query string), status, duration and the correlation id
+ * the response carries; at debug also the request headers, credentials masked.
  */
 export const withAccessLog = <E, R>(app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>
   Effect.gen(function* () {
@@ -26,7 +26,9 @@ export const withAccessLog = <E, R>(app: Effect.Effect<HttpServerResponse.HttpSe
       duration_ms: durationMs,
       ...(correlation !== undefined ? { correlation_id: correlation } : {})
     }
-    yield* Effect.logInfo("http request").pipe(Effect.annotateLogs(fields))
+    // load balancer and orchestrator probes would drown the rest at info
+    const probe = fields.path.endsWith("/health") && response.status === 200
+    yield* (probe ? Effect.logDebug("http request") : Effect.logInfo("http request")).pipe(Effect.annotateLogs(fields))
     yield* Effect.logDebug("http request headers").pipe(Effect.annotateLogs({ ...fields, headers: shownHeaders(request.headers) }))
     return response
   })
