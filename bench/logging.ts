@@ -23,7 +23,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-bench-logging-"))
 // every console line goes to /dev/null: the bench measures formatting and writing, not a terminal
 const devNull = fs.openSync("/dev/null", "w")
 const stderrWrite = process.stderr.write.bind(process.stderr)
-process.stderr.write = ((chunk: string | Uint8Array) => (fs.writeSync(devNull, typeof chunk === "string" ? chunk : Buffer.from(chunk)), true)) as typeof process.stderr.write
+process.stderr.write = ((chunk: string | Uint8Array) => (fs.writeSync(devNull, typeof chunk === "string" ? Buffer.from(chunk) : chunk), true)) as typeof process.stderr.write
 
 const config = (more: Partial<LoggingConfig>): LoggingConfig => ({
   level: "info",
