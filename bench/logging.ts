@@ -50,6 +50,8 @@ const variants: ReadonlyArray<readonly [string, Layer.Layer<never>]> = [
   ["below the level (info at warning)", Logging.layer({ config: config({ level: "warning" }), door: "cli" })]
 ]
 
+// one untimed round first, so the JIT has seen every variant before any is timed
+for (const [, layer] of variants) Effect.runSync(lines(Math.min(LINES, 2000)).pipe(Effect.provide(layer)))
 const times = new Map<string, Array<number>>(variants.map(([name]) => [name, []]))
 for (let round = 0; round < ROUNDS; round++)
   for (const [name, layer] of variants) {
