@@ -12,7 +12,7 @@ export const GLOBAL_OPTIONS = {
   }),
   logLevel: choice(["trace", "debug", "info", "warning", "error", "none"], {
     placeholder: "LEVEL",
-    description: "how much to log on stderr: trace, debug, info, warning, error or none",
+    description: "how much to log (commands log to stderr, serve to stdout; logging.format and logging.file say how and where): trace, debug, info, warning, error or none",
     default: "logging.level of the configuration, warning"
   }),
   help: flag({ short: "h", description: "show help for the command and exit" })
