@@ -93,5 +93,7 @@ describe("log lines", () => {
     const secrets = configuredSecrets(config, { OTEL_EXPORTER_OTLP_HEADERS: "api-key=otel-header-secret" })
     for (const s of ["sk-config-openai-key-1", "the-jwt-secret-value", "hc-team-key-123", "pg-password-9", "otel-header-secret"]) expect(secrets).toContain(s)
     expect(logRedactor(secrets)("with hc-team-key-123 and otel-header-secret")).toBe("with [REDACTED] and [REDACTED]")
+    // prose that only looks like a scheme stays readable
+    expect(logRedactor([])("Basic information about the Bearer role")).toBe("Basic information about the Bearer role")
   })
 })

@@ -2,8 +2,11 @@ import { Redacted } from "effect"
 import type { AppConfig } from "../config/AppConfig.js"
 import { KEY_SHAPES } from "../llm/Redaction.js"
 
-/** `Authorization: Bearer …` / `Basic …` credentials, wherever they appear in a text. */
-const AUTH_SCHEMES = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi
+/**
+ * `Authorization: Bearer …` / `Basic …` credentials, wherever they appear in a text: a token with a
+ * digit, or a long one (so that prose like "basic information" stays as it is).
+ */
+const AUTH_SCHEMES = /\b(Bearer|Basic)\s+(?:(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{6,}|[A-Za-z0-9._~+/=-]{20,})/gi
 /** Three base64url parts starting with `eyJ` (a JSON header): a JWT, signed or not. */
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g
 /** `password` of a connection URL (postgres://user:password@host). */
