@@ -122,6 +122,9 @@ export const layer = Layer.effect(
           interrupt: status === "suspended" ? (outcome.interrupt ?? null) : null,
           result
         })
+        yield* Effect.logInfo(`run ${status}`).pipe(
+          Effect.annotateLogs({ graph: plan.graph.name, thread_id: record.thread_id, status, duration_ms: result.execution_summary.duration_ms, nodes: executions.length })
+        )
         return result
       })
 

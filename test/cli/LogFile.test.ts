@@ -34,7 +34,11 @@ describe("CLI logs: stderr (stdout carries the result), JSON on request, a file 
     const r = agentmap(["run", "workflows/chatty.csv", "--state", '{"x":1}', "--json"], { cwd })
     expect(r.status).toBe(0)
     const result = json(r)
-    const lines = parse(r.stderr)
+    const all = parse(r.stderr)
+    // the node's lines, then the run's last line
+    expect(all.map((l) => l["message"]).slice(3)).toEqual(["run completed"])
+    expect(all.at(-1)).toMatchObject({ graph: "Chatty", thread_id: result["thread_id"], status: "completed", nodes: 2 })
+    const lines = all.slice(0, 3)
     expect(numbers(lines)).toEqual([0, 1, 2])
     const correlation = lines[0]!["correlation_id"]
     expect(correlation).toMatch(/^[0-9a-f-]{36}$/)

@@ -103,7 +103,7 @@ describe("serve: JSON log lines on stdout", () => {
     }
     const ofRun = lines.filter((l) => l["thread_id"] === threadId)
     // the model call (debug, in node Answer) and the agent's own lines (node Note)
-    expect(ofRun.map((l) => l["message"])).toEqual(expect.arrayContaining([expect.stringMatching(/^anthropic\/.* answered/), "noted the answer"]))
+    expect(ofRun.map((l) => l["message"])).toEqual(expect.arrayContaining([expect.stringMatching(/^anthropic\/.* answered/), "noted the answer", "run completed"]))
     for (const line of ofRun) {
       expect(line).toMatchObject({ correlation_id: "logs-test-1", graph: "Chat", thread_id: threadId })
       expect(line["trace_id"]).toMatch(/^[0-9a-f]{16,32}$/)
@@ -112,6 +112,7 @@ describe("serve: JSON log lines on stdout", () => {
     expect(new Set(ofRun.map((l) => l["trace_id"])).size).toBe(1)
     expect(ofRun.find((l) => l["message"] === "noted the answer")).toMatchObject({ node: "Note", level: "INFO", chars: expect.anything() })
     expect(ofRun.find((l) => String(l["message"]).startsWith("anthropic/"))).toMatchObject({ node: "Answer", level: "DEBUG" })
+    expect(ofRun.find((l) => l["message"] === "run completed")).toMatchObject({ level: "INFO", status: "completed", nodes: 2, duration_ms: expect.any(Number) })
     // the access log line of the request, with its status and the same correlation id
     expect(lines.find((l) => l["message"] === "http request" && l["correlation_id"] === "logs-test-1")).toMatchObject({ method: "POST", path: "/execute/chat", status: 200 })
   })
