@@ -29,7 +29,12 @@ const currentSpan = (context: FiberRefs.FiberRefs): Option.Option<Tracer.AnySpan
 const scrub = (value: unknown, redact: (text: string) => string): unknown => {
   if (typeof value === "string") return redact(value)
   if (value === null || typeof value !== "object") return value
-  return JSON.parse(redact(safeJson(value)))
+  const masked = redact(safeJson(value))
+  try {
+    return JSON.parse(masked)
+  } catch {
+    return masked
+  }
 }
 
 /**
