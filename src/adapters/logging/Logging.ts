@@ -68,7 +68,16 @@ export const make = (options: LoggingOptions): Logger.Logger<unknown, void> => {
   const settings = { redact: logRedactor(options.secrets ?? []), correlationIds: options.config.correlationIds }
   const render = format === "json" ? jsonLine : prettyLine(colour)
   const write = writerFor(options, console)
-  return Logger.make((call) => write(render(toRecord(call, settings))))
+  return Logger.make((call) => {
+    let line: string
+    try {
+      line = render(toRecord(call, settings))
+    } catch (e) {
+      // a field JSON cannot hold (a bigint): the line is still written, without its fields
+      line = render({ timestamp: call.date.toISOString(), level: call.logLevel.label, message: settings.redact(`${String(call.message)} (fields not shown: ${(e as Error).message})`) })
+    }
+    write(line)
+  })
 }
 
 /** Replaces Effect's default logger with ours at the configured (or `--log-level`) level. */
