@@ -52,6 +52,12 @@ describe("log lines", () => {
     expect(lines(file)).toEqual([{ timestamp: expect.any(String), level: "WARN", message: "plain" }])
   })
 
+  it("a field JSON cannot hold does not lose the line", async () => {
+    const file = path.join(tmp(), "e.log")
+    await logTo(fileConfig(file), Effect.logInfo("big").pipe(Effect.annotateLogs({ n: 10n })))
+    expect(lines(file)).toEqual([{ timestamp: expect.any(String), level: "INFO", message: expect.stringMatching(/^big \(fields not shown: /) }])
+  })
+
   it("the level filters (debug lines are not written at warning)", async () => {
     const file = path.join(tmp(), "c.log")
     await logTo(fileConfig(file, { level: "warning" }), Effect.zipRight(Effect.logDebug("quiet"), Effect.logWarning("loud")))
