@@ -75,6 +75,8 @@ export interface AppConfig {
   /** MCP servers whose tools nodes use (`Tool_Source` `mcp:name`). */
   readonly mcp: McpConfig
   readonly logging: { readonly level: string }
+  /** `telemetry.metrics.public`: GET /metrics answers without a credential (default false: it needs `admin`). */
+  readonly telemetry: { readonly metrics: { readonly public: boolean } }
   /** Cloud events without a payload of their own, mapped to workflows. */
   readonly triggers: TriggerConfig
   /** The whole checked document, for sections read by later features. */

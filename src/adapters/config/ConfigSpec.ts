@@ -141,7 +141,8 @@ export const ConfigSpec: Spec = obj({
   /** `mcp.servers.<name>`: decoded and checked in McpConfig. */
   mcp: obj({ servers: obj({}, true) }),
   logging: obj({ level: oneOf("trace", "debug", "info", "warning", "warn", "error", "critical", "fatal", "none") }, true),
-  telemetry: open,
+  // only `metrics` is checked here; the rest of the section is filled in with tracing
+  telemetry: obj({ metrics: obj({ public: bool, export_interval_seconds: num(1) }, true) }, true),
   tracing: open,
   memory: open,
   performance: open,

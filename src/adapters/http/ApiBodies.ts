@@ -174,4 +174,9 @@ export const HtmlPage = HttpApiSchema.withEncoding(Schema.String.annotations({ d
   contentType: "text/html"
 })
 
+export const MetricsText = HttpApiSchema.withEncoding(
+  Schema.String.annotations({ description: "Prometheus text exposition format 0.0.4 (`text/plain; version=0.0.4`): every `agentmap_*` metric with HELP and TYPE lines" }),
+  { kind: "Text", contentType: "text/plain" }
+)
+
 export const OpenApiDocument = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({ description: "This OpenAPI 3.1 document" })

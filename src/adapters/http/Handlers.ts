@@ -6,6 +6,9 @@ import { WorkflowCatalog } from "../../application/WorkflowCatalog.js"
 import { WorkflowService } from "../../application/WorkflowService.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
 import { LanguageModels } from "../../ports/LanguageModels.js"
+import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
+import { CONTENT_TYPE } from "../metrics/PrometheusText.js"
+import { prometheusText } from "../metrics/Scrape.js"
 import { Diagnosis } from "../diagnose/Diagnosis.js"
 import type { AgentMapApi } from "./Api.js"
 import { type Access, accessOf } from "./ApiAccess.js"
@@ -172,6 +175,8 @@ const SystemLive = (api: Api, document: object) =>
     const models = yield* LanguageModels
     const health = accessOf(handlers.group, "health")
     const diagnose = accessOf(handlers.group, "diagnose")
+    const registry = yield* ThreadRegistry
+    const metrics = settings.metricsPublic ? "public" : accessOf(handlers.group, "metrics")
     return handlers
       .handleRaw("health", ({ request }) =>
         Effect.map(Effect.either(gate(request, health)), (gated) =>
@@ -205,6 +210,11 @@ const SystemLive = (api: Api, document: object) =>
               caller.correlationId
             )
           })
+        )
+      )
+      .handleRaw("metrics", ({ request }) =>
+        guarded(gate, request, metrics, (caller) =>
+          Effect.map(prometheusText(registry), (text) => HttpServerResponse.text(text, { contentType: CONTENT_TYPE, headers: { "x-correlation-id": caller.correlationId } }))
         )
       )
       .handleRaw("openapi", () => Effect.succeed(HttpServerResponse.unsafeJson(document)))

@@ -1,0 +1,19 @@
+import { Effect, Metric } from "effect"
+import * as Metrics from "../../application/Metrics.js"
+import type { ThreadRegistry } from "../../ports/ThreadRegistry.js"
+import { toPrometheusText } from "./PrometheusText.js"
+
+/**
+ * Sets the gauges read from the stores (pending interrupts: the suspended threads in the thread
+ * store, which other processes share), then takes the registry's snapshot. A store that cannot
+ * answer leaves the gauge at its last value rather than failing the scrape.
+ */
+export const refreshGauges = (registry: ThreadRegistry["Type"]) =>
+  registry.list({ status: "suspended" }).pipe(
+    Effect.flatMap((suspended) => Metrics.observe(Metrics.pendingInterrupts, {}, suspended.length)),
+    Effect.catchAll((e) => Effect.logWarning(`metrics: pending interrupts not refreshed: ${e.message}`))
+  )
+
+/** The Prometheus exposition of every metric this process holds. */
+export const prometheusText = (registry: ThreadRegistry["Type"]) =>
+  Effect.zipRight(refreshGauges(registry), Effect.map(Metric.snapshot, toPrometheusText))
