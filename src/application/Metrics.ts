@@ -19,7 +19,7 @@ export const runDuration = Metric.histogram("agentmap_run_duration_seconds", SEC
 export const activeRuns = Metric.gauge("agentmap_active_runs", { description: "Runs executing in this process now, by graph" })
 export const suspensions = Metric.counter("agentmap_suspensions", { description: "Runs that suspended waiting for a resume, by graph and the node that asked" })
 export const resumes = Metric.counter("agentmap_resumes", { description: "Suspended threads resumed (their interrupt answered), by graph" })
-export const resumeConflicts = Metric.counter("agentmap_resume_conflicts", { description: "Resumes refused because the thread was already resumed or is running (HTTP 409)" })
+export const resumeConflicts = Metric.counter("agentmap_resume_conflicts", { description: "Resumes refused with 409: the interrupt was already answered or the thread is running (ThreadBusy), or the thread has finished (ThreadFinished), by reason" })
 export const pendingInterrupts = Metric.gauge("agentmap_pending_interrupts", { description: "Threads suspended and waiting for a resume, in the thread store (read when scraped)" })
 
 export const nodeDuration = Metric.histogram("agentmap_node_duration_seconds", SECONDS, "Duration of each node execution, by graph, node and agent type")

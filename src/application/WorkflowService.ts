@@ -236,7 +236,7 @@ export const layer = Layer.effect(
       }
       const result = yield* proceed(record, { action, data: request.data ?? null }, request.force === true, options)
       return { result, warnings: [] }
-    }, Effect.tapErrorTag("ThreadBusy", () => Metrics.count(Metrics.resumeConflicts)))
+    }, Effect.tapError((e) => (e._tag === "ThreadBusy" || e._tag === "ThreadFinished" ? Metrics.count(Metrics.resumeConflicts, { reason: e._tag }) : Effect.void)))
 
     const validate = Effect.fn("WorkflowService.validate")((request: ValidateRequest) => builder.validate(request.workflow, request.graph))
 

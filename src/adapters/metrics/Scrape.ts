@@ -14,6 +14,9 @@ export const refreshGauges = (registry: ThreadRegistry["Type"]) =>
     Effect.catchAll((e) => Effect.logWarning(`metrics: pending interrupts not refreshed: ${e.message}`))
   )
 
+/** Metrics without labels enter the registry when first updated: shown from the first scrape at 0 instead. */
+const touchUnlabelled = Effect.all([Metrics.count(Metrics.cacheHits, {}, 0), Metrics.count(Metrics.cacheMisses, {}, 0)], { discard: true })
+
 /** The Prometheus exposition of every metric this process holds. */
 export const prometheusText = (registry: ThreadRegistry["Type"]) =>
-  Effect.zipRight(refreshGauges(registry), Effect.map(Metric.snapshot, toPrometheusText))
+  Effect.all([touchUnlabelled, refreshGauges(registry)], { discard: true }).pipe(Effect.zipRight(Effect.map(Metric.snapshot, toPrometheusText)))
