@@ -85,7 +85,7 @@ export const toPrometheusText = (pairs: ReadonlyArray<MetricPair.MetricPair.Unty
   for (const pair of pairs) {
     const got = samples(pair)
     if (got === undefined) continue
-    const family = families.get(got.base) ?? { name: got.base, kind: got.kind, help: pair.metricKey.description._tag === "Some" ? pair.metricKey.description.value : got.base, lines: [] }
+    const family = families.get(got.base) ?? { name: got.base, kind: got.kind, help: pair.metricKey.description._tag === "Some" ? pair.metricKey.description.value : pair.metricKey.name, lines: [] }
     // one name, one type: a second metric of another kind under the same name is left out
     if (family.kind !== got.kind) continue
     family.lines.push(...got.lines)
