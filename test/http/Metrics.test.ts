@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type FakeLlm, startFakeLlm } from "../support/FakeLlmServer.js"
+import { agentmap, json } from "../support/cli.js"
 import { llmEnv } from "../support/llm.js"
 import { scrape } from "../support/prometheus.js"
 import { type RunningServer, call, createKey, startServer } from "../support/server.js"
@@ -24,10 +25,11 @@ describe("GET /metrics", () => {
   let server: RunningServer
   let runner: string
   let admin: string
+  let dir: string
   const results: Array<Record<string, unknown>> = []
   beforeAll(async () => {
     fake = await startFakeLlm()
-    const dir = workspace(FILES)
+    dir = workspace(FILES)
     runner = createKey(dir, "runner", "read,execute")
     admin = createKey(dir, "admin", "admin")
     server = await startServer(dir, [], llmEnv(fake))
@@ -123,6 +125,29 @@ describe("GET /metrics", () => {
     expect([runnerOnly.status, runnerOnly.body["error"]]).toEqual([403, "Forbidden"])
     const m = scrape((await call(`${server.url}/metrics`, { key: admin })).text)
     expect([401, 403].map((status) => m.sum("agentmap_http_requests_total", { method: "GET", route: "/metrics", status: String(status) }))).toEqual([1, 1])
+  })
+
+  it("shows in diagnose: GET /admin/diagnose and agentmap diagnose --url sum them up", async () => {
+    const r = await call(`${server.url}/admin/diagnose`, { key: admin })
+    expect(r.status).toBe(200)
+    expect(r.body["metrics"]).toMatchObject({
+      runs: { total: 5, completed: 2, failed: 1, suspended: 2 },
+      resumes: 1,
+      resume_conflicts: 1,
+      active_runs: 0,
+      pending_interrupts: 1,
+      nodes: { executions: 6, failures: 1 },
+      llm: { calls: 1, failed: 0, retries: 1, circuit_opens: 0, input_tokens: 7, output_tokens: 2 }
+    })
+    const cli = agentmap(["diagnose", "--url", server.url], { cwd: dir, env: { AGENTMAP_API_KEY: admin } })
+    expect(cli.stdout).toContain("metrics\n  ✔ runs: 5 (2 completed, 1 failed, 2 suspended); 1 resumed, 1 resume conflict (409)\n")
+    expect(cli.stdout).toContain("  ✔ llm: 1 call (0 failed), 1 retry, 0 circuit opens; 7 tokens in, 2 out\n")
+    expect(cli.stdout).toContain("  ✔ now: 0 active runs, 1 pending interrupt\n")
+    expect(cli.stdout + cli.stderr).not.toContain(admin)
+    const asJson = json(agentmap(["diagnose", "--url", server.url, "--json"], { cwd: dir, env: { AGENTMAP_API_KEY: admin } }))
+    expect((asJson["metrics"] as Record<string, unknown>)["pending_interrupts"]).toBe(1)
+    const refused = agentmap(["diagnose", "--url", server.url], { cwd: dir, env: { AGENTMAP_API_KEY: runner } })
+    expect([refused.status, refused.stderr]).toEqual([1, expect.stringContaining("answered 403")])
   })
 })
 

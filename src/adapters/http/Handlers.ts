@@ -1,5 +1,5 @@
 import { HttpApiBuilder, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Effect, Either, Layer } from "effect"
+import { Effect, Either, Layer, Metric } from "effect"
 import { GraphInspector } from "../../application/GraphInspector.js"
 import { ThreadService } from "../../application/ThreadService.js"
 import { WorkflowCatalog } from "../../application/WorkflowCatalog.js"
@@ -8,7 +8,8 @@ import { CheckpointStore } from "../../ports/CheckpointStore.js"
 import { LanguageModels } from "../../ports/LanguageModels.js"
 import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
 import { CONTENT_TYPE } from "../metrics/PrometheusText.js"
-import { prometheusText } from "../metrics/Scrape.js"
+import { summarize, summaryChecks } from "../metrics/MetricsSummary.js"
+import { prometheusText, refreshGauges } from "../metrics/Scrape.js"
 import { Diagnosis } from "../diagnose/Diagnosis.js"
 import type { AgentMapApi } from "./Api.js"
 import { type Access, accessOf } from "./ApiAccess.js"
@@ -176,7 +177,7 @@ const SystemLive = (api: Api, document: object) =>
     const health = accessOf(handlers.group, "health")
     const diagnose = accessOf(handlers.group, "diagnose")
     const registry = yield* ThreadRegistry
-    const metrics = settings.metricsPublic ? "public" : accessOf(handlers.group, "metrics")
+    const metricsAccess = settings.metricsPublic ? "public" : accessOf(handlers.group, "metrics")
     return handlers
       .handleRaw("health", ({ request }) =>
         Effect.map(Effect.either(gate(request, health)), (gated) =>
@@ -197,10 +198,14 @@ const SystemLive = (api: Api, document: object) =>
               ...(graph !== undefined && graph !== "" ? { graph } : {})
             })
             const live = Either.isLeft(store) ? { reachable: false, error: store.left.message } : {}
+            yield* refreshGauges(registry)
+            const metrics = summarize(yield* Metric.snapshot)
             return ok(
               {
                 ...settings.describe,
                 ...document,
+                checks: [...document.checks, ...summaryChecks(metrics)],
+                metrics,
                 persistence: { ...document.persistence, ...live },
                 pid: process.pid,
                 uptime_s: Math.round((Date.now() - started) / 1000),
@@ -213,7 +218,7 @@ const SystemLive = (api: Api, document: object) =>
         )
       )
       .handleRaw("metrics", ({ request }) =>
-        guarded(gate, request, metrics, (caller) =>
+        guarded(gate, request, metricsAccess, (caller) =>
           Effect.map(prometheusText(registry), (text) => HttpServerResponse.text(text, { contentType: CONTENT_TYPE, headers: { "x-correlation-id": caller.correlationId } }))
         )
       )
