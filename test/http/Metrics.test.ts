@@ -151,15 +151,20 @@ describe("GET /metrics", () => {
   })
 })
 
-describe("GET /metrics with telemetry.metrics.public: true", () => {
+describe("GET /metrics with telemetry.metrics.public: true, and a provider that keeps failing", () => {
+  let fake: FakeLlm
   let server: RunningServer
+  let runner: string
   beforeAll(async () => {
-    const dir = workspace({ ...FILES, "agentmap_config.yaml": "telemetry:\n  metrics:\n    public: true\n" })
-    createKey(dir, "someone", "read,execute")
-    server = await startServer(dir)
+    fake = await startFakeLlm()
+    const config = "telemetry:\n  metrics:\n    public: true\nllm:\n  max_retries: 0\n  circuit_breaker: { failure_threshold: 2, reset_seconds: 600 }\n"
+    const dir = workspace({ ...FILES, "agentmap_config.yaml": config })
+    runner = createKey(dir, "someone", "read,execute")
+    server = await startServer(dir, [], llmEnv(fake))
   })
   afterAll(async () => {
     await server?.stop()
+    await fake?.close()
   })
 
   it("answers without a credential, while the other routes still need one", async () => {
@@ -167,5 +172,23 @@ describe("GET /metrics with telemetry.metrics.public: true", () => {
     expect(r.status).toBe(200)
     expect(scrape(r.text).family("agentmap_compile_cache_hits_total")?.type).toBe("COUNTER")
     expect((await call(`${server.url}/admin/diagnose`)).status).toBe(401)
+  })
+
+  it("counts failed model calls by reason and the circuit breaker opening", async () => {
+    fake.script("anthropic", { status: 503 }, { status: 503 })
+    for (let i = 0; i < 3; i++) {
+      const r = await call(`${server.url}/execute/chat`, { method: "POST", key: runner, body: JSON.stringify({ state: { question: "Why?" } }) })
+      expect(r.body["status"]).toBe("failed")
+    }
+    // two calls reached the provider and failed; the third was refused by the open circuit
+    expect(fake.requests.length).toBe(2)
+    const m = scrape((await call(`${server.url}/metrics`)).text)
+    const model = { provider: "anthropic", model: "claude-3-5-haiku-latest" }
+    expect([m.sum("agentmap_llm_calls_total", { ...model, outcome: "ServerError" }), m.sum("agentmap_llm_calls_total", { ...model, outcome: "CircuitOpen" })]).toEqual([2, 1])
+    expect(m.sum("agentmap_llm_circuit_opens_total", { provider: "anthropic" })).toBe(1)
+    expect(m.sum("agentmap_llm_retries_total")).toBe(0)
+    expect(m.sum("agentmap_llm_tokens_total")).toBe(0)
+    expect(m.sum("agentmap_runs_total", { graph: "L", status: "failed" })).toBe(3)
+    expect(m.sum("agentmap_node_failures_total", { graph: "L", node: "Ask", agent_type: "claude" })).toBe(3)
   })
 })
