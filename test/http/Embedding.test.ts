@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest"
 import { createAgentMap, createWebHandler, scriptedModels } from "../../src/main/index.js"
 import { agentmap } from "../support/cli.js"
 import { type RunningExample, startExample } from "../support/examples.js"
+import { scrape } from "../support/prometheus.js"
 import { call } from "../support/server.js"
 import { workspace } from "../support/workspace.js"
 
@@ -71,6 +72,10 @@ describe("library entry points", () => {
       expect(response.status).toBe(200)
       expect(((await response.json()) as { outputs: Record<string, unknown> }).outputs["greeting"]).toBe("Hi Ed")
       expect((await handler(new Request("http://host/am/health"))).status).toBe(200)
+      // metrics under the prefix too, the routes named by their templates under it
+      const metrics = await handler(new Request("http://host/am/metrics"))
+      expect([metrics.status, metrics.headers.get("content-type")]).toEqual([200, "text/plain; version=0.0.4; charset=utf-8"])
+      expect(scrape(await metrics.text()).sum("agentmap_http_requests_total", { method: "POST", route: "/am/execute/:workflow", status: "200" })).toBeGreaterThanOrEqual(1)
     } finally {
       await dispose()
     }
