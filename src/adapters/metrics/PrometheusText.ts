@@ -22,7 +22,7 @@ export const labelName = (name: string) => {
 }
 
 /** A label value: backslash, double quote and line feed escaped. */
-export const escapeLabelValue = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")
+export const escapeLabelValue = (value: string) => (/[\\"\n]/.test(value) ? value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n") : value)
 /** HELP text: backslash and line feed escaped. */
 export const escapeHelp = (text: string) => text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")
 
@@ -31,9 +31,13 @@ export const formatNumber = (value: number | bigint) =>
 
 type Labels = ReadonlyArray<readonly [string, string]>
 
-const series = (name: string, labels: Labels, value: number | bigint) => {
-  const inner = labels.map(([k, v]) => `${labelName(k)}="${escapeLabelValue(v)}"`).join(",")
-  return `${name}${inner === "" ? "" : `{${inner}}`} ${formatNumber(value)}`
+/** The label pairs written once per series (`a="1",b="2"`), so a histogram's buckets only add their `le`. */
+const labelText = (labels: Labels) => labels.map(([k, v]) => `${labelName(k)}="${escapeLabelValue(v)}"`).join(",")
+
+/** One sample line: `inner` from labelText, `extra` one more pair already written (`le="0.5"`). */
+const series = (name: string, inner: string, value: number | bigint, extra?: string) => {
+  const all = extra === undefined ? inner : inner === "" ? extra : `${inner},${extra}`
+  return `${name}${all === "" ? "" : `{${all}}`} ${formatNumber(value)}`
 }
 
 interface Family {
@@ -47,7 +51,7 @@ interface Family {
 const samples = (pair: MetricPair.MetricPair.Untyped): { readonly base: string; readonly kind: Kind; readonly lines: ReadonlyArray<string> } | undefined => {
   const key = pair.metricKey
   const state: unknown = pair.metricState
-  const labels: Labels = key.tags.map((t) => [t.key, t.value] as const)
+  const labels = labelText(key.tags.map((t) => [t.key, t.value] as const))
   const base = metricName(key.name)
   if (MetricState.isCounterState(state)) {
     const name = base.endsWith("_total") ? base : `${base}_total`
@@ -55,23 +59,24 @@ const samples = (pair: MetricPair.MetricPair.Untyped): { readonly base: string; 
   }
   if (MetricState.isGaugeState(state)) return { base, kind: "gauge", lines: [series(base, labels, state.value)] }
   if (MetricState.isHistogramState(state)) {
-    const buckets = state.buckets.filter(([le]) => le !== Infinity).map(([le, n]) => series(`${base}_bucket`, [...labels, ["le", formatNumber(le)]], n))
+    const bucket = `${base}_bucket`
+    const buckets = state.buckets.filter(([le]) => le !== Infinity).map(([le, n]) => series(bucket, labels, n, `le="${formatNumber(le)}"`))
     return {
       base,
       kind: "histogram",
-      lines: [...buckets, series(`${base}_bucket`, [...labels, ["le", "+Inf"]], state.count), series(`${base}_sum`, labels, state.sum), series(`${base}_count`, labels, state.count)]
+      lines: [...buckets, series(bucket, labels, state.count, 'le="+Inf"'), series(`${base}_sum`, labels, state.sum), series(`${base}_count`, labels, state.count)]
     }
   }
   if (MetricState.isFrequencyState(state)) {
     const name = base.endsWith("_total") ? base : `${base}_total`
-    return { base: name, kind: "counter", lines: [...state.occurrences].map(([k, n]) => series(name, [...labels, ["key", k]], n)) }
+    return { base: name, kind: "counter", lines: [...state.occurrences].map(([k, n]) => series(name, labels, n, `key="${escapeLabelValue(k)}"`)) }
   }
   if (MetricState.isSummaryState(state))
     return {
       base,
       kind: "summary",
       lines: [
-        ...state.quantiles.flatMap(([q, v]) => (Option.isSome(v) ? [series(base, [...labels, ["quantile", formatNumber(q)]], v.value)] : [])),
+        ...state.quantiles.flatMap(([q, v]) => (Option.isSome(v) ? [series(base, labels, v.value, `quantile="${formatNumber(q)}"`)] : [])),
         series(`${base}_sum`, labels, state.sum),
         series(`${base}_count`, labels, state.count)
       ]
@@ -88,7 +93,7 @@ export const toPrometheusText = (pairs: ReadonlyArray<MetricPair.MetricPair.Unty
     const family = families.get(got.base) ?? { name: got.base, kind: got.kind, help: pair.metricKey.description._tag === "Some" ? pair.metricKey.description.value : pair.metricKey.name, lines: [] }
     // one name, one type: a second metric of another kind under the same name is left out
     if (family.kind !== got.kind) continue
-    family.lines.push(...got.lines)
+    for (const line of got.lines) family.lines.push(line)
     families.set(got.base, family)
   }
   return [...families.values()]
