@@ -1,4 +1,4 @@
-import { Clock, Effect, Either, Metric, MetricBoundaries, MetricLabel } from "effect"
+import { Clock, Effect, Either, Exit, Metric, MetricBoundaries, MetricLabel } from "effect"
 
 /**
  * Every metric AgentMap records, in Effect's global metric registry: the Prometheus exposition
@@ -14,7 +14,7 @@ import { Clock, Effect, Either, Metric, MetricBoundaries, MetricLabel } from "ef
 /** Seconds, from a fast node to a long run waiting on a slow model. */
 const SECONDS = MetricBoundaries.fromIterable([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300])
 
-export const runs = Metric.counter("agentmap_runs", { description: "Runs (each start or resume of a thread) by graph and how they ended: completed, failed, suspended" })
+export const runs = Metric.counter("agentmap_runs", { description: "Runs (each start or resume of a thread) by graph and how they ended: completed, failed, suspended; error (no result: the engine or the store failed) or interrupted (stopped with the process)" })
 export const runDuration = Metric.histogram("agentmap_run_duration_seconds", SECONDS, "Wall time of each run leg (a start or a resume), by graph")
 export const activeRuns = Metric.gauge("agentmap_active_runs", { description: "Runs executing in this process now, by graph" })
 export const suspensions = Metric.counter("agentmap_suspensions", { description: "Runs that suspended waiting for a resume, by graph and the node that asked" })
@@ -57,9 +57,20 @@ export const observe = (metric: Metric.Metric.Histogram<number> | Metric.Metric.
 export const countNow = (metric: Metric.Metric.Counter<number>, labels: Labels = {}, by = 1): void =>
   metric.unsafeUpdate(by, labelsOf(labels))
 
-/** `effect` counted as an active run of `graph` while it runs. */
+/**
+ * `effect` (a run leg) counted as an active run of `graph` while it runs; a leg that ends without
+ * a result document (the engine or the store failed, or the process stopped it) is counted as a
+ * run with status `error` or `interrupted` (runEnded counts the others).
+ */
 export const whileActive = <A, E, R>(graph: string, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.zipRight(shift(activeRuns, { graph }, 1), Effect.ensuring(effect, shift(activeRuns, { graph }, -1)))
+  Effect.zipRight(
+    shift(activeRuns, { graph }, 1),
+    Effect.onExit(effect, (exit) =>
+      Exit.isSuccess(exit)
+        ? shift(activeRuns, { graph }, -1)
+        : Effect.zipRight(shift(activeRuns, { graph }, -1), count(runs, { graph, status: Exit.isInterrupted(exit) ? "interrupted" : "error" }))
+    )
+  )
 
 /** How a run leg ended: its status, its wall time, and the node that suspended it. */
 export const runEnded = (graph: string, status: string, seconds: number, suspendedAt: string | undefined): Effect.Effect<void> =>
