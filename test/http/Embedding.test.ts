@@ -1,6 +1,7 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { Effect, Metric } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { createAgentMap, createWebHandler, scriptedModels } from "../../src/main/index.js"
 import { agentmap } from "../support/cli.js"
@@ -134,6 +135,9 @@ describe("library entry points", () => {
       const result = await am.run("ask", { state: { question: "ping" } })
       expect(result.outputs["answer"]).toBe("echo from anthropic: ping")
       expect(models.calls).toHaveLength(1)
+      // the host's models are counted like the providers' (this process's registry)
+      const calls = Effect.runSync(Metric.snapshot).filter((p) => p.metricKey.name === "agentmap_llm_calls" && p.metricKey.tags.some((t) => t.key === "provider" && t.value === "anthropic"))
+      expect(calls.map((p) => [p.metricKey.tags.find((t) => t.key === "outcome")?.value, (p.metricState as unknown as { count: number }).count])).toEqual([["success", 1]])
     } finally {
       await am.close()
     }

@@ -207,7 +207,7 @@ export const make = (config: LlmConfig) =>
               })
           )
         )
-      return Metrics.modelCall(request.provider, request.model, loop(0))
+      return loop(0)
     }
     return LanguageModels.of({ chat, circuits: () => Object.fromEntries(PROVIDERS.map((p) => [p, breakers[p].state(Date.now())])) })
   })
