@@ -107,6 +107,11 @@ describe("GET /metrics", () => {
     expect(m.sum("agentmap_http_requests_total", { method: "POST", route: "/resume/:thread_id", status: "409" })).toBe(1)
     expect(r.text).not.toContain(id)
 
+    // the process gauges every Prometheus client exposes, and the version as labels
+    expect(m.sum("process_resident_memory_bytes")).toBeGreaterThan(0)
+    expect(m.sum("process_start_time_seconds")).toBeGreaterThan(1_600_000_000)
+    expect(m.samples("agentmap_build_info")).toEqual([{ value: "1", labels: { version: expect.any(String), node: process.version } }])
+
     // every histogram: buckets never decrease, +Inf is the count
     const histograms = m.families.filter((f) => f.type === "HISTOGRAM").map((f) => f.name)
     expect(histograms).toEqual(expect.arrayContaining(["agentmap_run_duration_seconds", "agentmap_node_duration_seconds", "agentmap_llm_call_duration_seconds", "agentmap_http_request_duration_seconds"]))

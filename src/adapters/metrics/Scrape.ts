@@ -1,6 +1,7 @@
 import { Effect, Metric } from "effect"
 import * as Metrics from "../../application/Metrics.js"
 import type { ThreadRegistry } from "../../ports/ThreadRegistry.js"
+import { refreshProcessGauges } from "./ProcessMetrics.js"
 import { toPrometheusText } from "./PrometheusText.js"
 
 /**
@@ -19,4 +20,4 @@ const touchUnlabelled = Effect.all([Metrics.count(Metrics.cacheHits, {}, 0), Met
 
 /** The Prometheus exposition of every metric this process holds. */
 export const prometheusText = (registry: ThreadRegistry["Type"]) =>
-  Effect.all([touchUnlabelled, refreshGauges(registry)], { discard: true }).pipe(Effect.zipRight(Effect.map(Metric.snapshot, toPrometheusText)))
+  Effect.all([touchUnlabelled, refreshGauges(registry), refreshProcessGauges], { discard: true }).pipe(Effect.zipRight(Effect.map(Metric.snapshot, toPrometheusText)))
