@@ -3,6 +3,7 @@ import type { JsonObject } from "../domain/Json.js"
 import type { NodeSpec } from "../domain/Workflow.js"
 import type { NodeHost, NodeStep, NodeTask, RoutingFailure, RunAbort, RunPlan } from "../ports/WorkflowEngine.js"
 import { AgentFailure, type Agent, type AgentCall, type ChildRun, type NodeTools } from "./agents/Agent.js"
+import * as Metrics from "./Metrics.js"
 import { readInputs, writeOutputs } from "./Outputs.js"
 
 /** A node with everything resolved before the run starts: its agent, prompt text, routing and subgraph. */
@@ -92,6 +93,7 @@ export const executeNode = (prepared: PreparedNode, state: JsonObject, task: Nod
     }
     const durationMs = Math.round((Number((yield* Clock.currentTimeNanos) - t0) / 1e6) * 1000) / 1000
     const base = { node: spec.name, agent_type: spec.declaredType, started_at: startedAt, duration_ms: durationMs, ...(llm !== undefined ? { llm } : {}), ...(tools !== undefined && tools.length > 0 ? { tools } : {}) }
+    yield* Metrics.nodeEnded(prepared.graphName ?? "", spec.name, spec.declaredType, durationMs / 1000, failure === undefined)
     if (failure !== undefined) yield* Effect.logInfo(`${spec.name}: ${failure.message}`).pipe(Effect.annotateLogs({ node: spec.name }))
     const next =
       failure === undefined && finished?.next !== undefined

@@ -15,6 +15,7 @@ import { UserFunctions } from "../ports/UserFunctions.js"
 import { UserModules } from "../ports/UserModules.js"
 import { type CustomObserver, type EngineOutcome, type RunOptions, type RunPlan, type StepObserver, type TokenObserver, WorkflowEngine } from "../ports/WorkflowEngine.js"
 import { LeaseKeeper } from "./LeaseKeeper.js"
+import * as Metrics from "./Metrics.js"
 import { PlanBuilder, type ValidationReport } from "./PlanBuilder.js"
 import type { ExecuteRequest, ResumeRequest, ValidateRequest } from "./Requests.js"
 
@@ -90,7 +91,7 @@ export const layer = Layer.effect(
         const custom = yield* customPolicy
         if (options?.onStart !== undefined) yield* options.onStart
         const t0 = yield* Clock.currentTimeMillis
-        const outcome = yield* leases.hold(leg).pipe(
+        const outcome = yield* Metrics.whileActive(plan.graph.name, leases.hold(leg)).pipe(
           Effect.annotateLogs({ graph: plan.graph.name, thread_id: record.thread_id })
         )
         const executions = outcome.executions
@@ -125,6 +126,7 @@ export const layer = Layer.effect(
         yield* Effect.logInfo(`run ${status}`).pipe(
           Effect.annotateLogs({ graph: plan.graph.name, thread_id: record.thread_id, status, duration_ms: result.execution_summary.duration_ms, nodes: executions.length })
         )
+        yield* Metrics.runEnded(plan.graph.name, status, (now - t0) / 1000, status === "suspended" ? outcome.interrupt?.node : undefined)
         return result
       })
 
@@ -164,6 +166,7 @@ export const layer = Layer.effect(
         })
         if (!claimed)
           return yield* Effect.fail(new ThreadBusy({ thread_id: record.thread_id, message: `thread '${record.thread_id}' was already resumed (its interrupt is taken) or is running` }))
+        if (suspended) yield* Metrics.count(Metrics.resumes, { graph: record.graph })
         const leg = suspended
           ? engine.resume(plan, record.thread_id, answer, runOptions(options))
           : engine.recover(plan, record.thread_id, record.input as JsonObject | null, runOptions(options))
@@ -236,7 +239,7 @@ export const layer = Layer.effect(
       }
       const result = yield* proceed(record, { action, data: request.data ?? null }, request.force === true, options)
       return { result, warnings: [] }
-    })
+    }, Effect.tapError((e) => (e._tag === "ThreadBusy" || e._tag === "ThreadFinished" ? Metrics.count(Metrics.resumeConflicts, { reason: e._tag }) : Effect.void)))
 
     const validate = Effect.fn("WorkflowService.validate")((request: ValidateRequest) => builder.validate(request.workflow, request.graph))
 

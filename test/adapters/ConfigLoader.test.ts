@@ -142,3 +142,15 @@ describe("configuration values", () => {
     ])
   })
 })
+
+describe("telemetry.metrics.public", () => {
+  it("is false by default, true from the file or AGENTMAP_TELEMETRY__METRICS__PUBLIC, and not a boolean is an error", async () => {
+    expect((await ok(workspace({}))).config.telemetry.metrics.public).toBe(false)
+    expect((await ok(workspace({ "agentmap_config.yaml": "telemetry:\n  metrics:\n    public: true\n" }))).config.telemetry.metrics.public).toBe(true)
+    expect((await ok(workspace({}), { AGENTMAP_TELEMETRY__METRICS__PUBLIC: "true" })).config.telemetry.metrics.public).toBe(true)
+    // the rest of telemetry: is read by tracing, and not refused here
+    expect((await ok(workspace({ "agentmap_config.yaml": "telemetry:\n  enabled: true\n  metrics:\n    public: false\n" }))).config.telemetry.metrics.public).toBe(false)
+    const wrong = await load(workspace({ "agentmap_config.yaml": "telemetry:\n  metrics:\n    public: sometimes\n" }))
+    expect(Either.isLeft(wrong) && wrong.left._tag === "InvalidConfig" && wrong.left.diagnostics.map(format).join("\n")).toContain("telemetry.metrics.public")
+  })
+})

@@ -38,7 +38,8 @@ describe("GET /admin/diagnose", () => {
     expect(Object.keys(http.body)).toEqual(expect.arrayContaining(Object.keys(doc)))
     // the same checklist (details carry measured latencies, so compare what was checked and found)
     const lines = (checks: unknown) => (checks as ReadonlyArray<{ section: string; name: string; status: string; advice?: string }>).map((c) => [c.section, c.name, c.status, c.advice])
-    expect(lines(http.body["checks"])).toEqual(lines(doc["checks"]))
+    // the server adds its metrics as the last lines
+    expect(lines(http.body["checks"])).toEqual([...lines(doc["checks"]), ...["runs", "now", "nodes", "llm", "cache", "http"].map((name) => ["metrics", name, "ok", undefined])])
     expect(http.body).toMatchObject({
       status: doc["status"],
       versions: doc["versions"],
@@ -49,7 +50,8 @@ describe("GET /admin/diagnose", () => {
       pid: expect.any(Number),
       uptime_s: expect.any(Number),
       memory: { rss_bytes: expect.any(Number) },
-      circuits: { openai: { state: "closed", failures: 0 }, anthropic: { state: "closed", failures: 0 }, google: { state: "closed", failures: 0 } }
+      circuits: { openai: { state: "closed", failures: 0 }, anthropic: { state: "closed", failures: 0 }, google: { state: "closed", failures: 0 } },
+      metrics: { runs: { total: 0 }, active_runs: 0, pending_interrupts: 0, http: { requests: expect.any(Number) } }
     })
     expect(http.text).not.toContain(SECRET)
     expect(cli.stdout).not.toContain(SECRET)

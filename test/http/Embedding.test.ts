@@ -1,10 +1,12 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { Effect, Metric } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { createAgentMap, createWebHandler, scriptedModels } from "../../src/main/index.js"
 import { agentmap } from "../support/cli.js"
 import { type RunningExample, startExample } from "../support/examples.js"
+import { scrape } from "../support/prometheus.js"
 import { call } from "../support/server.js"
 import { workspace } from "../support/workspace.js"
 
@@ -71,6 +73,10 @@ describe("library entry points", () => {
       expect(response.status).toBe(200)
       expect(((await response.json()) as { outputs: Record<string, unknown> }).outputs["greeting"]).toBe("Hi Ed")
       expect((await handler(new Request("http://host/am/health"))).status).toBe(200)
+      // metrics under the prefix too, the routes named by their templates under it
+      const metrics = await handler(new Request("http://host/am/metrics"))
+      expect([metrics.status, metrics.headers.get("content-type")]).toEqual([200, "text/plain; version=0.0.4; charset=utf-8"])
+      expect(scrape(await metrics.text()).sum("agentmap_http_requests_total", { method: "POST", route: "/am/execute/:workflow", status: "200" })).toBeGreaterThanOrEqual(1)
     } finally {
       await dispose()
     }
@@ -129,6 +135,9 @@ describe("library entry points", () => {
       const result = await am.run("ask", { state: { question: "ping" } })
       expect(result.outputs["answer"]).toBe("echo from anthropic: ping")
       expect(models.calls).toHaveLength(1)
+      // the host's models are counted like the providers' (this process's registry)
+      const calls = Effect.runSync(Metric.snapshot).filter((p) => p.metricKey.name === "agentmap_llm_calls" && p.metricKey.tags.some((t) => t.key === "provider" && t.value === "anthropic"))
+      expect(calls.map((p) => [p.metricKey.tags.find((t) => t.key === "outcome")?.value, (p.metricState as unknown as { count: number }).count])).toEqual([["success", 1]])
     } finally {
       await am.close()
     }

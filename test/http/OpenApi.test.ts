@@ -96,6 +96,7 @@ describe("the OpenAPI document at /openapi.json", () => {
       "GET /threads/{thread_id} threads.show",
       "GET /health system.health",
       "GET /admin/diagnose system.diagnose",
+      "GET /metrics system.metrics",
       "GET /openapi.json system.openapi",
       "GET /docs system.docs"
     ])
@@ -136,6 +137,7 @@ describe("the OpenAPI document at /openapi.json", () => {
       { route: "GET /threads/{thread_id}", ...read },
       { route: "GET /health", ...open },
       { route: "GET /admin/diagnose", anonymous: 401, needs: "apiKey:admin | bearer:admin", lacking: 403 },
+      { route: "GET /metrics", anonymous: 401, needs: "apiKey:admin | bearer:admin", lacking: 403 },
       { route: "GET /openapi.json", ...open },
       { route: "GET /docs", ...open }
     ])

@@ -3,6 +3,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { packageVersion } from "../version/PackageVersion.js"
+import * as Metrics from "../../application/Metrics.js"
 
 /**
  * The compile cache on disk: `paths.cache/functions/` and `paths.cache/modules/`, one entry per
@@ -90,8 +91,14 @@ export const redirectWrites = (directory: string) => {
 /** Where compiled entries of the cache in `directory` are written. */
 export const writeDirectory = (directory: string) => redirected.get(directory) ?? directory
 
-export const countHit = (directory: string) => void countersOf(directory).hits++
-export const countMiss = (directory: string) => void countersOf(directory).misses++
+export const countHit = (directory: string) => {
+  countersOf(directory).hits++
+  Metrics.countNow(Metrics.cacheHits)
+}
+export const countMiss = (directory: string) => {
+  countersOf(directory).misses++
+  Metrics.countNow(Metrics.cacheMisses)
+}
 
 /** Source files this process compiled (a load that missed the cache), by cache folder. */
 const compiled = new Set<string>()

@@ -77,6 +77,8 @@ export interface AppConfig {
   readonly mcp: McpConfig
   /** `logging:`: level, format, file and its rotation. */
   readonly logging: LoggingConfig
+  /** `telemetry.metrics.public`: GET /metrics answers without a credential (default false: it needs `admin`). */
+  readonly telemetry: { readonly metrics: { readonly public: boolean } }
   /** Cloud events without a payload of their own, mapped to workflows. */
   readonly triggers: TriggerConfig
   /** The whole checked document, for sections read by later features. */

@@ -201,6 +201,7 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
     llm: decodeLlm(raw["llm"], raw["routing"], env, file ?? "(environment)", diagnostics),
     mcp: decodeMcp(raw["mcp"], base, file ?? "(environment)", diagnostics),
     logging: decodeLogging(raw["logging"], abs),
+    telemetry: { metrics: { public: get(raw, "telemetry", "metrics", "public") === true } },
     triggers: decodeTriggers(raw["triggers"], file ?? "(environment)", diagnostics),
     raw
   }

@@ -151,7 +151,8 @@ export const ConfigSpec: Spec = obj({
     log_file: str,
     correlation_id_enabled: bool
   }),
-  telemetry: open,
+  // only `metrics` is checked here; the rest of the section is filled in with tracing
+  telemetry: obj({ metrics: obj({ public: bool, export_interval_seconds: num(1) }, true) }, true),
   tracing: open,
   memory: open,
   performance: open,

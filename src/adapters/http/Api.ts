@@ -8,6 +8,7 @@ import {
   GraphDrawingBody,
   HealthBody,
   HtmlPage,
+  MetricsText,
   OpenApiDocument,
   ResumeBody,
   RunResultBody,
@@ -150,9 +151,21 @@ const System = HttpApiGroup.make("system")
         })
       )
   )
+  .add(
+    HttpApiEndpoint.get("metrics", "/metrics")
+      .addSuccess(MetricsText)
+      .pipe(
+        operation({
+          summary: "Metrics for Prometheus",
+          description:
+            "This process's metrics in the Prometheus text format: runs by graph and status, run, node, model call and request durations (histograms), node failures, suspensions, resumes and resume conflicts, model calls, tokens, retries and circuit-breaker opens, compile cache hits and misses, HTTP requests by route template and status, active runs and pending interrupts. Public (no credential) when the server's config sets `telemetry.metrics.public: true`.",
+          access: "admin"
+        })
+      )
+  )
   .add(HttpApiEndpoint.get("openapi", "/openapi.json").addSuccess(OpenApiDocument).pipe(operation({ summary: "This OpenAPI document", access: "public", gated: false })))
   .add(HttpApiEndpoint.get("docs", "/docs").addSuccess(HtmlPage).pipe(operation({ summary: "API reference (Swagger UI)", access: "public", gated: false })))
-  .annotate(OpenApi.Description, "Health, diagnosis and this documentation")
+  .annotate(OpenApi.Description, "Health, diagnosis, metrics and this documentation")
 
 export class AgentMapApi extends HttpApi.make("agentmap")
   .add(Runs)

@@ -155,6 +155,17 @@ export const DiagnoseBody = Schema.Struct(
     workflows: Schema.Union(Schema.Struct({ count: Schema.Number, invalid: Schema.Array(Schema.String) }), Schema.Struct({ error: Schema.String })),
     checks: Schema.Array(DiagnosisCheck),
     circuits: Schema.Record({ key: Schema.String, value: Schema.Struct({ state: Schema.Literal("closed", "open", "half_open"), failures: Schema.Number }) }),
+    metrics: Schema.Struct({
+      runs: Schema.Struct({ total: Schema.Number, completed: Schema.Number, failed: Schema.Number, suspended: Schema.Number }),
+      resumes: Schema.Number,
+      resume_conflicts: Schema.Number,
+      active_runs: Schema.Number,
+      pending_interrupts: Schema.Number,
+      nodes: Schema.Struct({ executions: Schema.Number, failures: Schema.Number }),
+      llm: Schema.Struct({ calls: Schema.Number, failed: Schema.Number, retries: Schema.Number, circuit_opens: Schema.Number, input_tokens: Schema.Number, output_tokens: Schema.Number }),
+      cache: Schema.Struct({ hits: Schema.Number, misses: Schema.Number, hit_rate: Schema.NullOr(Schema.Number) }),
+      http: Schema.Struct({ requests: Schema.Number, by_class: Schema.Record({ key: Schema.String, value: Schema.Number }) })
+    }).annotations({ description: "This process's metrics since it started, summed over their labels (GET /metrics has them by label); also as the `metrics` lines of the checklist" }),
     correlation_id: Schema.String
   },
   // config, paths, llm, modules, mcp, cache, memory, workflow (with ?workflow=) and the deployment's settings, never a secret
@@ -173,5 +184,10 @@ export const HtmlPage = HttpApiSchema.withEncoding(Schema.String.annotations({ d
   kind: "Text",
   contentType: "text/html"
 })
+
+export const MetricsText = HttpApiSchema.withEncoding(
+  Schema.String.annotations({ description: "Prometheus text exposition format 0.0.4 (`text/plain; version=0.0.4`): every `agentmap_*` metric with HELP and TYPE lines" }),
+  { kind: "Text", contentType: "text/plain" }
+)
 
 export const OpenApiDocument = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({ description: "This OpenAPI 3.1 document" })

@@ -1,11 +1,15 @@
 import { HttpApiBuilder, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Effect, Either, Layer } from "effect"
+import { Effect, Either, Layer, Metric } from "effect"
 import { GraphInspector } from "../../application/GraphInspector.js"
 import { ThreadService } from "../../application/ThreadService.js"
 import { WorkflowCatalog } from "../../application/WorkflowCatalog.js"
 import { WorkflowService } from "../../application/WorkflowService.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
 import { LanguageModels } from "../../ports/LanguageModels.js"
+import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
+import { CONTENT_TYPE } from "../metrics/PrometheusText.js"
+import { summarize, summaryChecks } from "../metrics/MetricsSummary.js"
+import { prometheusText, refreshGauges } from "../metrics/Scrape.js"
 import { Diagnosis } from "../diagnose/Diagnosis.js"
 import type { AgentMapApi } from "./Api.js"
 import { type Access, accessOf } from "./ApiAccess.js"
@@ -172,6 +176,8 @@ const SystemLive = (api: Api, document: object) =>
     const models = yield* LanguageModels
     const health = accessOf(handlers.group, "health")
     const diagnose = accessOf(handlers.group, "diagnose")
+    const registry = yield* ThreadRegistry
+    const metricsAccess = settings.metricsPublic ? "public" : accessOf(handlers.group, "metrics")
     return handlers
       .handleRaw("health", ({ request }) =>
         Effect.map(Effect.either(gate(request, health)), (gated) =>
@@ -192,10 +198,14 @@ const SystemLive = (api: Api, document: object) =>
               ...(graph !== undefined && graph !== "" ? { graph } : {})
             })
             const live = Either.isLeft(store) ? { reachable: false, error: store.left.message } : {}
+            yield* refreshGauges(registry)
+            const metrics = summarize(yield* Metric.snapshot)
             return ok(
               {
                 ...settings.describe,
                 ...document,
+                checks: [...document.checks, ...summaryChecks(metrics)],
+                metrics,
                 persistence: { ...document.persistence, ...live },
                 pid: process.pid,
                 uptime_s: Math.round((Date.now() - started) / 1000),
@@ -205,6 +215,11 @@ const SystemLive = (api: Api, document: object) =>
               caller.correlationId
             )
           })
+        )
+      )
+      .handleRaw("metrics", ({ request }) =>
+        guarded(gate, request, metricsAccess, (caller) =>
+          Effect.map(prometheusText(registry), (text) => HttpServerResponse.text(text, { contentType: CONTENT_TYPE, headers: { "x-correlation-id": caller.correlationId } }))
         )
       )
       .handleRaw("openapi", () => Effect.succeed(HttpServerResponse.unsafeJson(document)))

@@ -8,6 +8,8 @@ export interface HttpSettingsShape {
   readonly rateLimit: { readonly perKeyPerMinute: number; readonly perAddressPerMinute: number }
   readonly cors: { readonly allowOrigins: ReadonlyArray<string>; readonly allowCredentials: boolean; readonly allowHeaders: ReadonlyArray<string>; readonly maxAgeSeconds: number }
   readonly version: string
+  /** `telemetry.metrics.public`: GET /metrics needs no credential. */
+  readonly metricsPublic: boolean
   /** Describes the deployment for /admin/diagnose (no secrets). */
   readonly describe: Readonly<Record<string, unknown>>
 }

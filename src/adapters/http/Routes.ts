@@ -6,6 +6,7 @@ import { correlationIdOf } from "./Gate.js"
 import { handlersFor } from "./Handlers.js"
 import { HttpSettings } from "./HttpSettings.js"
 import { fail } from "./Problems.js"
+import { requestMetrics } from "./RequestMetrics.js"
 
 export interface RouteOptions {
   /** Mount everything under this path (`/agentmap`): routes, `/openapi.json` and `/docs`. */
@@ -48,6 +49,6 @@ export const layer = (options: RouteOptions = {}) =>
             credentials: settings.cors.allowCredentials,
             maxAge: settings.cors.maxAgeSeconds
           })
-      return Layer.mergeAll(routes, docs, notFound, cors)
+      return Layer.mergeAll(Layer.mergeAll(routes, docs, notFound).pipe(Layer.provide(requestMetrics.layer)), cors)
     })
   )

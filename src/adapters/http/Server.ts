@@ -18,6 +18,7 @@ export const settingsLayer = (config: AppConfig, version: string) =>
     rateLimit: config.http.rateLimit,
     cors: config.http.cors,
     version,
+    metricsPublic: config.telemetry.metrics.public,
     describe: {
       auth: { enabled: config.auth.enabled, jwt: config.auth.jwt.secret !== undefined ? "hs256" : config.auth.jwt.jwksUrl !== undefined ? "jwks" : "off" },
       persistence_backend: config.persistence.backend,

@@ -1,6 +1,7 @@
 import type { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect } from "effect"
 import { correlationIdOf } from "./Gate.js"
+import * as Metrics from "../../application/Metrics.js"
 import { fail } from "./Problems.js"
 
 /** The methods the router can route at all (find-my-way's list); a request with another never reaches a route. */
@@ -26,9 +27,9 @@ export const answerUnmatched = <E, R>(app: Effect.Effect<HttpServerResponse.Http
     const path = full.length > 200 ? `${full.slice(0, 200)}…` : full
     const unroutable = unroutableMethod(request.method, path)
     const headers = { "x-correlation-id": correlationIdOf(request) }
-    return Effect.succeed(
-      unroutable === undefined ? fail("NotFound", `no route ${request.method} ${path}`, headers) : fail("MethodNotAllowed", unroutable, { ...headers, allow: ALLOW })
-    )
+    const response = unroutable === undefined ? fail("NotFound", `no route ${request.method} ${path}`, headers) : fail("MethodNotAllowed", unroutable, { ...headers, allow: ALLOW })
+    // no route template to name: one bounded label for all of them (and for methods no route knows)
+    return Effect.as(Metrics.count(Metrics.httpRequests, { method: unroutable === undefined ? request.method : "OTHER", route: "(unmatched)", status: String(response.status) }), response)
   })
 
 /** What Node's HTTP parser refuses before any route sees it (a bad method, oversized headers), as a JSON problem document. */

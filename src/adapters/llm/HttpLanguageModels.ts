@@ -2,6 +2,7 @@ import { FetchHttpClient, Headers, HttpClient, HttpClientRequest, type HttpClien
 import * as Sse from "@effect/experimental/Sse"
 import { Clock, Duration, Effect, Layer, Random, Redacted, Stream } from "effect"
 import { PROVIDERS, type Provider } from "../../domain/Llm.js"
+import * as Metrics from "../../application/Metrics.js"
 import { type ChatReply, type ChatRequest, LanguageModels, LlmError, type LlmFailureReason, LlmSettings } from "../../ports/LanguageModels.js"
 import { isConfigured, keyVariable, type LlmConfig } from "../config/LlmConfig.js"
 import { anthropicMessages } from "./AnthropicMessages.js"
@@ -182,7 +183,14 @@ export const make = (config: LlmConfig) =>
               )
             ),
             // the clock after the attempt: a call that hung for the whole timeout opens the circuit from now
-            Effect.tapError((e) => Effect.map(Clock.currentTimeMillis, (after) => (e.retryable ? breaker.failed(after) : breaker.succeeded()))),
+            Effect.tapError((e) =>
+              Effect.flatMap(Clock.currentTimeMillis, (after) => {
+                const wasOpen = breaker.state(after).state !== "closed"
+                if (e.retryable) breaker.failed(after)
+                else breaker.succeeded()
+                return !wasOpen && breaker.state(after).state === "open" ? Metrics.count(Metrics.circuitOpens, { provider: request.provider }) : Effect.void
+              })
+            ),
             Effect.onInterrupt(() => Effect.sync(() => breaker.released()))
           )
         }).pipe(
@@ -192,6 +200,7 @@ export const make = (config: LlmConfig) =>
               Effect.gen(function* () {
                 const ceiling = Math.min(config.retryMaxMillis, config.retryBaseMillis * 2 ** n)
                 const delay = e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : (yield* Random.next) * ceiling
+                yield* Metrics.count(Metrics.llmRetries, { provider: request.provider, model: request.model })
                 yield* Effect.logWarning(`${request.provider}/${request.model}: ${e.reason}: ${e.message}; retry ${n + 1} of ${config.maxRetries} in ${Math.round(delay)} ms`)
                 yield* Effect.sleep(Duration.millis(delay))
                 return yield* loop(n + 1)

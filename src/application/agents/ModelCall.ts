@@ -4,6 +4,7 @@ import { PROVIDERS, type Provider, numberIn, providerNamed, stringIn } from "../
 import { chooseModels, complexityAt, DEFAULT_MATRIX, type ModelChoice, providerList } from "../../domain/ModelRouting.js"
 import { type ChatReply, type ChatTurn, type LanguageModels, LlmError, type LlmSettings, type ToolSpec } from "../../ports/LanguageModels.js"
 import { AgentFailure, type AgentCall, type LlmRecord } from "./Agent.js"
+import * as Metrics from "../Metrics.js"
 
 export interface Conversation {
   readonly system: string | undefined
@@ -102,8 +103,11 @@ export const askModel = (
       )
     }
     const defaults = settings.providers[choice.provider]
-    return models
-      .chat({
+    // counted here, whichever LanguageModels answers (the HTTP providers, a host's own models)
+    return Metrics.modelCall(
+      choice.provider,
+      choice.model,
+      models.chat({
         provider: choice.provider,
         model: choice.model,
         system: conversation.system,
@@ -113,7 +117,7 @@ export const askModel = (
         onToken,
         ...(tools !== undefined ? { tools } : {})
       })
-      .pipe(
+    ).pipe(
         Effect.map((reply) => ({ reply, llm: record(reply, reply.usage) })),
         Effect.catchIf(
           (e): e is LlmError => e instanceof LlmError,

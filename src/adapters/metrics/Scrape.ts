@@ -1,0 +1,23 @@
+import { Effect, Metric } from "effect"
+import * as Metrics from "../../application/Metrics.js"
+import type { ThreadRegistry } from "../../ports/ThreadRegistry.js"
+import { refreshProcessGauges } from "./ProcessMetrics.js"
+import { toPrometheusText } from "./PrometheusText.js"
+
+/**
+ * Sets the gauges read from the stores: pending interrupts, the suspended threads in the thread
+ * store (which other processes share). A store that cannot answer leaves the gauge at its last
+ * value rather than failing the scrape. An OTLP exporter should run this before each export too.
+ */
+export const refreshGauges = (registry: ThreadRegistry["Type"]) =>
+  registry.list({ status: "suspended" }).pipe(
+    Effect.flatMap((suspended) => Metrics.observe(Metrics.pendingInterrupts, {}, suspended.length)),
+    Effect.catchAll((e) => Effect.logWarning(`metrics: pending interrupts not refreshed: ${e.message}`))
+  )
+
+/** Metrics without labels enter the registry when first updated: shown from the first scrape at 0 instead. */
+const touchUnlabelled = Effect.all([Metrics.count(Metrics.cacheHits, {}, 0), Metrics.count(Metrics.cacheMisses, {}, 0)], { discard: true })
+
+/** The Prometheus exposition of every metric this process holds, its read-when-scraped gauges refreshed first. */
+export const prometheusText = (registry: ThreadRegistry["Type"]) =>
+  Effect.all([touchUnlabelled, refreshGauges(registry), refreshProcessGauges], { discard: true }).pipe(Effect.zipRight(Effect.map(Metric.snapshot, toPrometheusText)))
