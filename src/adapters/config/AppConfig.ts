@@ -3,6 +3,7 @@ import type { SuccessPolicy } from "../../domain/SuccessPolicy.js"
 import type { TriggerConfig } from "../../domain/TriggerMapping.js"
 import type { LlmConfig } from "./LlmConfig.js"
 import type { McpConfig } from "./McpConfig.js"
+import type { TelemetryConfig } from "./TelemetryConfig.js"
 
 /** Decoded configuration with every path absolute. */
 export interface AppConfig {
@@ -75,6 +76,8 @@ export interface AppConfig {
   /** MCP servers whose tools nodes use (`Tool_Source` `mcp:name`). */
   readonly mcp: McpConfig
   readonly logging: { readonly level: string }
+  /** Traces and metrics over OpenTelemetry (`telemetry:`, OTEL_* variables). */
+  readonly telemetry: TelemetryConfig
   /** Cloud events without a payload of their own, mapped to workflows. */
   readonly triggers: TriggerConfig
   /** The whole checked document, for sections read by later features. */

@@ -13,6 +13,7 @@ import { DEFAULT_MAX_BYTES } from "../cache/CacheStore.js"
 import { decodeLlm } from "./LlmConfig.js"
 import { decodeMcp } from "./McpConfig.js"
 import { decodeTriggers } from "./TriggersConfig.js"
+import { decodeTelemetry } from "./TelemetryConfig.js"
 
 export const CONFIG_FILE_NAME = "agentmap_config.yaml"
 
@@ -201,6 +202,7 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
     mcp: decodeMcp(raw["mcp"], base, file ?? "(environment)", diagnostics),
     logging: { level: text(raw, "logging", "level") ?? "warning" },
     triggers: decodeTriggers(raw["triggers"], file ?? "(environment)", diagnostics),
+    telemetry: decodeTelemetry(raw["telemetry"], env, file ?? "(environment)", diagnostics),
     raw
   }
 }

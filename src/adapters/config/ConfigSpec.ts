@@ -141,7 +141,17 @@ export const ConfigSpec: Spec = obj({
   /** `mcp.servers.<name>`: decoded and checked in McpConfig. */
   mcp: obj({ servers: obj({}, true) }),
   logging: obj({ level: oneOf("trace", "debug", "info", "warning", "warn", "error", "critical", "fatal", "none") }, true),
-  telemetry: open,
+  /** Decoded in TelemetryConfig (with the OTEL_* environment variables). */
+  telemetry: obj({
+    enabled: bool,
+    exporter: oneOf("otlp", "console", "none"),
+    endpoint: str,
+    headers: obj({}, true),
+    service_name: str,
+    sample_ratio: num(0, 1),
+    capture_content: bool,
+    metrics: obj({ public: bool, export_interval_seconds: num(1) })
+  }),
   tracing: open,
   memory: open,
   performance: open,
