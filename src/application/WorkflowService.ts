@@ -16,6 +16,7 @@ import { UserModules } from "../ports/UserModules.js"
 import { type CustomObserver, type EngineOutcome, type RunOptions, type RunPlan, type StepObserver, type TokenObserver, WorkflowEngine } from "../ports/WorkflowEngine.js"
 import { LeaseKeeper } from "./LeaseKeeper.js"
 import { PlanBuilder, type ValidationReport } from "./PlanBuilder.js"
+import { type LegKind, annotateRun, traceIds, withRunSpan } from "./RunTracing.js"
 import type { ExecuteRequest, ResumeRequest, ValidateRequest } from "./Requests.js"
 
 /** Per-call options: who to tell about every finished node, and when the run was accepted (streaming). */
@@ -85,7 +86,7 @@ export const layer = Layer.effect(
     })
 
     /** Runs one leg of a thread (a start or a resume) under its lease, then records how it ended. */
-    const drive = (record: ThreadRecord, owner: string, plan: RunPlan, leg: Effect.Effect<EngineOutcome, RequestError>, options: LegOptions | undefined) =>
+    const drive = (record: ThreadRecord, owner: string, plan: RunPlan, leg: Effect.Effect<EngineOutcome, RequestError>, options: LegOptions | undefined, kind: LegKind) =>
       Effect.gen(function* () {
         const custom = yield* customPolicy
         if (options?.onStart !== undefined) yield* options.onStart
@@ -115,15 +116,17 @@ export const layer = Layer.effect(
           ...(outcome.interrupt !== undefined && status === "suspended"
             ? { interrupt: { node: outcome.interrupt.node, type: outcome.interrupt.type, payload: outcome.interrupt.payload } }
             : {}),
-          ...(error !== undefined && status === "failed" ? { error } : {})
+          ...(error !== undefined && status === "failed" ? { error } : {}),
+          ...(yield* traceIds)
         }
         yield* registry.finish(record.thread_id, owner, {
           status,
           interrupt: status === "suspended" ? (outcome.interrupt ?? null) : null,
           result
         })
+        yield* annotateRun(result)
         return result
-      })
+      }).pipe(withRunSpan(record, kind))
 
     /**
      * Goes on with a thread checked to be resumable: answers its interrupt (suspended), or, when its
@@ -164,7 +167,7 @@ export const layer = Layer.effect(
         const leg = suspended
           ? engine.resume(plan, record.thread_id, answer, runOptions(options))
           : engine.recover(plan, record.thread_id, record.input as JsonObject | null, runOptions(options))
-        return yield* drive(record, owner, plan, leg, options)
+        return yield* drive(record, owner, plan, leg, options, suspended ? "resume" : "recover")
       })
 
     /** A run asked for under a taken thread id: a retry of an interrupted run takes it over (see Takeover). */
@@ -208,7 +211,7 @@ export const layer = Layer.effect(
         Effect.catchTag("ThreadExists", (e) => (request.thread_id === undefined ? Effect.fail(e) : Effect.succeed(e)))
       )
       if (taken !== undefined) return { result: yield* takeOver(record, taken, options), warnings }
-      const result = yield* drive(record, owner, plan, engine.run(plan, threadId, input, runOptions(options)), options)
+      const result = yield* drive(record, owner, plan, engine.run(plan, threadId, input, runOptions(options)), options, "start")
       return { result, warnings }
     })
 

@@ -1,5 +1,5 @@
 import { Command, END, type LangGraphRunnableConfig, START, StateGraph, interrupt } from "@langchain/langgraph"
-import { Cause, type Effect, Exit, Option, Runtime } from "effect"
+import { Cause, Effect, Exit, Option, Runtime, type Tracer } from "effect"
 import { joinCandidates, joinRelease } from "../../domain/GraphAnalysis.js"
 import type { ResumeInput } from "../../domain/Resume.js"
 import { canFanOut } from "../../domain/Routing.js"
@@ -63,6 +63,8 @@ const WAIT = "wait"
 export interface RunHooks {
   readonly host: NodeHost
   readonly observer: StepObserver
+  /** The span of the run (or of the graph node running this subgraph): node spans are its children. */
+  readonly span?: Tracer.AnySpan | undefined
 }
 
 export const compile = (plan: RunPlan, runtime: Runtime.Runtime<never>, hooksFor: (threadId: string) => RunHooks) => {
@@ -73,12 +75,12 @@ export const compile = (plan: RunPlan, runtime: Runtime.Runtime<never>, hooksFor
 
   const step = async (state: GraphState, config: LangGraphRunnableConfig): Promise<Command> => {
     const threadId = String(config.configurable?.["thread_id"] ?? "")
-    const { host, observer } = hooksFor(threadId)
+    const { host, observer, span } = hooksFor(threadId)
     const run = state[SCHEDULE]
     const current = view(state)
     const steps: ReadonlyArray<NodeStep> = await Promise.all(
       run.frontier.map((task) =>
-        runInside(runtime, plan.executeNode(nodes.get(task.node)!, current, { seq: task.seq, threadId, resume: resumeFor(run.resume, task) }, host), config.signal)
+        runInside(runtime, underRun(plan.executeNode(nodes.get(task.node)!, current, { seq: task.seq, threadId, resume: resumeFor(run.resume, task) }, host), span), config.signal)
       )
     )
     const updates: Record<string, unknown> = {}
@@ -151,6 +153,9 @@ export const compile = (plan: RunPlan, runtime: Runtime.Runtime<never>, hooksFor
   graph.addEdge(WAIT, STEP)
   return graph
 }
+
+/** Node effects run on the engine's runtime, not the run's fiber: they are put under the run's span explicitly. */
+const underRun = <A, E>(effect: Effect.Effect<A, E>, span: Tracer.AnySpan | undefined) => (span === undefined ? effect : Effect.withParentSpan(effect, span))
 
 const resumeFor = (answers: Readonly<Record<string, ResumeInput>>, task: Task) => {
   const answer = answers[String(task.seq)]
