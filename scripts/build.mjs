@@ -64,6 +64,7 @@ try {
     // native addons and the compiler used at run time for TypeScript routing functions stay outside
     external: ["better-sqlite3", "esbuild", "pg-native"],
     define: { "import.meta.url": "__agentmap_import_meta_url" },
+    plugins: [builtinImportsAsRequire()],
     banner: { js: "var __agentmap_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: "warning"
   })
@@ -133,6 +134,23 @@ try {
   console.log(`agentmap: built dist/cli.cjs (${(bytes / 1024).toFixed(0)} KiB) in ${Date.now() - started} ms`)
 } finally {
   fs.rmSync(out, { recursive: true, force: true })
+}
+
+/**
+ * The bundle runs as a vm.Script (bin/agentmap.cjs, for its code cache), which has no loader for
+ * `import()`: the OTLP exporters load node:http that way. Inside their files, `import('http')`
+ * and `import('https')` become requires (the only dynamic imports of node built-ins they make).
+ */
+function builtinImportsAsRequire() {
+  return {
+    name: "builtin-imports-as-require",
+    setup(b) {
+      b.onLoad({ filter: /@opentelemetry[\/]otlp-exporter-base[\/].*\.js$/ }, async (args) => ({
+        contents: fs.readFileSync(args.path, "utf8").replace(/\bimport\((['"])(https?)\1\)/g, "Promise.resolve(require('$2'))"),
+        loader: "js"
+      }))
+    }
+  }
 }
 
 function listFiles(dir, prefix = "") {

@@ -12,10 +12,10 @@ export const CHECKPOINT_SPAN = "agentmap.checkpoint.write"
  */
 export const tracedSaver = (
   saver: BaseCheckpointSaver,
+  store: string,
   runtime: Runtime.Runtime<never>,
   spanOf: (threadId: string) => Tracer.AnySpan | undefined
 ): BaseCheckpointSaver => {
-  const store = saver.constructor.name
   const traced =
     <Args extends ReadonlyArray<unknown>, A>(operation: string, write: (...args: Args) => Promise<A>, bytes: (...args: Args) => number) =>
     (...args: Args): Promise<A> => {

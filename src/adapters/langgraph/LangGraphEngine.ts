@@ -49,7 +49,7 @@ export const make = Effect.gen(function* () {
   const graphFor = (plan: RunPlan, saver: BaseCheckpointSaver | undefined) => {
     const cached = compiled.get(plan)
     if (cached !== undefined && cached.saver === saver) return cached.graph
-    const checkpointer = saver !== undefined && traced ? tracedSaver(saver, runtime, (threadId) => hooks.get(threadId)?.span) : saver
+    const checkpointer = saver !== undefined && traced ? tracedSaver(saver, saverHandle.kind ?? "custom", runtime, (threadId) => hooks.get(threadId)?.span) : saver
     const graph = compile(plan, runtime, hooksFor).compile(checkpointer === undefined ? {} : { checkpointer })
     compiled.set(plan, { saver, graph })
     return graph

@@ -1,19 +1,20 @@
 import * as OtelMetrics from "@effect/opentelemetry/Metrics"
 import * as OtelResource from "@effect/opentelemetry/Resource"
 import * as OtelTracer from "@effect/opentelemetry/Tracer"
+import { DiagConsoleLogger, DiagLogLevel, diag } from "@opentelemetry/api"
 import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http"
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http"
-import { ConsoleMetricExporter, type MetricReader, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics"
+import { type MetricReader, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics"
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
-  ConsoleSpanExporter,
   ParentBasedSampler,
   type SpanProcessor,
   TraceIdRatioBasedSampler
 } from "@opentelemetry/sdk-trace-base"
 import { Duration, Effect, Layer, Redacted } from "effect"
 import { type TelemetryConfig, tracesUrl } from "../config/TelemetryConfig.js"
+import { StderrSpanExporter } from "./StderrSpanExporter.js"
 import { TelemetryControl } from "./Telemetry.js"
 
 /** How long a flush (and the shutdown at exit) may wait for the collector. */
@@ -27,19 +28,22 @@ const headersOf = (config: TelemetryConfig) => Object.fromEntries(Object.entries
  * collector. Loaded only when telemetry is enabled (see Telemetry.layer).
  */
 export const layer = (config: TelemetryConfig, serviceVersion: string): Layer.Layer<TelemetryControl> => {
+  // OTEL_LOG_LEVEL=debug|info|warn|error: the SDK's own account of what it exports and why it fails
+  const level = process.env["OTEL_LOG_LEVEL"]?.toUpperCase()
+  if (level !== undefined && level in DiagLogLevel) diag.setLogger(new DiagConsoleLogger(), DiagLogLevel[level as keyof typeof DiagLogLevel])
   const headers = headersOf(config)
   const processors: Array<SpanProcessor> =
     config.exporter === "otlp"
       ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(config), headers }), { scheduledDelayMillis: 1000 })]
       : config.exporter === "console"
-        ? [new BatchSpanProcessor(new ConsoleSpanExporter())]
+        ? [new BatchSpanProcessor(new StderrSpanExporter(), { scheduledDelayMillis: 1000 })]
         : []
   const readers: Array<MetricReader> =
-    config.exporter === "none"
+    config.exporter !== "otlp"
       ? []
       : [
           new PeriodicExportingMetricReader({
-            exporter: config.exporter === "otlp" ? new OTLPMetricExporter({ url: `${config.endpoint}/v1/metrics`, headers }) : new ConsoleMetricExporter(),
+            exporter: new OTLPMetricExporter({ url: `${config.endpoint}/v1/metrics`, headers }),
             exportIntervalMillis: config.metrics.exportIntervalSeconds * 1000
           })
         ]
