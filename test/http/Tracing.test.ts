@@ -89,7 +89,7 @@ describe("traces exported over OTLP/HTTP", () => {
     expect(ancestors(run1).map((s) => s.spanId)).toContain(http1.spanId)
     expect(run1.attributes).toMatchObject({
       "agentmap.graph": "R",
-      "agentmap.workflow": "review",
+      "agentmap.workflow": "review::R",
       "agentmap.thread_id": threadId,
       "agentmap.status": "suspended",
       "agentmap.leg": "start"

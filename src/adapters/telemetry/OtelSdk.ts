@@ -14,6 +14,7 @@ import {
 } from "@opentelemetry/sdk-trace-base"
 import { Duration, Effect, Layer, Redacted } from "effect"
 import { type TelemetryConfig, tracesUrl } from "../config/TelemetryConfig.js"
+import { withArrayAttributes } from "./ArrayAttributes.js"
 import { StderrSpanExporter } from "./StderrSpanExporter.js"
 import { TelemetryControl } from "./Telemetry.js"
 
@@ -34,9 +35,9 @@ export const layer = (config: TelemetryConfig, serviceVersion: string): Layer.La
   const headers = headersOf(config)
   const processors: Array<SpanProcessor> =
     config.exporter === "otlp"
-      ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(config), headers }), { scheduledDelayMillis: 1000 })]
+      ? [new BatchSpanProcessor(withArrayAttributes(new OTLPTraceExporter({ url: tracesUrl(config), headers })), { scheduledDelayMillis: 1000 })]
       : config.exporter === "console"
-        ? [new BatchSpanProcessor(new StderrSpanExporter(), { scheduledDelayMillis: 1000 })]
+        ? [new BatchSpanProcessor(withArrayAttributes(new StderrSpanExporter()), { scheduledDelayMillis: 1000 })]
         : []
   const readers: Array<MetricReader> =
     config.exporter !== "otlp"
