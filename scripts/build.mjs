@@ -74,7 +74,9 @@ try {
   await build({
     absWorkingDir: root,
     // `agentmap/aws`, `agentmap/azure`, `agentmap/gcp`: the cloud handlers for hosts that bundle themselves
-    entryPoints: { index: "src/main/index.ts", aws: "src/main/aws.ts", azure: "src/main/azure.ts", gcp: "src/main/gcp.ts" },
+    // and the OpenTelemetry SDK layer as a file of its own, imported only when telemetry is enabled:
+    // bundled into each entry, its imports of the (external) SDK packages would be static ones
+    entryPoints: { index: "src/main/index.ts", aws: "src/main/aws.ts", azure: "src/main/azure.ts", gcp: "src/main/gcp.ts", telemetry: "src/adapters/telemetry/OtelSdk.ts" },
     outdir: out,
     outExtension: { ".js": ".mjs" },
     bundle: true,
@@ -82,6 +84,7 @@ try {
     platform: "node",
     target: "node20",
     packages: "external",
+    plugins: [telemetryAsSeparateFile()],
     sourcemap: "linked",
     logLevel: "warning"
   })
@@ -149,6 +152,16 @@ function builtinImportsAsRequire() {
         contents: fs.readFileSync(args.path, "utf8").replace(/\bimport\((['"])(https?)\1\)/g, "Promise.resolve(require('$2'))"),
         loader: "js"
       }))
+    }
+  }
+}
+
+/** `import("./OtelSdk.js")` in Telemetry.ts loads dist/telemetry.mjs at run time (the entry above) instead of bundling it. */
+function telemetryAsSeparateFile() {
+  return {
+    name: "telemetry-as-separate-file",
+    setup(b) {
+      b.onResolve({ filter: /^\.\/OtelSdk\.js$/ }, (args) => (args.kind === "dynamic-import" ? { path: "./telemetry.mjs", external: true } : undefined))
     }
   }
 }
