@@ -16,7 +16,7 @@ import { Duration, Effect, Layer, Redacted } from "effect"
 import { type TelemetryConfig, tracesUrl } from "../config/TelemetryConfig.js"
 import { withArrayAttributes } from "./ArrayAttributes.js"
 import { StderrSpanExporter } from "./StderrSpanExporter.js"
-import { TelemetryControl } from "./Telemetry.js"
+import { TelemetryControl } from "./TelemetryControl.js"
 
 /** How long a flush (and the shutdown at exit) may wait for the collector. */
 const FLUSH_TIMEOUT = Duration.seconds(5)
