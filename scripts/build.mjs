@@ -11,6 +11,7 @@ import { createRequire } from "node:module"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { sourceHash } from "./build-inputs.mjs"
+import { buildOtelFile, otelAsSeparateFile } from "./otel-split.mjs"
 
 const root = path.resolve(import.meta.dirname, "..")
 const dist = path.join(root, "dist")
@@ -69,21 +70,8 @@ try {
     logLevel: "warning"
   })
 
-  // The OpenTelemetry SDK the CLI loads only with telemetry enabled (see otelAsSeparateFile)
-  await build({
-    absWorkingDir: root,
-    entryPoints: { otel: "src/adapters/telemetry/OtelPackages.ts" },
-    outdir: out,
-    outExtension: { ".js": ".cjs" },
-    bundle: true,
-    format: "cjs",
-    platform: "node",
-    target: "node20",
-    minify: true,
-    legalComments: "none",
-    plugins: [builtinImportsAsRequire()],
-    logLevel: "warning"
-  })
+  // The OpenTelemetry SDK the CLI loads only with telemetry enabled (see otel-split.mjs)
+  await buildOtelFile(root, out)
 
   // The library (`import ... from "agentmap"`): our code in one ESM file, dependencies left to the
   // host's node_modules so a host Effect application and AgentMap share one copy of effect.
@@ -155,60 +143,12 @@ try {
   fs.rmSync(out, { recursive: true, force: true })
 }
 
-/**
- * The bundle runs as a vm.Script (bin/agentmap.cjs, for its code cache), which has no loader for
- * `import()`: the OTLP exporters load node:http that way. Inside their files, `import('http')`
- * and `import('https')` become requires (the only dynamic imports of node built-ins they make).
- */
-function builtinImportsAsRequire() {
-  return {
-    name: "builtin-imports-as-require",
-    setup(b) {
-      b.onLoad({ filter: /@opentelemetry[\/]otlp-exporter-base[\/].*\.js$/ }, async (args) => ({
-        contents: fs.readFileSync(args.path, "utf8").replace(/\bimport\((['"])(https?)\1\)/g, "Promise.resolve(require('$2'))"),
-        loader: "js"
-      }))
-    }
-  }
-}
-
 /** `import("./OtelSdk.js")` in Telemetry.ts loads dist/telemetry.mjs at run time (the entry above) instead of bundling it. */
 function telemetryAsSeparateFile() {
   return {
     name: "telemetry-as-separate-file",
     setup(b) {
       b.onResolve({ filter: /^\.\/OtelSdk\.js$/ }, (args) => (args.kind === "dynamic-import" ? { path: "./telemetry.mjs", external: true } : undefined))
-    }
-  }
-}
-
-/**
- * The OpenTelemetry packages are a sixth of the CLI bundle, and every run would read and compile
- * them for nothing while telemetry is off (bench/cli.mjs measured +12% cold start). In the CLI
- * bundle each import of one becomes a require of dist/otel.cjs (built from OtelPackages.ts), made
- * when the importing module first runs: only when telemetry is enabled.
- */
-function otelAsSeparateFile() {
-  const namespaces = {
-    "@opentelemetry/api": "api",
-    "@opentelemetry/exporter-metrics-otlp-http": "exporterMetricsOtlpHttp",
-    "@opentelemetry/exporter-trace-otlp-http": "exporterTraceOtlpHttp",
-    "@opentelemetry/resources": "resources",
-    "@opentelemetry/sdk-metrics": "sdkMetrics",
-    "@opentelemetry/sdk-trace-base": "sdkTraceBase",
-    "@opentelemetry/semantic-conventions": "semanticConventions"
-  }
-
-  return {
-    name: "otel-as-separate-file",
-    setup(b) {
-      b.onResolve({ filter: /^@opentelemetry\// }, (args) =>
-        namespaces[args.path] !== undefined ? { path: args.path, namespace: "otel-split" } : undefined
-      )
-      b.onLoad({ filter: /.*/, namespace: "otel-split" }, (args) => ({
-        contents: `module.exports = require(require("node:path").join(__dirname, "otel.cjs"))[${JSON.stringify(namespaces[args.path])}]`,
-        loader: "js"
-      }))
     }
   }
 }
