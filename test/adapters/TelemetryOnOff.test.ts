@@ -69,6 +69,33 @@ describe("telemetry from the CLI (exporter: console)", () => {
   })
 })
 
+describe("the span tree of parallel branches and subgraphs", () => {
+  it("puts parallel branches side by side under the run, and a subgraph's nodes under its graph node", async () => {
+    const dir = workspace({
+      "agentmap_config.yaml": "telemetry:\n  enabled: true\n  exporter: console\n",
+      "flow.csv": [
+        "GraphName,Node,AgentType,Edge,Success_Next,Failure_Next,Input_Fields,Output_Field,Prompt,Context",
+        "Main,Start,echo,A|B,,,,,,",
+        "Main,A,echo,Call,,,,a,,",
+        "Main,B,echo,Call,,,,b,,",
+        "Main,Call,graph,,,,a,child,,{workflow=::Inner}",
+        "Inner,Shout,echo,,,,a,shout,,",
+        ""
+      ].join("\n")
+    })
+    const r = await agentmapAsync(["run", "flow.csv", "--graph", "Main", "--state", '{"a":"x"}', "--json"], { cwd: dir })
+    expect(r.status, r.stderr).toBe(0)
+    const spans = spansIn(r.stderr) as Array<{ span: string; span_id: string; parent_span_id?: string; attributes: Record<string, unknown> }>
+    const runs = spans.filter((s) => s.span === "agentmap.run")
+    expect(runs).toHaveLength(1)
+    const node = (name: string) => spans.find((s) => s.span === `agentmap.node ${name}`)!
+    for (const name of ["Start", "A", "B", "Call"]) expect(node(name).parent_span_id).toBe(runs[0]!.span_id)
+    // the subgraph runs as a thread of its own, its node spans under the graph node's span
+    expect(node("Shout").parent_span_id).toBe(node("Call").span_id)
+    expect(String(node("Shout").attributes["agentmap.thread_id"])).toContain("/Call#")
+  })
+})
+
 describe("telemetry off", () => {
   /**
    * Runs a workflow through the library build (dist/index.mjs keeps its dependencies in
