@@ -146,4 +146,15 @@ describe("traces exported over OTLP/HTTP", () => {
     expect(everything).not.toContain("Write one line about")
     expect(server.stderr()).not.toContain(COLLECTOR_TOKEN)
   })
+
+  it("on shutdown pushes what it still holds: Effect's metrics reach the collector's /v1/metrics", async () => {
+    const before = otlp.spans.length
+    await call(`${server.url}/health`)
+    expect(await server.stop()).toBe(0)
+    // the periodic metric export (every 60 s by default) has not come round yet: this is the final flush
+    expect(otlp.metrics.length).toBeGreaterThan(0)
+    expect(JSON.stringify(otlp.metrics)).toContain("agentmap-test")
+    // and the last request's span went out with it
+    expect(otlp.spans.slice(before).some((s) => s.attributes["url.path"] === "/health")).toBe(true)
+  })
 })
