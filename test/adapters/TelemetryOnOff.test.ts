@@ -15,7 +15,7 @@ const FLOW = [
 ].join("\n")
 
 /** Spans the console exporter wrote to stderr (one JSON line each). */
-const spansIn = (stderr: string): Array<{ span: string; trace_id: string; parent_span_id?: string; attributes: Record<string, unknown> }> =>
+const spansIn = (stderr: string): Array<{ span: string; trace_id: string; span_id: string; parent_span_id?: string; attributes: Record<string, unknown> }> =>
   stderr
     .split("\n")
     .filter((l) => l.startsWith("{\"span\""))
@@ -85,7 +85,7 @@ describe("the span tree of parallel branches and subgraphs", () => {
     })
     const r = await agentmapAsync(["run", "flow.csv", "--graph", "Main", "--state", '{"a":"x"}', "--json"], { cwd: dir })
     expect(r.status, r.stderr).toBe(0)
-    const spans = spansIn(r.stderr) as Array<{ span: string; span_id: string; parent_span_id?: string; attributes: Record<string, unknown> }>
+    const spans = spansIn(r.stderr)
     const runs = spans.filter((s) => s.span === "agentmap.run")
     expect(runs).toHaveLength(1)
     const node = (name: string) => spans.find((s) => s.span === `agentmap.node ${name}`)!
