@@ -12,6 +12,7 @@
 // warm one; and the most a cached validated plan could save on the 403-node chain (the rows'
 // validation and preparation, as `validate` of 403 rows minus 3 rows), against its cold run.
 //   AGENTMAP_BENCH_ONLY=cache node bench/cli.mjs 5     (only this section)
+//   AGENTMAP_BENCH_ONLY=against AGENTMAP_BENCH_AGAINST=../other node bench/cli.mjs 21   (only the comparison)
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { AGENTMAP, ROOT, chainCsv, fmt, interleaved, tempDir } from "./lib.mjs"
@@ -53,6 +54,24 @@ const cacheSection = () => {
   const rows = v403.ms - v3.ms
   console.log("  a cached validated plan (403 nodes) could save at most the rows' validation and preparation:")
   console.log(`    validate 403 rows ${fmt(v403.ms)} - validate 3 rows ${fmt(v3.ms)} = ${fmt(rows)}, ${((rows / cw403.ms) * 100).toFixed(1)}% of the warm 403-node run (kept only if >= 10%)\n`)
+}
+/** With AGENTMAP_BENCH_AGAINST: cold start of this checkout against another one's, interleaved. */
+function againstSection() {
+  const against = process.env["AGENTMAP_BENCH_AGAINST"]
+  if (against !== undefined && against !== "") {
+    const other = path.join(path.resolve(against), "bin", "agentmap.cjs")
+    const chain = chainCsv(dir, 3)
+    const [mine, theirs] = interleaved([agentmap(chain), { args: [other, "run", chain, "--state", '{"v0":"hello"}', "--json"], cwd: dir }], runs)
+    console.log(`cold start, 3-node echo chain: this checkout vs ${against}`)
+    console.log(`  this checkout  ${fmt(mine.ms)} (${fmt(mine.min)}-${fmt(mine.max)})  peak RSS ${(mine.rss / 1024).toFixed(0)} MiB`)
+    console.log(`  other          ${fmt(theirs.ms)} (${fmt(theirs.min)}-${fmt(theirs.max)})  peak RSS ${(theirs.rss / 1024).toFixed(0)} MiB`)
+    console.log(`  ratio          ${(mine.ms / theirs.ms).toFixed(3)}  (target 0.95-1.05)\n`)
+  }
+}
+if (process.env["AGENTMAP_BENCH_ONLY"] === "against") {
+  againstSection()
+  fs.rmSync(dir, { recursive: true, force: true })
+  process.exit(0)
 }
 if (process.env["AGENTMAP_BENCH_ONLY"] === "cache") {
   cacheSection()
@@ -108,14 +127,5 @@ console.log(`  built-in 3-node chain ${fmt(b3.ms)}\n`)
 
 cacheSection()
 
-const against = process.env["AGENTMAP_BENCH_AGAINST"]
-if (against !== undefined && against !== "") {
-  const other = path.join(path.resolve(against), "bin", "agentmap.cjs")
-  const chain = chainCsv(dir, 3)
-  const [mine, theirs] = interleaved([agentmap(chain), { args: [other, "run", chain, "--state", '{"v0":"hello"}', "--json"], cwd: dir }], runs)
-  console.log(`cold start, 3-node echo chain: this checkout vs ${against}`)
-  console.log(`  this checkout  ${fmt(mine.ms)} (${fmt(mine.min)}-${fmt(mine.max)})  peak RSS ${(mine.rss / 1024).toFixed(0)} MiB`)
-  console.log(`  other          ${fmt(theirs.ms)} (${fmt(theirs.min)}-${fmt(theirs.max)})  peak RSS ${(theirs.rss / 1024).toFixed(0)} MiB`)
-  console.log(`  ratio          ${(mine.ms / theirs.ms).toFixed(3)}  (target 0.95-1.05)\n`)
-}
+againstSection()
 fs.rmSync(dir, { recursive: true, force: true })

@@ -3,6 +3,7 @@
 // The bundle carries AgentMap and its dependencies (no native SQLite: use PostgreSQL or memory),
 // the routing functions of `paths.functions` compiled in, and a copy of the workflow repository
 // (and prompts folder) beside it. Nothing here needs a cloud account.
+import { buildOtelFile, otelAsSeparateFile } from "./otel-split.mjs"
 import { spawnSync } from "node:child_process"
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
@@ -103,9 +104,12 @@ const result = await build({
   external: ["better-sqlite3", "esbuild", "pg-native", "@azure/functions-core", ...(cloud === "gcp" ? ["@google-cloud/functions-framework"] : [])],
   define: { "import.meta.url": "__agentmap_import_meta_url" },
   banner: { js: "var __agentmap_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [sharedPackages],
+  plugins: [sharedPackages, otelAsSeparateFile()],
   logLevel: "warning"
 })
+
+// the OpenTelemetry SDK beside it, read only when telemetry is enabled
+await buildOtelFile(root, out, process.env.AGENTMAP_BUNDLE_MINIFY !== "0")
 
 const copy = (from, to) => {
   if (fs.existsSync(from)) fs.cpSync(from, path.join(out, to), { recursive: true, filter: (f) => !f.includes(`${path.sep}node_modules`) && !f.includes(`${path.sep}.agentmap`) })

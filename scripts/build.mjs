@@ -11,6 +11,7 @@ import { createRequire } from "node:module"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { sourceHash } from "./build-inputs.mjs"
+import { buildOtelFile, otelAsSeparateFile } from "./otel-split.mjs"
 
 const root = path.resolve(import.meta.dirname, "..")
 const dist = path.join(root, "dist")
@@ -64,16 +65,22 @@ try {
     // native addons and the compiler used at run time for TypeScript routing functions stay outside
     external: ["better-sqlite3", "esbuild", "pg-native"],
     define: { "import.meta.url": "__agentmap_import_meta_url" },
+    plugins: [otelAsSeparateFile()],
     banner: { js: "var __agentmap_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
     logLevel: "warning"
   })
+
+  // The OpenTelemetry SDK the CLI loads only with telemetry enabled (see otel-split.mjs)
+  await buildOtelFile(root, out)
 
   // The library (`import ... from "agentmap"`): our code in one ESM file, dependencies left to the
   // host's node_modules so a host Effect application and AgentMap share one copy of effect.
   await build({
     absWorkingDir: root,
     // `agentmap/aws`, `agentmap/azure`, `agentmap/gcp`: the cloud handlers for hosts that bundle themselves
-    entryPoints: { index: "src/main/index.ts", aws: "src/main/aws.ts", azure: "src/main/azure.ts", gcp: "src/main/gcp.ts" },
+    // and the OpenTelemetry SDK layer as a file of its own, imported only when telemetry is enabled:
+    // bundled into each entry, its imports of the (external) SDK packages would be static ones
+    entryPoints: { index: "src/main/index.ts", aws: "src/main/aws.ts", azure: "src/main/azure.ts", gcp: "src/main/gcp.ts", telemetry: "src/adapters/telemetry/OtelSdk.ts" },
     outdir: out,
     outExtension: { ".js": ".mjs" },
     bundle: true,
@@ -81,6 +88,7 @@ try {
     platform: "node",
     target: "node20",
     packages: "external",
+    plugins: [telemetryAsSeparateFile()],
     sourcemap: "linked",
     logLevel: "warning"
   })
@@ -133,6 +141,16 @@ try {
   console.log(`agentmap: built dist/cli.cjs (${(bytes / 1024).toFixed(0)} KiB) in ${Date.now() - started} ms`)
 } finally {
   fs.rmSync(out, { recursive: true, force: true })
+}
+
+/** `import("./OtelSdk.js")` in Telemetry.ts loads dist/telemetry.mjs at run time (the entry above) instead of bundling it. */
+function telemetryAsSeparateFile() {
+  return {
+    name: "telemetry-as-separate-file",
+    setup(b) {
+      b.onResolve({ filter: /^\.\/OtelSdk\.js$/ }, (args) => (args.kind === "dynamic-import" ? { path: "./telemetry.mjs", external: true } : undefined))
+    }
+  }
 }
 
 function listFiles(dir, prefix = "") {

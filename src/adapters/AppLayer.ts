@@ -42,6 +42,7 @@ import * as FilePromptLibrary from "./prompts/FilePromptLibrary.js"
 import * as FileWorkflowRepository from "./repository/FileWorkflowRepository.js"
 import * as NodeUserCodeFiles from "./scaffold/NodeUserCodeFiles.js"
 import * as Diagnosis from "./diagnose/Diagnosis.js"
+import * as Telemetry from "./telemetry/Telemetry.js"
 import { packageVersion } from "./version/PackageVersion.js"
 
 export interface AppOptions {
@@ -136,6 +137,8 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     Layer.provideMerge(CustomAgents.layer),
     Layer.provideMerge(LeaseKeeper.layer),
     Layer.provideMerge(AgentRegistry.layer),
-    Layer.provideMerge(infrastructure)
+    Layer.provideMerge(infrastructure),
+    // first, so every service below is built (and every span made) under the configured tracer
+    Layer.provideMerge(Telemetry.layer(config.telemetry, packageVersion()))
   )
 }

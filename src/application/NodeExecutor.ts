@@ -5,6 +5,7 @@ import type { NodeHost, NodeStep, NodeTask, RoutingFailure, RunAbort, RunPlan } 
 import { AgentFailure, type Agent, type AgentCall, type ChildRun, type NodeTools } from "./agents/Agent.js"
 import * as Metrics from "./Metrics.js"
 import { readInputs, writeOutputs } from "./Outputs.js"
+import { nodeSpanName } from "./RunTracing.js"
 
 /** A node with everything resolved before the run starts: its agent, prompt text, routing and subgraph. */
 export interface PreparedNode {
@@ -68,8 +69,10 @@ export const executeNode = (prepared: PreparedNode, state: JsonObject, task: Nod
       Effect.either
     )
     if (Either.isLeft(outcome) && outcome.left._tag !== "AgentFailure") return yield* Effect.fail(outcome.left)
-    if (Either.isRight(outcome) && outcome.right._tag === "Suspend")
+    if (Either.isRight(outcome) && outcome.right._tag === "Suspend") {
+      yield* Effect.annotateCurrentSpan({ "agentmap.suspended": true, "agentmap.interrupt.type": outcome.right.type })
       return { _tag: "Suspended", type: outcome.right.type, payload: outcome.right.payload, token: null } satisfies NodeStep
+    }
     let failure: AgentFailure | undefined = Either.isLeft(outcome) && outcome.left._tag === "AgentFailure" ? outcome.left : undefined
     let updates: JsonObject = {}
     let success = false
@@ -99,6 +102,13 @@ export const executeNode = (prepared: PreparedNode, state: JsonObject, task: Nod
       failure === undefined && finished?.next !== undefined
         ? finished.next
         : yield* prepared.route(() => ({ ...state, ...updates, last_action_success: success }), success)
+    yield* Effect.annotateCurrentSpan({
+      "agentmap.success": success,
+      "agentmap.failure_next_taken": !success && next.length > 0,
+      "agentmap.next": next.join(","),
+      ...(failure !== undefined ? { "agentmap.error.type": failure.type ?? "AgentError" } : {}),
+      ...(tools !== undefined && tools.length > 0 ? { "agentmap.tool_calls": tools.length } : {})
+    })
     return {
       _tag: "Completed",
       updates,
@@ -107,4 +117,16 @@ export const executeNode = (prepared: PreparedNode, state: JsonObject, task: Nod
       execution: failure === undefined ? { ...base, success: true } : { ...base, success: false, error: failure.message },
       next
     } satisfies NodeStep
-  }).pipe(Effect.annotateLogs({ node: prepared.spec.name }))
+  }).pipe(
+    Effect.annotateLogs({ node: prepared.spec.name }),
+    Effect.withSpan(nodeSpanName(prepared.spec.name), {
+      kind: "internal",
+      attributes: {
+        "agentmap.node": prepared.spec.name,
+        "agentmap.agent_type": prepared.spec.declaredType,
+        "agentmap.thread_id": task.threadId,
+        "agentmap.run_number": task.seq,
+        ...(prepared.graphName !== undefined ? { "agentmap.graph": prepared.graphName } : {})
+      }
+    })
+  )

@@ -17,6 +17,7 @@ import { type CustomObserver, type EngineOutcome, type RunOptions, type RunPlan,
 import { LeaseKeeper } from "./LeaseKeeper.js"
 import * as Metrics from "./Metrics.js"
 import { PlanBuilder, type ValidationReport } from "./PlanBuilder.js"
+import { type LegKind, annotateRun, traceIds, withRunSpan } from "./RunTracing.js"
 import type { ExecuteRequest, ResumeRequest, ValidateRequest } from "./Requests.js"
 
 /** Per-call options: who to tell about every finished node, and when the run was accepted (streaming). */
@@ -86,7 +87,7 @@ export const layer = Layer.effect(
     })
 
     /** Runs one leg of a thread (a start or a resume) under its lease, then records how it ended. */
-    const drive = (record: ThreadRecord, owner: string, plan: RunPlan, leg: Effect.Effect<EngineOutcome, RequestError>, options: LegOptions | undefined) =>
+    const drive = (record: ThreadRecord, owner: string, plan: RunPlan, leg: Effect.Effect<EngineOutcome, RequestError>, options: LegOptions | undefined, kind: LegKind) =>
       Effect.gen(function* () {
         const custom = yield* customPolicy
         if (options?.onStart !== undefined) yield* options.onStart
@@ -116,7 +117,8 @@ export const layer = Layer.effect(
           ...(outcome.interrupt !== undefined && status === "suspended"
             ? { interrupt: { node: outcome.interrupt.node, type: outcome.interrupt.type, payload: outcome.interrupt.payload } }
             : {}),
-          ...(error !== undefined && status === "failed" ? { error } : {})
+          ...(error !== undefined && status === "failed" ? { error } : {}),
+          ...(yield* traceIds)
         }
         yield* registry.finish(record.thread_id, owner, {
           status,
@@ -127,8 +129,9 @@ export const layer = Layer.effect(
           Effect.annotateLogs({ graph: plan.graph.name, thread_id: record.thread_id, status, duration_ms: result.execution_summary.duration_ms, nodes: executions.length })
         )
         yield* Metrics.runEnded(plan.graph.name, status, (now - t0) / 1000, status === "suspended" ? outcome.interrupt?.node : undefined)
+        yield* annotateRun(result)
         return result
-      })
+      }).pipe(withRunSpan(record, kind))
 
     /**
      * Goes on with a thread checked to be resumable: answers its interrupt (suspended), or, when its
@@ -170,7 +173,7 @@ export const layer = Layer.effect(
         const leg = suspended
           ? engine.resume(plan, record.thread_id, answer, runOptions(options))
           : engine.recover(plan, record.thread_id, record.input as JsonObject | null, runOptions(options))
-        return yield* drive(record, owner, plan, leg, options)
+        return yield* drive(record, owner, plan, leg, options, suspended ? "resume" : "recover")
       })
 
     /** A run asked for under a taken thread id: a retry of an interrupted run takes it over (see Takeover). */
@@ -214,7 +217,7 @@ export const layer = Layer.effect(
         Effect.catchTag("ThreadExists", (e) => (request.thread_id === undefined ? Effect.fail(e) : Effect.succeed(e)))
       )
       if (taken !== undefined) return { result: yield* takeOver(record, taken, options), warnings }
-      const result = yield* drive(record, owner, plan, engine.run(plan, threadId, input, runOptions(options)), options)
+      const result = yield* drive(record, owner, plan, engine.run(plan, threadId, input, runOptions(options)), options, "start")
       return { result, warnings }
     })
 

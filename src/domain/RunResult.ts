@@ -60,6 +60,10 @@ export const RunResult = Schema.Struct({
   outputs: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
   execution_summary: ExecutionSummary,
   interrupt: Schema.optional(Interrupt),
-  error: Schema.optional(RunError)
+  error: Schema.optional(RunError),
+  /** The trace of this run leg (32 hex digits): with telemetry on, the id the collector shows; otherwise the id its log lines carry. */
+  trace_id: Schema.optional(Schema.String.annotations({ description: "the trace id of this run (the `agentmap.run` span's trace; look it up in the tracing backend when telemetry is on, or grep the logs for it)" })),
+  /** The `agentmap.run` span of this leg: a resume links its own run span to it. */
+  span_id: Schema.optional(Schema.String.annotations({ description: "the span id of this run's `agentmap.run` span (a later resume's run span links to it)" }))
 })
 export type RunResult = typeof RunResult.Type

@@ -11,7 +11,7 @@ describe("agentmap run", () => {
     expect(r.status).toBe(0)
     const doc = json(r)
     expect(doc).toMatchObject({ success: true, status: "completed", graph_name: "G", outputs: { a: "hi", b: "Result: hi" } })
-    expect(Object.keys(doc)).toEqual(["success", "status", "graph_name", "thread_id", "outputs", "execution_summary"])
+    expect(Object.keys(doc)).toEqual(["success", "status", "graph_name", "thread_id", "outputs", "execution_summary", "trace_id", "span_id"])
   })
 
   it("prints a readable table of the final state and node timings by default", () => {

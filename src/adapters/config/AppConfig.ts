@@ -4,6 +4,7 @@ import type { TriggerConfig } from "../../domain/TriggerMapping.js"
 import type { LlmConfig } from "./LlmConfig.js"
 import type { LoggingConfig } from "./LoggingConfig.js"
 import type { McpConfig } from "./McpConfig.js"
+import type { TelemetryConfig } from "./TelemetryConfig.js"
 
 /** Decoded configuration with every path absolute. */
 export interface AppConfig {
@@ -77,8 +78,8 @@ export interface AppConfig {
   readonly mcp: McpConfig
   /** `logging:`: level, format, file and its rotation. */
   readonly logging: LoggingConfig
-  /** `telemetry.metrics.public`: GET /metrics answers without a credential (default false: it needs `admin`). */
-  readonly telemetry: { readonly metrics: { readonly public: boolean } }
+  /** Traces and metrics over OpenTelemetry (`telemetry:`, OTEL_* variables); `telemetry.metrics.public` opens GET /metrics. */
+  readonly telemetry: TelemetryConfig
   /** Cloud events without a payload of their own, mapped to workflows. */
   readonly triggers: TriggerConfig
   /** The whole checked document, for sections read by later features. */

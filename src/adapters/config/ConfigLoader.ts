@@ -14,6 +14,7 @@ import { DEFAULT_MAX_BYTES } from "../cache/CacheStore.js"
 import { decodeLlm } from "./LlmConfig.js"
 import { decodeMcp } from "./McpConfig.js"
 import { decodeTriggers } from "./TriggersConfig.js"
+import { decodeTelemetry } from "./TelemetryConfig.js"
 
 export const CONFIG_FILE_NAME = "agentmap_config.yaml"
 
@@ -201,8 +202,8 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
     llm: decodeLlm(raw["llm"], raw["routing"], env, file ?? "(environment)", diagnostics),
     mcp: decodeMcp(raw["mcp"], base, file ?? "(environment)", diagnostics),
     logging: decodeLogging(raw["logging"], abs),
-    telemetry: { metrics: { public: get(raw, "telemetry", "metrics", "public") === true } },
     triggers: decodeTriggers(raw["triggers"], file ?? "(environment)", diagnostics),
+    telemetry: decodeTelemetry(raw["telemetry"], env, file ?? "(environment)", diagnostics),
     raw
   }
 }

@@ -151,8 +151,17 @@ export const ConfigSpec: Spec = obj({
     log_file: str,
     correlation_id_enabled: bool
   }),
-  // only `metrics` is checked here; the rest of the section is filled in with tracing
-  telemetry: obj({ metrics: obj({ public: bool, export_interval_seconds: num(1) }, true) }, true),
+  /** Decoded in TelemetryConfig (with the OTEL_* environment variables). */
+  telemetry: obj({
+    enabled: bool,
+    exporter: oneOf("otlp", "console", "none"),
+    endpoint: str,
+    headers: obj({}, true),
+    service_name: str,
+    sample_ratio: num(0, 1),
+    capture_content: bool,
+    metrics: obj({ public: bool, export_interval_seconds: num(1) })
+  }),
   tracing: open,
   memory: open,
   performance: open,

@@ -1,4 +1,5 @@
 import * as os from "node:os"
+import { describeTelemetry } from "../config/TelemetryConfig.js"
 import * as path from "node:path"
 import { Context, Effect, Layer, Redacted } from "effect"
 import { WorkflowCatalog } from "../../application/WorkflowCatalog.js"
@@ -45,11 +46,20 @@ export interface DiagnosisDocument {
   readonly modules: { readonly functions: ReadonlyArray<ModuleReport>; readonly custom_agents: ReadonlyArray<ModuleReport>; readonly tools: ReadonlyArray<ModuleReport> }
   readonly mcp: Readonly<Record<string, McpReport>>
   readonly cache: CacheStats
+  /** Whether traces and metrics are exported, and where (header names only, never their values). */
+  readonly telemetry: ReturnType<typeof describeTelemetry>
   readonly workflows: { readonly count: number; readonly invalid: ReadonlyArray<string> } | { readonly error: string }
   readonly workflow?: WorkflowReport
   /** The checklist, in order: every ⚠ and ✖ has one line of advice. */
   readonly checks: ReadonlyArray<Check>
 }
+
+const telemetryLine = (t: ReturnType<typeof describeTelemetry>) =>
+  !t.enabled
+    ? "off (telemetry.enabled: false): spans stay in the process, trace ids still reach results and logs"
+    : t.exporter === "otlp"
+      ? `on: OTLP/HTTP to ${t.traces_endpoint} and ${t.metrics_endpoint} as ${t.service_name}, sampling ${t.sample_ratio}${t.headers !== undefined && t.headers.length > 0 ? `, headers ${t.headers.join(", ")}` : ""}${t.capture_content ? ", prompts and completions captured" : ""}`
+      : `on: ${t.exporter === "console" ? "printed to stdout (exporter: console)" : "not exported (exporter: none)"} as ${t.service_name}`
 
 export class Diagnosis extends Context.Tag("agentmap/adapters/Diagnosis")<
   Diagnosis,
@@ -84,6 +94,7 @@ export const configReport = (file: string | undefined, cwd: string, env: Readonl
 const secretsOf = (config: AppConfig): ReadonlyArray<string> => {
   const values: Array<string> = []
   for (const p of Object.values(config.llm.providers)) if (p.apiKey !== undefined) values.push(Redacted.value(p.apiKey))
+  for (const h of Object.values(config.telemetry.headers)) values.push(Redacted.value(h))
   if (config.auth.jwt.secret !== undefined) values.push(Redacted.value(config.auth.jwt.secret))
   if (config.persistence.postgresUrl !== undefined) {
     values.push(config.persistence.postgresUrl)
@@ -157,6 +168,9 @@ const program = (options: DiagnosisOptions, o: DiagnoseOptions) =>
     const served = cache.hit_rate === null ? "" : `; ${cache.hits} hits, ${cache.misses} compiles since start`
     checks.push(ok("cache", "compile cache", cache.exists ? `${config.paths.cache}: ${cache.entries} entr${cache.entries === 1 ? "y" : "ies"}, ${cache.bytes} of ${cache.max_bytes} bytes${served}` : `${config.paths.cache} (empty: created on first use)`))
 
+    const telemetry = describeTelemetry(config.telemetry)
+    checks.push(ok("telemetry", "traces and metrics", telemetryLine(telemetry)))
+
     const catalog = yield* WorkflowCatalog
     const listed = yield* Effect.either(catalog.list)
     const workflows = listed._tag === "Right" ? { count: listed.right.length, invalid: listed.right.filter((w) => !w.valid).map((w) => w.name) } : { error: listed.left.message }
@@ -177,6 +191,7 @@ const program = (options: DiagnosisOptions, o: DiagnoseOptions) =>
       modules: { functions, custom_agents: customAgents, tools },
       mcp: mcp.reports,
       cache,
+      telemetry,
       workflows,
       ...(workflow !== undefined ? { workflow: workflow.report } : {}),
       checks

@@ -1,5 +1,5 @@
 import { Command, END, type LangGraphRunnableConfig, START, StateGraph, interrupt } from "@langchain/langgraph"
-import { Cause, type Effect, Exit, Option, Runtime } from "effect"
+import { Cause, Effect, Exit, Option, Runtime, type Tracer } from "effect"
 import { joinCandidates, joinRelease } from "../../domain/GraphAnalysis.js"
 import type { ResumeInput } from "../../domain/Resume.js"
 import { canFanOut } from "../../domain/Routing.js"
@@ -65,6 +65,8 @@ export interface RunHooks {
   readonly observer: StepObserver
   /** The run's own runtime: its nodes log with the run's annotations (graph, thread_id, correlation_id) and under its span. */
   readonly runtime?: Runtime.Runtime<never> | undefined
+  /** The span of the run (or of the graph node running this subgraph): node spans are its children. */
+  readonly span?: Tracer.AnySpan | undefined
 }
 
 export const compile = (plan: RunPlan, graphRuntime: Runtime.Runtime<never>, hooksFor: (threadId: string) => RunHooks) => {
@@ -76,13 +78,13 @@ export const compile = (plan: RunPlan, graphRuntime: Runtime.Runtime<never>, hoo
   const step = async (state: GraphState, config: LangGraphRunnableConfig): Promise<Command> => {
     const threadId = String(config.configurable?.["thread_id"] ?? "")
     const hooks = hooksFor(threadId)
-    const { host, observer } = hooks
+    const { host, observer, span } = hooks
     const runtime = hooks.runtime ?? graphRuntime
     const run = state[SCHEDULE]
     const current = view(state)
     const steps: ReadonlyArray<NodeStep> = await Promise.all(
       run.frontier.map((task) =>
-        runInside(runtime, plan.executeNode(nodes.get(task.node)!, current, { seq: task.seq, threadId, resume: resumeFor(run.resume, task) }, host), config.signal)
+        runInside(runtime, underRun(plan.executeNode(nodes.get(task.node)!, current, { seq: task.seq, threadId, resume: resumeFor(run.resume, task) }, host), span), config.signal)
       )
     )
     const updates: Record<string, unknown> = {}
@@ -155,6 +157,9 @@ export const compile = (plan: RunPlan, graphRuntime: Runtime.Runtime<never>, hoo
   graph.addEdge(WAIT, STEP)
   return graph
 }
+
+/** Node effects run on the engine's runtime, not the run's fiber: they are put under the run's span explicitly. */
+const underRun = <A, E>(effect: Effect.Effect<A, E>, span: Tracer.AnySpan | undefined) => (span === undefined ? effect : Effect.withParentSpan(effect, span))
 
 const resumeFor = (answers: Readonly<Record<string, ResumeInput>>, task: Task) => {
   const answer = answers[String(task.seq)]

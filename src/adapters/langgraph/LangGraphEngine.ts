@@ -1,6 +1,6 @@
 import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons"
 import { BaseLangGraphError, type BaseCheckpointSaver, Command, GraphRecursionError } from "@langchain/langgraph"
-import { Effect, Layer, type Runtime } from "effect"
+import { Context, Effect, Layer, Option, Runtime, Tracer } from "effect"
 import { StoreUnavailable } from "../../domain/Errors.js"
 import type { JsonObject } from "../../domain/Json.js"
 import type { ResumeInput } from "../../domain/Resume.js"
@@ -21,6 +21,8 @@ import { AbortSignalError, type InterruptValue, type RunHooks, compile, startInp
 import { DATA, EXECUTIONS, type GraphState, view } from "./StateChannels.js"
 import { LIGHT_CONTEXT } from "./RunContext.js"
 import { engineError, unrecoverable } from "./EngineErrors.js"
+import { tracedSaver } from "./CheckpointSpans.js"
+import { TelemetryControl } from "../telemetry/Telemetry.js"
 
 type Input = ReturnType<typeof startInput> | Command | null
 
@@ -34,8 +36,12 @@ interface Listeners {
 }
 
 export const make = Effect.gen(function* () {
-  const runtime: Runtime.Runtime<never> = yield* Effect.runtime<never>()
+  // the engine is made inside the first run: that run's span must not become every later node's parent
+  const captured: Runtime.Runtime<never> = yield* Effect.runtime<never>()
+  const runtime = Runtime.make({ ...captured, context: Context.omit(Tracer.ParentSpan)(captured.context) as Context.Context<never> })
   const saverHandle = yield* LangGraphSaver
+  const telemetry = yield* Effect.serviceOption(TelemetryControl)
+  const traced = Option.isSome(telemetry) && telemetry.value.enabled
   // one compiled graph per plan (plans are cached by the application); per-run hooks by thread id
   const compiled = new WeakMap<RunPlan, { saver: BaseCheckpointSaver | undefined; graph: ReturnType<ReturnType<typeof compile>["compile"]> }>()
   const hooks = new Map<string, RunHooks>()
@@ -43,7 +49,8 @@ export const make = Effect.gen(function* () {
   const graphFor = (plan: RunPlan, saver: BaseCheckpointSaver | undefined) => {
     const cached = compiled.get(plan)
     if (cached !== undefined && cached.saver === saver) return cached.graph
-    const graph = compile(plan, runtime, hooksFor).compile(saver === undefined ? {} : { checkpointer: saver })
+    const checkpointer = saver !== undefined && traced ? tracedSaver(saver, saverHandle.kind ?? "custom", runtime, (threadId) => hooks.get(threadId)?.span) : saver
+    const graph = compile(plan, runtime, hooksFor).compile(checkpointer === undefined ? {} : { checkpointer })
     compiled.set(plan, { saver, graph })
     return graph
   }
@@ -67,13 +74,15 @@ export const make = Effect.gen(function* () {
     durability: RunOptions["durability"],
     tokens: Listeners
   ): Effect.Effect<EngineOutcome, StoreUnavailable> =>
-    Effect.flatMap(Effect.zip(saverHandle.get, Effect.runtime<never>()), ([saver, runRuntime]: readonly [BaseCheckpointSaver | undefined, Runtime.Runtime<never>]) =>
+    Effect.flatMap(
+      Effect.all([saverHandle.get, Effect.runtime<never>(), Effect.option(Effect.currentSpan)]),
+      ([saver, runRuntime, span]: readonly [BaseCheckpointSaver | undefined, Runtime.Runtime<never>, Option.Option<Tracer.Span>]) =>
       Effect.async<EngineOutcome, StoreUnavailable>((resume, signal) => {
         let last: GraphState | undefined
         let interrupts: ReadonlyArray<{ id?: string; value?: unknown }> = []
         // a durable store keeps every step (a crash loses at most the node in flight); a memory one only what could be resumed
         const graph = graphFor(plan, saverHandle.ephemeral === true && !plan.maySuspend ? undefined : saver)
-        hooks.set(threadId, { host: host(durability, tokens), observer, runtime: runRuntime })
+        hooks.set(threadId, { host: host(durability, tokens), observer, runtime: runRuntime, span: Option.getOrUndefined(span) })
         const run = async () => {
           const stream = await graph.stream(input as never, {
             configurable: { thread_id: threadId, [LIGHT_CONTEXT]: true },

@@ -11,6 +11,8 @@ import { geminiContent } from "./GeminiContent.js"
 import { openAiChat } from "./OpenAiChat.js"
 import { parseJson, type Protocol } from "./Protocol.js"
 import { redactor } from "./Redaction.js"
+import { annotateReply, chatSpan, hostOf } from "./GenAiSpans.js"
+import { CaptureContent } from "../telemetry/Telemetry.js"
 
 /** A base URL as it may be shown: no user info, no query (either could hold a credential). */
 const shownUrl = (url: string) => {
@@ -59,6 +61,7 @@ export const settingsLayer = (config: LlmConfig) =>
 export const make = (config: LlmConfig) =>
   Effect.gen(function* () {
     const client = yield* HttpClient.HttpClient
+    const captureContent = yield* CaptureContent
     const breakers = Object.fromEntries(PROVIDERS.map((p) => [p, circuitBreaker(config.circuit.failureThreshold, config.circuit.resetMillis)])) as Record<Provider, ReturnType<typeof circuitBreaker>>
     const redact = redactor(PROVIDERS.flatMap((p) => (config.providers[p].apiKey !== undefined ? [Redacted.value(config.providers[p].apiKey!)] : [])))
 
@@ -95,6 +98,7 @@ export const make = (config: LlmConfig) =>
           if (response.status >= 400) return yield* refused(response)
           const body = yield* response.json.pipe(Effect.mapError(() => fail("BadResponse", "the answer was not JSON")))
           const parsed = protocol.reply(body)
+          yield* annotateReply(request.provider, body)
           if (parsed === undefined) return yield* fail("BadResponse", `the answer had no message text${protocol.errorMessage(body) !== undefined ? `: ${protocol.errorMessage(body)}` : ""}`)
           return {
             text: parsed.text,
@@ -202,12 +206,13 @@ export const make = (config: LlmConfig) =>
                 const delay = e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : (yield* Random.next) * ceiling
                 yield* Metrics.count(Metrics.llmRetries, { provider: request.provider, model: request.model })
                 yield* Effect.logWarning(`${request.provider}/${request.model}: ${e.reason}: ${e.message}; retry ${n + 1} of ${config.maxRetries} in ${Math.round(delay)} ms`)
+                yield* Effect.annotateCurrentSpan({ "agentmap.llm.retries": n + 1, "error.type": e.reason })
                 yield* Effect.sleep(Duration.millis(delay))
                 return yield* loop(n + 1)
               })
           )
         )
-      return loop(0)
+      return loop(0).pipe(chatSpan(request, hostOf(config.providers[request.provider].baseUrl), captureContent))
     }
     return LanguageModels.of({ chat, circuits: () => Object.fromEntries(PROVIDERS.map((p) => [p, breakers[p].state(Date.now())])) })
   })

@@ -16,5 +16,7 @@ export class LangGraphSaver extends Context.Tag("agentmap/adapters/LangGraphSave
      * cannot suspend skips them, and a finished thread's are dropped.
      */
     readonly ephemeral?: boolean
+    /** The backend's name (`memory`, `sqlite`, `postgres`), as checkpoint spans show it. */
+    readonly kind?: string
   }
 >() {}

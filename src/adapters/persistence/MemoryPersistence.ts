@@ -18,7 +18,7 @@ import * as SqlKeyStore from "./SqlKeyStore.js"
 export const layer = (limits: MemoryLimits = DEFAULT_MEMORY_LIMITS) =>
   Layer.effect(
     LangGraphSaver,
-    Effect.cached(Effect.promise(async () => new (await import("@langchain/langgraph")).MemorySaver())).pipe(Effect.map((get) => ({ get, ephemeral: true })))
+    Effect.cached(Effect.promise(async () => new (await import("@langchain/langgraph")).MemorySaver())).pipe(Effect.map((get) => ({ get, ephemeral: true, kind: "memory" })))
   ).pipe(Layer.flatMap((context) => Layer.succeedContext(build(Context.get(context, LangGraphSaver), limits))))
 
 const build = (handle: LangGraphSaver["Type"], limits: MemoryLimits) => {

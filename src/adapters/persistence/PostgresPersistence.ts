@@ -106,7 +106,7 @@ export const layer = (options: PostgresOptions) =>
       })
       return Context.make(ThreadRegistry, registry)
         .pipe(Context.add(CheckpointStore, checkpoints))
-        .pipe(Context.add(LangGraphSaver, { get: connection.pipe(Effect.map((c) => c.saver)) }))
+        .pipe(Context.add(LangGraphSaver, { get: connection.pipe(Effect.map((c) => c.saver)), kind: "postgres" }))
         .pipe(Context.add(KeyStore, SqlKeyStore.make(Effect.map(connection, (c) => c.client), store)))
         .pipe(Context.add(IdempotencyStore, SqlIdempotencyStore.make(Effect.map(connection, (c) => c.client), store)))
     })

@@ -105,7 +105,7 @@ export const layer = (options: SqliteOptions) =>
       })
       return Context.make(ThreadRegistry, registry)
         .pipe(Context.add(CheckpointStore, checkpoints))
-        .pipe(Context.add(LangGraphSaver, { get: connection.pipe(Effect.map((c) => c.saver)) }))
+        .pipe(Context.add(LangGraphSaver, { get: connection.pipe(Effect.map((c) => c.saver)), kind: "sqlite" }))
         .pipe(Context.add(KeyStore, cachedKeyStore(SqlKeyStore.make(Effect.map(connection, (c) => c.client), store), keyVersion)))
         .pipe(Context.add(IdempotencyStore, SqlIdempotencyStore.make(Effect.map(connection, (c) => c.client), store)))
     })

@@ -34,7 +34,8 @@ export const deliver = async (container: Container, carried: Carried, messageId:
   }
   const exit = await container.run(
     Effect.flatMap(TriggerService, (triggers) => Effect.flatMap(triggers.decode(carried.value), (p) => triggers.deliver(p, messageId))),
-    correlationId
+    correlationId,
+    messageId
   )
   if (Exit.isSuccess(exit)) {
     const d = exit.value

@@ -19,8 +19,10 @@ import * as Logging from "../logging/Logging.js"
 import { makePlainHandler, type PlainRequest, type PlainResponse } from "./PlainHttp.js"
 import { noKeyYet, unreachableAuth } from "./AuthReadiness.js"
 import type { Problem } from "./Problem.js"
+import { type Platform, withInvocationSpan } from "./InvocationSpan.js"
+import { TelemetryControl } from "../telemetry/Telemetry.js"
 
-export type Platform = "aws" | "azure" | "gcp"
+export type { Platform }
 
 export type { Problem }
 
@@ -29,7 +31,11 @@ export interface Container {
   readonly config: AppConfig
   readonly triggers: TriggerConfig
   /** Runs a trigger program with log lines tagged by the invocation's correlation id. */
-  readonly run: <A>(program: Effect.Effect<A, { readonly _tag: string; readonly message: string }, TriggerService>, correlationId: string) => Promise<Exit.Exit<A, Problem>>
+  readonly run: <A>(
+    program: Effect.Effect<A, { readonly _tag: string; readonly message: string }, TriggerService>,
+    correlationId: string,
+    messageId?: string
+  ) => Promise<Exit.Exit<A, Problem>>
   /** The HTTP routes of `agentmap serve`, for requests decoded from the platform's events. */
   readonly http: (request: PlainRequest) => Promise<PlainResponse>
   /** Set when this configuration can never serve an HTTP request: every one is answered 503 with it. */
@@ -42,6 +48,8 @@ export interface RuntimeOptions {
   readonly prefix?: `/${string}`
   readonly env?: Readonly<Record<string, string | undefined>>
   readonly cwd?: string
+  /** Which cloud this handler serves (`cloud.provider` on invocation spans). */
+  readonly platform?: Platform
 }
 
 const explicitBackend = (config: AppConfig) => {
@@ -128,7 +136,10 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
     Layer.provide(NodeHttpServer.layerContext),
     Layer.provide(logging)
   )
-  const http = makePlainHandler(routes)
+  // spans are exported before an invocation returns: a frozen or recycled container would lose them
+  const flush = () => runtime.runPromise(Effect.flatMap(TelemetryControl, (t) => t.flush))
+  const serveHttp = makePlainHandler(routes)
+  const http = (request: PlainRequest) => serveHttp(request).finally(flush)
   const log = (level: "info" | "warning" | "error", message: string, id: string) =>
     runtime.runPromise(
       (level === "info" ? Effect.logInfo(message) : level === "warning" ? Effect.logWarning(message) : Effect.logError(message)).pipe(
@@ -152,13 +163,15 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
   return {
     config,
     triggers: config.triggers,
-    run: async (program, id) => {
+    run: async (program, id, messageId) => {
       const exit = await runtime.runPromiseExit(
         program.pipe(
           Effect.tapDefect((defect) => Effect.logError("invocation failed", Cause.pretty(Cause.die(defect)))),
+          withInvocationSpan(options.platform, id, messageId),
           Effect.annotateLogs({ correlation_id: id })
         )
       )
+      await flush()
       return Exit.isSuccess(exit) ? Exit.succeed(exit.value) : Exit.fail(problemOf(exit.cause))
     },
     http,

@@ -21,6 +21,13 @@ export const callTool = (call: AgentCall, tool: RunnableTool, args: Readonly<Rec
     const done: ToolOutcome = Either.isRight(outcome)
       ? { _tag: "Ok", result: outcome.right, record: { name: tool.name, args: shown, result: outcome.right } }
       : { _tag: "Failed", error: outcome.left, record: { name: tool.name, args: shown, error: outcome.left.message } }
+    if (done._tag === "Failed") yield* Effect.annotateCurrentSpan({ "error.type": done.error._tag, "agentmap.tool.failed": true })
     if (call.emitTool !== undefined) yield* call.emitTool(done.record)
     return done
-  })
+  }).pipe(
+    // the GenAI conventions' tool span; arguments and results stay off it (they are in the result document when tracked)
+    Effect.withSpan(`execute_tool ${tool.name}`, {
+      kind: "internal",
+      attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": tool.name, "agentmap.node": call.node.name }
+    })
+  )

@@ -24,7 +24,7 @@ const isPayload = (v: unknown) => isJsonObject(v) && (typeof v["workflow"] === "
 
 /** Builds the AWS Lambda handler over a container runtime (one per module instance, reused while the container lives). */
 export const makeHandler = (options: RuntimeOptions = {}) => {
-  const container = containerRuntime(options)
+  const container = containerRuntime({ platform: "aws", ...options })
 
   /** API Gateway (REST and HTTP APIs) and Function URLs: the HTTP server's routes, statuses and bodies. */
   const http = async (event: unknown, version: "1.0" | "2.0", requestId: string) => {

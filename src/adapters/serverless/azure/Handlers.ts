@@ -25,7 +25,7 @@ export interface AzureHttpResponse {
 
 /** Azure Functions handlers over one container runtime; HTTP routes live under the host's `api/` prefix. */
 export const makeHandlers = (options: RuntimeOptions = { prefix: "/api" }) => {
-  const container = containerRuntime(options)
+  const container = containerRuntime({ platform: "azure", ...options })
 
   // Azure sends Set-Cookie from `cookies`; AgentMap sets none, so headers are the whole answer
   const send = (r: PlainResponse): AzureHttpResponse => ({ status: r.status, headers: r.headers, body: r.body })

@@ -55,7 +55,7 @@ const rawBodyOf = (req: GcpRequest): Uint8Array | undefined => {
 
 /** Google Cloud Functions handlers over one container runtime. */
 export const makeHandlers = (options: RuntimeOptions = {}) => {
-  const container = containerRuntime(options)
+  const container = containerRuntime({ platform: "gcp", ...options })
 
   const http = async (req: GcpRequest, res: GcpResponse): Promise<void> => {
     const id = executionId(req.headers)
