@@ -51,4 +51,4 @@ export const isAnswer = (c: Container | PlainResponse): c is PlainResponse => "s
 export const answer = async (container: Container, request: PlainRequest, platformRequestId: string): Promise<PlainResponse> =>
   container.httpRefusal !== undefined
     ? problemResponse(503, container.httpRefusal, platformRequestId)
-    : container.http(request.headers["x-correlation-id"] !== undefined ? request : { ...request, headers: { ...request.headers, "x-correlation-id": platformRequestId } })
+    : container.http(request.headers["x-correlation-id"] !== undefined ? request : { ...request, headers: { ...request.headers, "x-correlation-id": platformRequestId } }, platformRequestId)

@@ -16,12 +16,12 @@ const PROVIDER: Readonly<Record<Platform, string>> = { aws: "aws", azure: "azure
 
 /** One cloud invocation (an event, a queue message) as a server span: faas.trigger, faas.invocation_id (the platform's request id), cloud.provider. */
 export const withInvocationSpan =
-  (platform: Platform | undefined, invocationId: string, messageId: string | undefined) =>
+  (platform: Platform | undefined, invocationId: string, messageId: string | undefined, trigger = triggerOf(messageId)) =>
   <A, E, R>(program: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.withSpan(program, `agentmap.invocation ${triggerOf(messageId)}`, {
+    Effect.withSpan(program, `agentmap.invocation ${trigger}`, {
       kind: "server",
       attributes: {
-        "faas.trigger": triggerOf(messageId),
+        "faas.trigger": trigger,
         "faas.invocation_id": invocationId,
         ...(platform !== undefined ? { "cloud.provider": PROVIDER[platform] } : {}),
         ...(messageId !== undefined ? { "messaging.message.id": messageId } : {}),

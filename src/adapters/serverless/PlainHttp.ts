@@ -1,5 +1,5 @@
 import { Cookies, HttpApp, HttpLayerRouter, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
-import { Chunk, Context, Effect, Exit, Layer, Runtime, Scope, Stream } from "effect"
+import { Chunk, Context, Effect, Exit, Layer, Scope, Stream } from "effect"
 import { WHOLE_BODY } from "../http/Body.js"
 import { answerUnmatched } from "../http/Unmatched.js"
 
@@ -78,9 +78,11 @@ const plainOf = (response: HttpServerResponse.HttpServerResponse) =>
 
 /**
  * Serves an HttpLayerRouter application to plain requests: the same router, middleware and error
- * handling as `HttpLayerRouter.toWebHandler`, minus the web Request and Response around them.
+ * handling as `HttpLayerRouter.toWebHandler`, minus the web Request and Response around them. The
+ * answer is an Effect run by the caller's runtime, so the request is logged and traced by its
+ * loggers and tracer (the routes' own runtime holds only their services).
  */
-export const makePlainHandler = <A, E>(routes: Layer.Layer<A, E, HttpLayerRouter.HttpRouter>): ((request: PlainRequest) => Promise<PlainResponse>) => {
+export const makePlainHandler = <A, E>(routes: Layer.Layer<A, E, HttpLayerRouter.HttpRouter>): ((request: PlainRequest) => Effect.Effect<PlainResponse>) => {
   // kept for the container's life, like the runtime it serves
   const scope = Effect.runSync(Scope.make())
   const built = Effect.runPromise(
@@ -89,15 +91,18 @@ export const makePlainHandler = <A, E>(routes: Layer.Layer<A, E, HttpLayerRouter
       return { runtime, app: answerUnmatched(Context.get(runtime.context, HttpLayerRouter.HttpRouter).asHttpEffect()) }
     }).pipe(Scope.extend(scope))
   )
-  const handle = async (request: PlainRequest): Promise<PlainResponse> => {
-    const { runtime, app } = await built
-    let answered: PlainResponse | undefined
-    const handled = HttpApp.toHandled(app, (_request, response) => Effect.map(plainOf(response), (plain) => void (answered = plain)))
-    const exit = await Runtime.runPromiseExit(runtime)(
-      Effect.provideService(handled as Effect.Effect<void>, HttpServerRequest.HttpServerRequest, HttpServerRequest.fromWeb(sourceOf(request) as unknown as Request))
-    )
-    if (answered !== undefined) return answered
-    return { status: 500, headers: { "content-type": "application/json" }, cookies: [], body: JSON.stringify({ error: "InternalError", message: Exit.isFailure(exit) ? "internal error" : "no response" }) }
-  }
-  return handle
+  return (request) =>
+    Effect.gen(function* () {
+      const { runtime, app } = yield* Effect.promise(() => built)
+      let answered: PlainResponse | undefined
+      const handled = HttpApp.toHandled(app, (_request, response) => Effect.map(plainOf(response), (plain) => void (answered = plain)))
+      const exit = yield* Effect.exit(
+        Effect.provide(
+          Effect.provideService(handled as Effect.Effect<void>, HttpServerRequest.HttpServerRequest, HttpServerRequest.fromWeb(sourceOf(request) as unknown as Request)),
+          runtime.context
+        )
+      )
+      if (answered !== undefined) return answered
+      return { status: 500, headers: { "content-type": "application/json" }, cookies: [], body: JSON.stringify({ error: "InternalError", message: Exit.isFailure(exit) ? "internal error" : "no response" }) }
+    })
 }

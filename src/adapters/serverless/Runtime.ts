@@ -1,6 +1,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import { Headers, HttpTraceContext } from "@effect/platform"
 import { Cause, Effect, Exit, Layer, ManagedRuntime, Option } from "effect"
 import { TriggerService } from "../../application/TriggerService.js"
 import { InvalidConfig } from "../../domain/Errors.js"
@@ -37,7 +38,8 @@ export interface Container {
     messageId?: string
   ) => Promise<Exit.Exit<A, Problem>>
   /** The HTTP routes of `agentmap serve`, for requests decoded from the platform's events. */
-  readonly http: (request: PlainRequest) => Promise<PlainResponse>
+  /** Answers an HTTP event; `invocationId` is the platform's request id (the invocation span's `faas.invocation_id`). */
+  readonly http: (request: PlainRequest, invocationId: string) => Promise<PlainResponse>
   /** Set when this configuration can never serve an HTTP request: every one is answered 503 with it. */
   readonly httpRefusal: Problem | undefined
   readonly log: (level: "info" | "warning" | "error", message: string, correlationId: string) => Promise<void>
@@ -139,7 +141,18 @@ const build = async (options: RuntimeOptions, correlationId: string): Promise<Co
   // spans are exported before an invocation returns: a frozen or recycled container would lose them
   const flush = () => runtime.runPromise(Effect.flatMap(TelemetryControl, (t) => t.flush))
   const serveHttp = makePlainHandler(routes)
-  const http = (request: PlainRequest) => serveHttp(request).finally(flush)
+  // an HTTP event is an invocation span too (faas.trigger http), a child of the caller's traceparent;
+  // the routes' http.server span continues from it through the traceparent handed to them
+  const http = (request: PlainRequest, invocationId: string) =>
+    runtime
+      .runPromise(
+        Effect.flatMap(Effect.currentSpan, (span) => serveHttp({ ...request, headers: { ...request.headers, ...HttpTraceContext.toHeaders(span) } })).pipe(
+          withInvocationSpan(options.platform, invocationId, undefined, "http"),
+          (invocation) => Option.match(HttpTraceContext.fromHeaders(Headers.fromInput(request.headers)), { onNone: () => invocation, onSome: (parent) => Effect.withParentSpan(invocation, parent) }),
+          Effect.orDie
+        )
+      )
+      .finally(flush)
   const log = (level: "info" | "warning" | "error", message: string, id: string) =>
     runtime.runPromise(
       (level === "info" ? Effect.logInfo(message) : level === "warning" ? Effect.logWarning(message) : Effect.logError(message)).pipe(
