@@ -36,6 +36,7 @@ import * as HttpLanguageModels from "./llm/HttpLanguageModels.js"
 import * as FileDocumentStorage from "./storage/FileDocumentStorage.js"
 import type { LangGraphSaver } from "./persistence/LangGraphSaver.js"
 import * as MemoryPersistence from "./persistence/MemoryPersistence.js"
+import * as QueueLayer from "./queue/QueueLayer.js"
 import * as PostgresPersistence from "./persistence/PostgresPersistence.js"
 import * as SqlitePersistence from "./persistence/SqlitePersistence.js"
 import * as FilePromptLibrary from "./prompts/FilePromptLibrary.js"
@@ -106,6 +107,8 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
       leaseMillis: config.persistence.leaseMillis
     }),
     TimeOrderedThreadIds.layer,
+    // background runs of the LangGraph API: the queue the servers (and `agentmap worker`) share
+    QueueLayer.runQueue(config),
     LazyEngine.layer.pipe(Layer.provide(stores)),
     stores,
     NodeCredentials.layer(config.auth.jwt),

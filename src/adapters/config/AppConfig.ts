@@ -80,6 +80,8 @@ export interface AppConfig {
   readonly logging: LoggingConfig
   /** Traces and metrics over OpenTelemetry (`telemetry:`, OTEL_* variables); `telemetry.metrics.public` opens GET /metrics. */
   readonly telemetry: TelemetryConfig
+  /** Background runs (`queue:`): beyond `maxPending` waiting jobs a new one is refused (429); each consumer runs `concurrency` at a time. */
+  readonly queue: { readonly maxPending: number; readonly concurrency: number; readonly webhookTimeoutMillis: number }
   /** Cloud events without a payload of their own, mapped to workflows. */
   readonly triggers: TriggerConfig
   /** The whole checked document, for sections read by later features. */

@@ -204,6 +204,11 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
     logging: decodeLogging(raw["logging"], abs),
     triggers: decodeTriggers(raw["triggers"], file ?? "(environment)", diagnostics),
     telemetry: decodeTelemetry(raw["telemetry"], env, file ?? "(environment)", diagnostics),
+    queue: {
+      maxPending: numberAt(raw, ["queue", "max_pending"]) ?? 10_000,
+      concurrency: numberAt(raw, ["queue", "concurrency"]) ?? 4,
+      webhookTimeoutMillis: (numberAt(raw, ["queue", "webhook_timeout_seconds"]) ?? 10) * 1000
+    },
     raw
   }
 }

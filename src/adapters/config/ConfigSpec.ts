@@ -162,6 +162,8 @@ export const ConfigSpec: Spec = obj({
     capture_content: bool,
     metrics: obj({ public: bool, export_interval_seconds: num(1) })
   }),
+  /** Background runs of the LangGraph API (issue 21): the shared queue's limits. */
+  queue: obj({ max_pending: int(1), concurrency: int(1), webhook_timeout_seconds: num(0.1) }),
   tracing: open,
   memory: open,
   performance: open,
