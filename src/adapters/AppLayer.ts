@@ -8,6 +8,9 @@ import * as LeaseKeeper from "../application/LeaseKeeper.js"
 import * as PlanBuilder from "../application/PlanBuilder.js"
 import * as Scaffolder from "../application/Scaffolder.js"
 import * as ThreadService from "../application/ThreadService.js"
+import * as Assistants from "../application/Assistants.js"
+import * as LangGraphThreads from "../application/LangGraphThreads.js"
+import { assistantUuid } from "./ids/AssistantUuid.js"
 import * as TriggerService from "../application/TriggerService.js"
 import * as WorkflowCatalog from "../application/WorkflowCatalog.js"
 import * as WorkflowService from "../application/WorkflowService.js"
@@ -17,6 +20,7 @@ import type { KeyStore } from "../ports/KeyStore.js"
 import type { LanguageModels } from "../ports/LanguageModels.js"
 import { Settings } from "../ports/Settings.js"
 import type { Terminal } from "../ports/Terminal.js"
+import type { ThreadMetadata } from "../ports/ThreadMetadata.js"
 import type { ThreadRegistry } from "../ports/ThreadRegistry.js"
 import type { AgentDefinition } from "../ports/AgentDefinition.js"
 import type { UserFunctions } from "../ports/UserFunctions.js"
@@ -86,7 +90,7 @@ export const persistence = (config: AppConfig, longLived = false) => {
 export const layer = (options: AppOptions) => layerWithStores(options, persistence(options.config, options.longLived))
 
 /** The same composition over given stores (benchmarks compare backends, including none). */
-export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadRegistry | CheckpointStore | LangGraphSaver | KeyStore | IdempotencyStore>) => {
+export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadRegistry | CheckpointStore | LangGraphSaver | KeyStore | IdempotencyStore | ThreadMetadata>) => {
   const { config } = options
   const modules = options.modules ?? ModuleUserModules.layer({ cacheDirectory: config.paths.cache })
   const userCode = Layer.mergeAll(
@@ -134,7 +138,7 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     version: packageVersion(),
     ...(options.explicitConfig !== undefined ? { explicitConfig: options.explicitConfig } : {})
   }).pipe(Layer.provide(WorkflowCatalog.layer))
-  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, GraphInspector.layer, AuthService.layer, Scaffolder.layer, CacheRefresh.layer, diagnosis).pipe(
+  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, GraphInspector.layer, AuthService.layer, Scaffolder.layer, CacheRefresh.layer, diagnosis, LangGraphThreads.layer, Assistants.layer(assistantUuid).pipe(Layer.provide(WorkflowCatalog.layer))).pipe(
     Layer.provideMerge(WorkflowService.layer),
     Layer.provideMerge(PlanBuilder.layer),
     Layer.provideMerge(CustomAgents.layer),

@@ -38,13 +38,17 @@ export const RunResultBody = correlated(RunResult.fields).annotations({
 
 export const ThreadBody = correlated({
   thread_id: ThreadRecord.fields.thread_id,
-  workflow: ThreadRecord.fields.workflow,
-  graph: ThreadRecord.fields.graph,
-  status: ThreadRecord.fields.status,
+  workflow: Schema.NullOr(Schema.String),
+  graph: Schema.NullOr(Schema.String),
+  status: Schema.Literal(...ThreadRecord.fields.status.literals, "idle"),
   interrupt: Schema.NullOr(Interrupt),
   created_at: ThreadRecord.fields.created_at,
   updated_at: ThreadRecord.fields.updated_at,
-  result: Schema.NullOr(RunResult)
+  result: Schema.NullOr(RunResult),
+  // the LangGraph Thread's fields
+  metadata: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  values: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  interrupts: Schema.Record({ key: Schema.String, value: Schema.Array(Schema.Struct({ value: Schema.Unknown, id: Schema.String })) })
 }).annotations({ identifier: "Thread", description: "A thread's status, the interrupt it waits on and its last result" })
 
 export const WorkflowListBody = correlated({

@@ -1,7 +1,8 @@
 import { HttpApiBuilder, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Either, Layer, Metric } from "effect"
 import { GraphInspector } from "../../application/GraphInspector.js"
-import { ThreadService } from "../../application/ThreadService.js"
+import { LangGraphThreads } from "../../application/LangGraphThreads.js"
+import { threadDocument } from "../../application/LangGraphThreadView.js"
 import { WorkflowCatalog } from "../../application/WorkflowCatalog.js"
 import { WorkflowService } from "../../application/WorkflowService.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
@@ -23,6 +24,8 @@ import { executeTarget, tail, threadTarget, workflowTarget } from "./Paths.js"
 import { fail } from "./Problems.js"
 import { ok, respond } from "./Respond.js"
 import { streamRun } from "./Sse.js"
+import { AssistantsLive } from "./langgraph/AssistantsHandlers.js"
+import { LangGraphThreadsLive } from "./langgraph/ThreadsHandlers.js"
 
 const started = Date.now()
 
@@ -139,26 +142,14 @@ const ThreadsLive = (api: Api) =>
   HttpApiBuilder.group(api, "threads", (handlers) =>
   Effect.gen(function* () {
     const gate = yield* makeGate
-    const threads = yield* ThreadService
+    const threads = yield* LangGraphThreads
     const needed = accessOf(handlers.group, "show")
     return handlers.handleRaw("show", ({ request }) =>
       guarded(gate, request, needed, (caller) =>
         Effect.gen(function* () {
           const id = yield* param(threadTarget(route(request, "/threads/")), caller)
-          const { thread } = yield* threads.show(id, caller.principal)
-          return ok(
-            {
-              thread_id: thread.thread_id,
-              workflow: thread.workflow,
-              graph: thread.graph,
-              status: thread.status,
-              interrupt: thread.interrupt === null ? null : { node: thread.interrupt.node, type: thread.interrupt.type, payload: thread.interrupt.payload },
-              created_at: thread.created_at,
-              updated_at: thread.updated_at,
-              result: thread.result
-            },
-            caller.correlationId
-          )
+          // AgentMap's thread document plus the LangGraph Thread fields (an empty thread made by POST /threads is `idle`)
+          return ok(threadDocument(yield* threads.get(id, caller.principal)), caller.correlationId)
         })
       )
     )
@@ -234,4 +225,4 @@ const memoryNow = () => {
 }
 
 /** Every group's handlers for `api` (AgentMapApi itself, or AgentMapApi.prefix(...)). */
-export const handlersFor = (api: Api, document: object) => Layer.mergeAll(RunsLive(api), WorkflowsLive(api), ThreadsLive(api), SystemLive(api, document))
+export const handlersFor = (api: Api, document: object) => Layer.mergeAll(RunsLive(api), WorkflowsLive(api), ThreadsLive(api), SystemLive(api, document), AssistantsLive(api), LangGraphThreadsLive(api))

@@ -6,10 +6,12 @@ import type { ThreadRecord } from "../../domain/Thread.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
 import { type Claimed, IdempotencyStore } from "../../ports/IdempotencyStore.js"
 import { KeyStore } from "../../ports/KeyStore.js"
+import { ThreadMetadata } from "../../ports/ThreadMetadata.js"
 import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
 import { LangGraphSaver } from "./LangGraphSaver.js"
 import { DEFAULT_MEMORY_LIMITS, type MemoryLimits, retention } from "./MemoryRetention.js"
 import * as SqlKeyStore from "./SqlKeyStore.js"
+import * as SqlThreadMetadata from "./SqlThreadMetadata.js"
 
 /**
  * Everything in this process's memory: for tests and stateless functions (suspended runs die with
@@ -116,6 +118,7 @@ const build = (handle: LangGraphSaver["Type"], limits: MemoryLimits) => {
     .pipe(Context.add(LangGraphSaver, handle))
     .pipe(Context.add(KeyStore, SqlKeyStore.memory()))
     .pipe(Context.add(IdempotencyStore, memoryDeliveries(Math.max(limits.maxFinishedThreads, 100))))
+    .pipe(Context.add(ThreadMetadata, SqlThreadMetadata.memory()))
 }
 
 /**

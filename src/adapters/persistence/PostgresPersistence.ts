@@ -4,6 +4,7 @@ import { StoreUnavailable } from "../../domain/Errors.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
 import { IdempotencyStore } from "../../ports/IdempotencyStore.js"
 import { KeyStore } from "../../ports/KeyStore.js"
+import { ThreadMetadata } from "../../ports/ThreadMetadata.js"
 import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
 import { LangGraphSaver } from "./LangGraphSaver.js"
 import { lazyResource } from "./LazyResource.js"
@@ -14,6 +15,8 @@ import * as SqlThreadRegistry from "./SqlThreadRegistry.js"
 import { REGISTRY_SCHEMA, migrateRegistry } from "./SqlThreadRegistry.js"
 import * as SqlIdempotencyStore from "./SqlIdempotencyStore.js"
 import { IDEMPOTENCY_SCHEMA } from "./SqlIdempotencyStore.js"
+import * as SqlThreadMetadata from "./SqlThreadMetadata.js"
+import { THREAD_METADATA_SCHEMA } from "./SqlThreadMetadata.js"
 
 export interface PostgresOptions {
   readonly url: string
@@ -78,7 +81,7 @@ export const layer = (options: PostgresOptions) =>
             const saver = new PostgresSaver(pool, undefined, { schema })
             await client.exclusive(async () => {
               await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
-              for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...IDEMPOTENCY_SCHEMA]) await pool.query(statement)
+              for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...IDEMPOTENCY_SCHEMA, ...THREAD_METADATA_SCHEMA]) await pool.query(statement)
               await migrateRegistry(client)
               await saver.setup()
             })
@@ -109,5 +112,6 @@ export const layer = (options: PostgresOptions) =>
         .pipe(Context.add(LangGraphSaver, { get: connection.pipe(Effect.map((c) => c.saver)), kind: "postgres" }))
         .pipe(Context.add(KeyStore, SqlKeyStore.make(Effect.map(connection, (c) => c.client), store)))
         .pipe(Context.add(IdempotencyStore, SqlIdempotencyStore.make(Effect.map(connection, (c) => c.client), store)))
+        .pipe(Context.add(ThreadMetadata, SqlThreadMetadata.make(Effect.map(connection, (c) => c.client), store)))
     })
   )

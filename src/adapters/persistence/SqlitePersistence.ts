@@ -3,6 +3,7 @@ import { StoreUnavailable } from "../../domain/Errors.js"
 import { CheckpointStore } from "../../ports/CheckpointStore.js"
 import { IdempotencyStore } from "../../ports/IdempotencyStore.js"
 import { KeyStore } from "../../ports/KeyStore.js"
+import { ThreadMetadata } from "../../ports/ThreadMetadata.js"
 import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
 import { LangGraphSaver } from "./LangGraphSaver.js"
 import type { GroupCommit } from "./GroupCommit.js"
@@ -17,6 +18,8 @@ import * as SqlThreadRegistry from "./SqlThreadRegistry.js"
 import { REGISTRY_SCHEMA, migrateRegistry } from "./SqlThreadRegistry.js"
 import * as SqlIdempotencyStore from "./SqlIdempotencyStore.js"
 import { IDEMPOTENCY_SCHEMA } from "./SqlIdempotencyStore.js"
+import * as SqlThreadMetadata from "./SqlThreadMetadata.js"
+import { THREAD_METADATA_SCHEMA } from "./SqlThreadMetadata.js"
 
 export interface SqliteOptions {
   /** The database file (default `<paths.cache>/agentmap.db`). */
@@ -59,7 +62,7 @@ export const layer = (options: SqliteOptions) =>
           const { db, writes, checkpointInBackground, close } = openSqlite(options.path)
           const statements = preparedStatements(db)
           const client = clientOf(statements, writes)
-          for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...KEY_VERSION_SCHEMA, ...IDEMPOTENCY_SCHEMA]) await client.execute(statement)
+          for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...KEY_VERSION_SCHEMA, ...IDEMPOTENCY_SCHEMA, ...THREAD_METADATA_SCHEMA]) await client.execute(statement)
           await migrateRegistry(client)
           const { GroupCommitSqliteSaver } = await import("./GroupCommitSqliteSaver.js")
           // started once the store is usable, so a failed open leaves no thread behind
@@ -108,5 +111,6 @@ export const layer = (options: SqliteOptions) =>
         .pipe(Context.add(LangGraphSaver, { get: connection.pipe(Effect.map((c) => c.saver)), kind: "sqlite" }))
         .pipe(Context.add(KeyStore, cachedKeyStore(SqlKeyStore.make(Effect.map(connection, (c) => c.client), store), keyVersion)))
         .pipe(Context.add(IdempotencyStore, SqlIdempotencyStore.make(Effect.map(connection, (c) => c.client), store)))
+        .pipe(Context.add(ThreadMetadata, SqlThreadMetadata.make(Effect.map(connection, (c) => c.client), store)))
     })
   )
