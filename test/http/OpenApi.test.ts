@@ -94,11 +94,26 @@ describe("the OpenAPI document at /openapi.json", () => {
       "GET /workflows/{workflow} workflows.describe",
       "GET /workflows/{workflow}/graph workflows.graph",
       "GET /threads/{thread_id} threads.show",
+      "PATCH /threads/{thread_id} langgraphThreads.update",
+      "DELETE /threads/{thread_id} langgraphThreads.delete",
       "GET /health system.health",
       "GET /admin/diagnose system.diagnose",
       "GET /metrics system.metrics",
       "GET /openapi.json system.openapi",
-      "GET /docs system.docs"
+      "GET /docs system.docs",
+      "POST /assistants/search assistants.search",
+      "POST /assistants/count assistants.count",
+      "GET /assistants/{assistant_id} assistants.get",
+      "GET /assistants/{assistant_id}/graph assistants.graph",
+      "GET /assistants/{assistant_id}/schemas assistants.schemas",
+      "GET /assistants/{assistant_id}/subgraphs assistants.subgraphs",
+      "POST /threads langgraphThreads.create",
+      "POST /threads/search langgraphThreads.search",
+      "POST /threads/count langgraphThreads.count",
+      "GET /threads/{thread_id}/state langgraphThreads.state",
+      "POST /threads/{thread_id}/state langgraphThreads.updateState",
+      "GET /threads/{thread_id}/history langgraphThreads.history",
+      "POST /threads/{thread_id}/history langgraphThreads.historyPost"
     ])
     for (const { template, op } of operations()) {
       const inPath = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1])
@@ -135,11 +150,26 @@ describe("the OpenAPI document at /openapi.json", () => {
       { route: "GET /workflows/{workflow}", ...read },
       { route: "GET /workflows/{workflow}/graph", ...read },
       { route: "GET /threads/{thread_id}", ...read },
+      { route: "PATCH /threads/{thread_id}", ...execute },
+      { route: "DELETE /threads/{thread_id}", ...execute },
       { route: "GET /health", ...open },
       { route: "GET /admin/diagnose", anonymous: 401, needs: "apiKey:admin | bearer:admin", lacking: 403 },
       { route: "GET /metrics", anonymous: 401, needs: "apiKey:admin | bearer:admin", lacking: 403 },
       { route: "GET /openapi.json", ...open },
-      { route: "GET /docs", ...open }
+      { route: "GET /docs", ...open },
+      { route: "POST /assistants/search", ...read },
+      { route: "POST /assistants/count", ...read },
+      { route: "GET /assistants/{assistant_id}", ...read },
+      { route: "GET /assistants/{assistant_id}/graph", ...read },
+      { route: "GET /assistants/{assistant_id}/schemas", ...read },
+      { route: "GET /assistants/{assistant_id}/subgraphs", ...read },
+      { route: "POST /threads", ...execute },
+      { route: "POST /threads/search", ...read },
+      { route: "POST /threads/count", ...read },
+      { route: "GET /threads/{thread_id}/state", ...read },
+      { route: "POST /threads/{thread_id}/state", ...execute },
+      { route: "GET /threads/{thread_id}/history", ...read },
+      { route: "POST /threads/{thread_id}/history", ...read }
     ])
   })
 

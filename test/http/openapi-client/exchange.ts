@@ -45,7 +45,7 @@ export const exchange = async (baseUrl: string, apiKey: string): Promise<Readonl
   if (again.response.status !== 409 || again.error?.message === undefined) throw new Error(`second resume: ${again.response.status}`)
 
   const thread = keep("/threads/{thread_id}", "get", await client.GET("/threads/{thread_id}", { params: { path: { thread_id: suspended.thread_id } } }))
-  const threadStatus: "running" | "suspended" | "completed" | "failed" | undefined = thread.data?.status
+  const threadStatus: "running" | "suspended" | "completed" | "failed" | "idle" | undefined = thread.data?.status
   if (threadStatus !== "completed" || thread.data?.result?.outputs["outcome"] !== "Q3 is published") throw new Error(`thread: ${JSON.stringify(thread.data ?? thread.error)}`)
 
   const list = keep("/workflows", "get", await client.GET("/workflows"))

@@ -120,4 +120,4 @@ export const ThreadStateBody = Schema.Struct({
   interrupts: Schema.Array(Schema.Unknown)
 }).annotations({ identifier: "ThreadState" })
 
-export const CheckpointBody = Schema.Struct({ checkpoint: Json }).annotations({ identifier: "ThreadStateWritten" })
+export const CheckpointBody = Schema.Struct({ checkpoint: Json, configurable: Json }).annotations({ identifier: "ThreadStateWritten" })

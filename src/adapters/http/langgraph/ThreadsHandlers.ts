@@ -91,7 +91,9 @@ export const LangGraphThreadsLive = (api: typeof AgentMapApi) =>
             Effect.gen(function* () {
               const b = yield* body(request, StateUpdate, caller.correlationId)
               const { checkpoint_id } = yield* threads.updateState(path.thread_id, b.values ?? {}, b.as_node, caller.principal)
-              return json({ checkpoint: { thread_id: path.thread_id, checkpoint_ns: "", checkpoint_id, checkpoint_map: null } }, caller.correlationId)
+              const checkpoint = { thread_id: path.thread_id, checkpoint_ns: "", checkpoint_id, checkpoint_map: null }
+              // `checkpoint` as the LangGraph server answers, `configurable` as the SDK's type reads it
+              return json({ checkpoint, configurable: checkpoint }, caller.correlationId)
             })
           )
         )
