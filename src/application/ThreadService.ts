@@ -4,6 +4,7 @@ import { type Principal, ownsThread } from "../domain/Auth.js"
 import type { NodeExecution } from "../domain/RunResult.js"
 import type { ThreadRecord, ThreadStatus } from "../domain/Thread.js"
 import { CheckpointStore } from "../ports/CheckpointStore.js"
+import { ThreadMetadata } from "../ports/ThreadMetadata.js"
 import { ThreadRegistry } from "../ports/ThreadRegistry.js"
 
 export interface ThreadDetail {
@@ -28,6 +29,7 @@ export const layer = Layer.effect(
   Effect.gen(function* () {
     const registry = yield* ThreadRegistry
     const checkpoints = yield* CheckpointStore
+    const metadata = yield* ThreadMetadata
     return {
       list: (filter) => registry.list(filter),
       show: (threadId, caller) =>
@@ -43,6 +45,7 @@ export const layer = Layer.effect(
           for (const id of ids) {
             yield* checkpoints.deleteThread(id)
             yield* registry.remove(id)
+            yield* metadata.remove(id)
           }
           return ids
         })
