@@ -112,7 +112,8 @@ export const layer = Layer.effect(
           })
           const key = query.sort_by === "updated_at" ? updatedAt : query.sort_by === "thread_id" ? (v: ThreadView) => v.thread_id : createdAt
           const direction = query.sort_order === "asc" ? 1 : -1
-          matching.sort((a, b) => direction * key(a).localeCompare(key(b)))
+          // ties (the same millisecond) in id order, so pages do not overlap
+          matching.sort((a, b) => direction * (key(a).localeCompare(key(b)) || a.thread_id.localeCompare(b.thread_id)))
           const offset = Math.max(0, query.offset ?? 0)
           return { page: matching.slice(offset, offset + Math.max(0, query.limit ?? 10)), total: matching.length }
         }),
