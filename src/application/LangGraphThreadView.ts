@@ -90,7 +90,7 @@ export const stateDocument = (v: ThreadView, entry: StateEntry | undefined, pare
     next: i === undefined ? [] : [i.node],
     tasks: i === undefined ? [] : [{ id: i.id, name: i.node, error: null, interrupts, checkpoint: null, state: null, result: null }],
     checkpoint: checkpoint(entry?.checkpoint_id ?? `empty-${v.thread_id}`),
-    metadata: { ...metadataOf(v), source: entry?.source ?? "input", ...(entry?.as_node !== null && entry?.as_node !== undefined ? { writes: { [entry.as_node]: entry.values } } : {}) },
+    metadata: { ...metadataOf(v), source: entry === undefined ? "input" : entry.source === "run" ? "loop" : "update", ...(entry?.as_node !== null && entry?.as_node !== undefined ? { writes: { [entry.as_node]: entry.values } } : {}) },
     created_at: entry?.created_at ?? createdAt(v),
     parent_checkpoint: parent === undefined ? null : checkpoint(parent.checkpoint_id),
     interrupts
