@@ -129,18 +129,22 @@ const cpuOfTree = (pid: number) => {
 console.log(`node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(2)}; load generator in this process`)
 console.log(`${rounds} interleaved rounds × ${seconds} s per measurement, ${connections} connections; scenarios ${chosen.map((s) => s.name).join(", ")}\n`)
 const servers: Array<Server> = []
+const schema = `lgbench_${process.pid}`
 const cleanup = async () => {
   await Promise.all(servers.map(stop))
+  if (pgUrl !== undefined) {
+    const pg = new (await import("pg")).default.Client({ connectionString: pgUrl })
+    await pg.connect()
+    await pg.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => pg.end())
+  }
   for (const d of temps) fs.rmSync(d, { recursive: true, force: true })
 }
 process.on("SIGINT", () => void cleanup().then(() => process.exit(130)))
 try {
   servers.push(await reference())
   servers.push(await agentmap("agentmap (sqlite)", ""))
-  if (pgUrl !== undefined) {
-    const schema = `lgbench_${process.pid}`
+  if (pgUrl !== undefined)
     servers.push(await agentmap("agentmap (postgres)", `persistence:\n  backend: postgres\n  postgres_url: ${pgUrl}\n  postgres_schema: ${schema}\n`))
-  }
   const ref = servers[0]!
   // rows: every scenario on every server, plus AgentMap's `POST /execute` beside the runs/wait rows
   interface Row {
