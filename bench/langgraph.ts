@@ -58,7 +58,7 @@ const start = (name: string, command: string, args: ReadonlyArray<string>, cwd: 
     const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
     let out = ""
     const seen = (d: Buffer) => {
-      out += d.toString().replace(/\x1b\[[0-9;]*m/g, "") // eslint-disable-line no-control-regex
+      out += d.toString().replace(/\x1b\[[0-9;]*m/g, "") // ANSI colours
       const m = pattern.exec(out)
       if (m !== null) resolve({ name, url: m[1]!.replace("localhost", "127.0.0.1"), child, key, agentmap })
     }
