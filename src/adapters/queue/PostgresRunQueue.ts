@@ -4,6 +4,7 @@ import type { Client, Pool } from "pg"
 import * as Metrics from "../../application/Metrics.js"
 import { StoreUnavailable } from "../../domain/Errors.js"
 import { QueueFull, type RunJob, RunQueue } from "../../ports/RunQueue.js"
+import { lazyResource } from "../persistence/LazyResource.js"
 import { describeUrl } from "../persistence/PostgresPersistence.js"
 import * as Sql from "./PostgresQueueSql.js"
 
@@ -47,22 +48,26 @@ export const make = (options: PostgresQueueOptions) =>
     const unavailable = (what: string) => (e: unknown) =>
       new StoreUnavailable({ store, message: `queue on PostgreSQL at ${store}: cannot ${what}: ${e instanceof Error ? e.message : String(e)}` })
     const attempt = <A>(what: string, work: () => Promise<A>) => Effect.tryPromise({ try: work, catch: unavailable(what) })
-    const pg = (yield* attempt("load pg", () => import("pg"))).default
-    const logger = yield* attempt("load graphile-worker", quietLogger)
-    const connect = () =>
-      new pg.Pool({ connectionString: options.url, connectionTimeoutMillis: options.connectTimeoutMillis ?? 10_000, max: 4 })
-    const pool: Pool = yield* Effect.acquireRelease(
-      Effect.sync(() => {
-        const p = connect()
-        p.on("error", () => undefined)
-        return p
-      }),
-      (p) => Effect.promise(() => p.end().catch(() => undefined))
+    const connection = yield* lazyResource(
+      async () => {
+        const pg = (await import("pg")).default
+        const { runMigrations, run } = await import("graphile-worker")
+        const logger = await quietLogger()
+        const pool: Pool = new pg.Pool({ connectionString: options.url, connectionTimeoutMillis: options.connectTimeoutMillis ?? 10_000, max: 4 })
+        pool.on("error", () => undefined)
+        try {
+          await runMigrations({ pgPool: pool, schema, logger })
+        } catch (e) {
+          await pool.end().catch(() => undefined)
+          throw e
+        }
+        return { pg, pool, logger, run }
+      },
+      ({ pool }) => pool.end(),
+      unavailable("connect and migrate graphile-worker's schema")
     )
-    const { runMigrations, run } = yield* attempt("load graphile-worker", () => import("graphile-worker"))
-    yield* attempt("migrate graphile-worker's schema", () => runMigrations({ pgPool: pool, schema, logger }))
     const query = (what: string, sql: string, params: ReadonlyArray<unknown> = []) =>
-      attempt(what, async () => (await pool.query(sql, params as Array<unknown>)).rows as ReadonlyArray<Record<string, unknown>>)
+      Effect.flatMap(connection, ({ pool }) => attempt(what, async () => (await pool.query(sql, params as Array<unknown>)).rows as ReadonlyArray<Record<string, unknown>>))
 
     const submit = (job: { readonly run_id: string; readonly thread_id: string }) =>
       Effect.gen(function* () {
@@ -84,6 +89,7 @@ export const make = (options: PostgresQueueOptions) =>
 
     const consume = (handler: (job: RunJob) => Effect.Effect<void>, concurrency: number) =>
       Effect.gen(function* () {
+        const { pg, logger, run } = yield* connection
         const runtime = yield* Effect.runtime<never>()
         const running = new Map<string, Fiber.RuntimeFiber<void>>()
         /** Cancels heard before the job's handler started (bounded: oldest forgotten first). */
