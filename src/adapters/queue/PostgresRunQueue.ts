@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events"
+import { createRequire } from "node:module"
 import { Duration, Effect, Exit, Fiber, Layer, Runtime, Schedule } from "effect"
 import type { Client, Pool } from "pg"
 import * as Metrics from "../../application/Metrics.js"
@@ -27,8 +28,11 @@ export const graphileSchema = (persistenceSchema: string) => {
   return clean === "" || clean === "public" ? "graphile_worker" : `${clean}_graphile_worker`
 }
 
-const quietLogger = async () => {
-  const { Logger } = await import("graphile-worker")
+/** Required, not imported: a native-style external of the bundle (the CLI's bundle runs where `import()` is not available). */
+const graphileWorker = () => createRequire(import.meta.url)("graphile-worker") as typeof import("graphile-worker")
+
+const quietLogger = () => {
+  const { Logger } = graphileWorker()
   return new Logger(() => (level, message) => {
     if (level === "error") process.stderr.write(`graphile-worker: ${message}\n`)
   })
@@ -51,8 +55,8 @@ export const make = (options: PostgresQueueOptions) =>
     const connection = yield* lazyResource(
       async () => {
         const pg = (await import("pg")).default
-        const { runMigrations, run } = await import("graphile-worker")
-        const logger = await quietLogger()
+        const { runMigrations, run } = graphileWorker()
+        const logger = quietLogger()
         const pool: Pool = new pg.Pool({ connectionString: options.url, connectionTimeoutMillis: options.connectTimeoutMillis ?? 10_000, max: 4 })
         pool.on("error", () => undefined)
         try {
