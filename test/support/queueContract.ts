@@ -65,6 +65,32 @@ export const queueContract = (fresh: () => OpenQueue) => {
       })
     ))
 
+  it("a consumer shut down mid-run interrupts its handler and gives the job back: another consumer runs it (attempt 2)", () =>
+    scoped((scope) =>
+      Effect.gen(function* () {
+        const open = fresh()
+        const api = yield* Scope.extend(open(100), scope)
+        const first = yield* Scope.make()
+        const leaving = yield* Scope.extend(open(100), first)
+        const started: Array<RunJob> = []
+        let interrupted = 0
+        yield* Scope.extend(
+          leaving.consume((job) => Effect.sync(() => void started.push(job)).pipe(Effect.zipRight(Effect.never), Effect.onInterrupt(() => Effect.sync(() => interrupted++))), 1),
+          first
+        )
+        const id = runId("handover")
+        yield* api.submit({ run_id: id, thread_id: "t" })
+        yield* waitUntil(() => started.length === 1, "the first consumer to start the job")
+        yield* Scope.close(first, Exit.void)
+        expect(interrupted).toBe(1)
+        const again: Array<RunJob> = []
+        const staying = yield* Scope.extend(open(100), scope)
+        yield* Scope.extend(staying.consume((job) => Effect.sync(() => void again.push(job)), 1), scope)
+        yield* waitUntil(() => again.length === 1, "the second consumer to run the job", 15_000)
+        expect(again[0]).toMatchObject({ run_id: id, attempt: 2 })
+      })
+    ), 30_000)
+
   it("a cancelled waiting job never runs; a running one is interrupted on the consumer that runs it", () =>
     scoped((scope) =>
       Effect.gen(function* () {

@@ -31,13 +31,13 @@ export const notifyCancel = `SELECT pg_notify('${CANCEL_CHANNEL}', $1)`
 
 /**
  * Worker ids holding jobs whose advisory lock nobody holds: their process died (its connection
- * closed). Jobs locked less than a second ago are left alone: their worker may be taking its lock.
+ * closed). Jobs locked less than half a second ago are left alone: their worker may be taking its lock.
  */
 export const deadWorkers = (schema: string) =>
   `SELECT DISTINCT j.locked_by AS worker_id
      FROM ${schema}._private_jobs j
     WHERE j.locked_by IS NOT NULL
-      AND j.locked_at < now() - interval '1 second'
+      AND j.locked_at < now() - interval '500 milliseconds'
       AND NOT EXISTS (
         SELECT 1 FROM pg_locks l
          WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -47,3 +47,6 @@ export const forceUnlock = (schema: string) => `SELECT ${schema}.force_unlock_wo
 
 /** Jobs this process gave back on shutdown run again now, not after graphile's retry back-off. */
 export const runNow = (schema: string) => `UPDATE ${schema}._private_jobs SET run_at = now() WHERE id = ANY($1::bigint[]) AND locked_at IS NULL`
+
+/** Wakes idle graphile-worker workers (every process, as its add_job does) for jobs made available again. */
+export const nudgeWorkers = `SELECT pg_notify('jobs:insert', json_build_object('r', random(), 'count', $1::int)::text)`

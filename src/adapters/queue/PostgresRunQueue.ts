@@ -28,13 +28,15 @@ export const graphileSchema = (persistenceSchema: string) => {
   return clean === "" || clean === "public" ? "graphile_worker" : `${clean}_graphile_worker`
 }
 
+const SHUTDOWN = "agentmap: the consumer is shutting down; the run continues elsewhere"
+
 /** Required, not imported: a native-style external of the bundle (the CLI's bundle runs where `import()` is not available). */
 const graphileWorker = () => createRequire(import.meta.url)("graphile-worker") as typeof import("graphile-worker")
 
 const quietLogger = () => {
   const { Logger } = graphileWorker()
   return new Logger(() => (level, message) => {
-    if (level === "error") process.stderr.write(`graphile-worker: ${message}\n`)
+    if (level === "error" && !message.includes(SHUTDOWN)) process.stderr.write(`graphile-worker: ${message}\n`)
   })
 }
 
@@ -144,7 +146,7 @@ export const make = (options: PostgresQueueOptions) =>
           if (stopping && Exit.isInterrupted(exit)) {
             // Given back: graphile marks it failed (not done), it runs again on another consumer.
             givenBack.push(String(helpers.job.id))
-            throw new Error("agentmap: the consumer is shutting down; the run continues elsewhere")
+            throw new Error(SHUTDOWN)
           }
         }
 
@@ -157,7 +159,8 @@ export const make = (options: PostgresQueueOptions) =>
             stopping = true
             yield* Fiber.interruptAll([...running.values()])
             yield* Effect.promise(() => runner.stop().catch(() => undefined))
-            if (givenBack.length > 0) yield* Effect.ignore(query("give the interrupted jobs back", Sql.runNow(schema), [givenBack]))
+            if (givenBack.length > 0)
+              yield* Effect.ignore(Effect.zipRight(query("give the interrupted jobs back", Sql.runNow(schema), [givenBack]), query("wake the other workers", Sql.nudgeWorkers, [givenBack.length])))
           })
         )
 
@@ -165,6 +168,7 @@ export const make = (options: PostgresQueueOptions) =>
           const dead = (yield* query("find dead workers", Sql.deadWorkers(schema))).map((r) => String(r["worker_id"]))
           if (dead.length > 0) {
             yield* query("unlock dead workers' jobs", Sql.forceUnlock(schema), [dead])
+            yield* query("wake the workers", Sql.nudgeWorkers, [1000])
             yield* Effect.logInfo(`queue: took over the jobs of ${dead.length} dead worker(s)`)
           }
         }).pipe(Effect.catchAll((e) => Effect.logWarning(e.message)))
