@@ -154,11 +154,22 @@ export const make = (options: PostgresQueueOptions) =>
           run({ pgPool: workerPool, schema, concurrency: Math.max(1, concurrency), noHandleSignals: true, logger, events: events as never, taskList: { [Sql.TASK]: task as never } })
         )
         yield* attempt("lock the worker ids", () => locks)
+        let stopped: Promise<void> | undefined
+        const stopRunner = () => (stopped ??= runner.stop().catch(() => undefined))
+        // Without its lock connection this process no longer says its workers are alive: the others
+        // take its jobs over, so it must not go on running them.
+        lockClient.on("end", () => {
+          if (stopping) return
+          stopping = true
+          process.stderr.write(`agentmap: queue on PostgreSQL at ${store}: the lock connection closed; this process stops consuming, its runs continue on other consumers\n`)
+          for (const fiber of running.values()) Runtime.runFork(runtime)(Fiber.interruptFork(fiber))
+          void stopRunner()
+        })
         yield* Effect.addFinalizer(() =>
           Effect.gen(function* () {
             stopping = true
             yield* Fiber.interruptAll([...running.values()])
-            yield* Effect.promise(() => runner.stop().catch(() => undefined))
+            yield* Effect.promise(stopRunner)
             if (givenBack.length > 0)
               yield* Effect.ignore(Effect.zipRight(query("give the interrupted jobs back", Sql.runNow(schema), [givenBack]), query("wake the other workers", Sql.nudgeWorkers, [givenBack.length])))
           })
