@@ -62,9 +62,8 @@ try {
     sourcemap: "linked",
     metafile: true,
     legalComments: "none",
-    // native addons, the compiler used at run time for TypeScript routing functions and the PostgreSQL
-    // queue library (loaded only by a postgres queue; it pulls in a CLI and config loaders) stay outside
-    external: ["better-sqlite3", "esbuild", "pg-native", "graphile-worker"],
+    // native addons and the compiler used at run time for TypeScript routing functions stay outside
+    external: ["better-sqlite3", "esbuild", "pg-native"],
     define: { "import.meta.url": "__agentmap_import_meta_url" },
     plugins: [otelAsSeparateFile()],
     banner: { js: "var __agentmap_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },

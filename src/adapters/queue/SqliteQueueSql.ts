@@ -20,7 +20,8 @@ const WAITING = `cancelled = 0 AND (locked_by IS NULL OR lease_until < @now)`
 
 export const countPending = `SELECT count(*) AS n FROM agentmap_run_queue WHERE ${WAITING}`
 
-export const insert = `INSERT INTO agentmap_run_queue (run_id, thread_id, enqueued_at) VALUES (@run_id, @thread_id, @now)`
+/** A run is submitted once: submitting it again while its job exists changes nothing. */
+export const insert = `INSERT INTO agentmap_run_queue (run_id, thread_id, enqueued_at) VALUES (@run_id, @thread_id, @now) ON CONFLICT (run_id) DO NOTHING`
 
 export const claim = `UPDATE agentmap_run_queue
    SET locked_by = @worker, lease_until = @now + @lease, attempts = attempts + 1

@@ -76,10 +76,12 @@ export const make = (options: SqliteQueueOptions) =>
         wakeLocal()
       })
 
-    const readStats = Effect.flatMap(connection, ({ stats }) => Effect.map(
-      attempt("read the queue's stats", () => stats.get({ now: Date.now() }) as { pending: number; in_flight: number; oldest_wait_ms: number }),
-      (row) => ({ pending: Number(row.pending), in_flight: Number(row.in_flight), oldest_wait_ms: Number(row.oldest_wait_ms) })
-    ))
+    const readStats = Effect.flatMap(connection, ({ stats }) =>
+      Effect.map(
+        attempt("read the queue's stats", () => stats.get({ now: Date.now() }) as { pending: number; in_flight: number; oldest_wait_ms: number }),
+        (row) => ({ pending: Number(row.pending), in_flight: Number(row.in_flight), oldest_wait_ms: Number(row.oldest_wait_ms) })
+      )
+    )
 
     const cancel = (runId: string) =>
       Effect.gen(function* () {
