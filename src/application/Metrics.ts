@@ -107,3 +107,8 @@ export const modelCall = <A extends { readonly usage: { readonly inputTokens: nu
     yield* count(llmTokens, { ...labels, type: "output" }, outcome.right.usage.outputTokens)
     return outcome.right
   })
+
+export const queuePending = Metric.gauge("agentmap_queue_pending", { description: "Background runs waiting in the queue for a worker (read when scraped; the queue is shared by every process)" })
+export const queueInFlight = Metric.gauge("agentmap_queue_in_flight", { description: "Background runs a worker holds now, in the whole queue (read when scraped)" })
+export const queueOldestWait = Metric.gauge("agentmap_queue_oldest_wait_seconds", { description: "Seconds the oldest waiting background run has waited (read when scraped)" })
+export const queuePickup = Metric.histogram("agentmap_queue_pickup_seconds", SECONDS, "Time from a background run's submit to its first pickup by a worker of this process")

@@ -13,6 +13,7 @@ import { type CacheStats, cacheReport } from "./CacheStats.js"
 import { checkCustomAgents, checkFunctions, checkMcp, checkTools, type McpReport, type ModuleReport, moduleChecks } from "./ModuleChecks.js"
 import { checkPaths, type PathReport } from "./PathChecks.js"
 import { checkPersistence, type PersistenceReport } from "./PersistenceCheck.js"
+import { checkQueue, type QueueReport } from "./QueueCheck.js"
 import { checkProviders, type ProviderReport } from "./ProviderChecks.js"
 import { versions, type Versions } from "./Versions.js"
 import { checkWorkflow, type WorkflowReport } from "./WorkflowCheck.js"
@@ -42,6 +43,8 @@ export interface DiagnosisDocument {
   readonly config: ConfigReport
   readonly paths: ReadonlyArray<PathReport>
   readonly persistence: PersistenceReport
+  /** The background-run queue (issue 21). */
+  readonly queue: QueueReport
   readonly llm: Readonly<Record<string, ProviderReport>>
   readonly modules: { readonly functions: ReadonlyArray<ModuleReport>; readonly custom_agents: ReadonlyArray<ModuleReport>; readonly tools: ReadonlyArray<ModuleReport> }
   readonly mcp: Readonly<Record<string, McpReport>>
@@ -145,6 +148,8 @@ const program = (options: DiagnosisOptions, o: DiagnoseOptions) =>
     checks.push(...paths.checks)
     const persistence = yield* checkPersistence(config)
     checks.push(persistence.check)
+    const queue = yield* checkQueue(config)
+    checks.push(queue.check)
 
     // the workflow first: the providers it calls are ✖ without a key, the others only ⚠
     const workflow = o.workflow === undefined ? undefined : yield* checkWorkflow({
@@ -187,6 +192,7 @@ const program = (options: DiagnosisOptions, o: DiagnoseOptions) =>
       config: configDoc,
       paths: paths.reports,
       persistence: persistence.report,
+      queue: queue.report,
       llm: providers.reports,
       modules: { functions, custom_agents: customAgents, tools },
       mcp: mcp.reports,

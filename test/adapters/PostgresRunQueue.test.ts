@@ -1,0 +1,67 @@
+import { Effect, Exit, Scope } from "effect"
+import pg from "pg"
+import { afterAll, describe, expect, it } from "vitest"
+import * as PostgresRunQueue from "../../src/adapters/queue/PostgresRunQueue.js"
+import { WORKER_LOCK_SPACE } from "../../src/adapters/queue/PostgresQueueSql.js"
+import type { RunJob } from "../../src/ports/RunQueue.js"
+import { POSTGRES_URL, dropSchema, freshSchema } from "../support/postgres.js"
+import { queueContract } from "../support/queueContract.js"
+
+const schemas: Array<string> = []
+afterAll(async () => {
+  for (const schema of schemas) await dropSchema(schema)
+})
+const fresh = () => {
+  const schema = freshSchema("queue")
+  schemas.push(schema)
+  return schema
+}
+
+const waitUntil = async (check: () => boolean, what: string, millis = 15_000) => {
+  const end = Date.now() + millis
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+describe("the PostgreSQL run queue (graphile-worker)", () => {
+  queueContract(() => {
+    const schema = fresh()
+    return (maxPending) => PostgresRunQueue.make({ url: POSTGRES_URL, schema, maxPending })
+  })
+
+  it("a consumer that loses its lock connection stops running its jobs: another consumer takes them over (attempt 2)", async () => {
+    const schema = fresh()
+    const scope = Effect.runSync(Scope.make())
+    const admin = new pg.Client({ connectionString: POSTGRES_URL })
+    await admin.connect()
+    try {
+      const open = () => Effect.runPromise(Scope.extend(PostgresRunQueue.make({ url: POSTGRES_URL, schema, maxPending: 100 }), scope))
+      const a = await open()
+      const seenByA: Array<RunJob> = []
+      let interrupted = 0
+      await Effect.runPromise(
+        Scope.extend(a.consume((job) => Effect.sync(() => void seenByA.push(job)).pipe(Effect.zipRight(Effect.never), Effect.onInterrupt(() => Effect.sync(() => interrupted++))), 1), scope)
+      )
+      await Effect.runPromise(a.submit({ run_id: "lost-lock", thread_id: "t" }))
+      await waitUntil(() => seenByA.length === 1, "A to start the job")
+      // the backend holding the advisory lock of the worker that holds the job: A's lock connection
+      const killed = await admin.query(
+        `SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN ${schema}._private_jobs j ON l.objid = hashtext(j.locked_by)::oid
+          WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ${WORKER_LOCK_SPACE}::int::oid AND l.objsubid = 2`
+      )
+      expect(killed.rowCount).toBe(1)
+      await waitUntil(() => interrupted === 1, "A's handler to be interrupted")
+      const b = await open()
+      const seenByB: Array<RunJob> = []
+      await Effect.runPromise(Scope.extend(b.consume((job) => Effect.sync(() => void seenByB.push(job)), 1), scope))
+      await waitUntil(() => seenByB.length === 1, "B to run the job")
+      expect(seenByB[0]).toMatchObject({ run_id: "lost-lock", attempt: 2 })
+      expect(seenByA).toHaveLength(1)
+    } finally {
+      await admin.end()
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+    }
+  }, 30_000)
+})
