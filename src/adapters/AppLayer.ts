@@ -18,6 +18,7 @@ import type { LanguageModels } from "../ports/LanguageModels.js"
 import { Settings } from "../ports/Settings.js"
 import type { Terminal } from "../ports/Terminal.js"
 import type { ThreadRegistry } from "../ports/ThreadRegistry.js"
+import type { RunStore } from "../ports/RunStore.js"
 import type { AgentDefinition } from "../ports/AgentDefinition.js"
 import type { UserFunctions } from "../ports/UserFunctions.js"
 import type { UserModules } from "../ports/UserModules.js"
@@ -86,7 +87,7 @@ export const persistence = (config: AppConfig, longLived = false) => {
 export const layer = (options: AppOptions) => layerWithStores(options, persistence(options.config, options.longLived))
 
 /** The same composition over given stores (benchmarks compare backends, including none). */
-export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadRegistry | CheckpointStore | LangGraphSaver | KeyStore | IdempotencyStore>) => {
+export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadRegistry | CheckpointStore | LangGraphSaver | KeyStore | IdempotencyStore | RunStore>) => {
   const { config } = options
   const modules = options.modules ?? ModuleUserModules.layer({ cacheDirectory: config.paths.cache })
   const userCode = Layer.mergeAll(

@@ -10,6 +10,8 @@ import { ThreadRegistry } from "../../ports/ThreadRegistry.js"
 import { LangGraphSaver } from "./LangGraphSaver.js"
 import { DEFAULT_MEMORY_LIMITS, type MemoryLimits, retention } from "./MemoryRetention.js"
 import * as SqlKeyStore from "./SqlKeyStore.js"
+import * as SqlRunStore from "./SqlRunStore.js"
+import { RunStore } from "../../ports/RunStore.js"
 
 /**
  * Everything in this process's memory: for tests and stateless functions (suspended runs die with
@@ -116,6 +118,7 @@ const build = (handle: LangGraphSaver["Type"], limits: MemoryLimits) => {
     .pipe(Context.add(LangGraphSaver, handle))
     .pipe(Context.add(KeyStore, SqlKeyStore.memory()))
     .pipe(Context.add(IdempotencyStore, memoryDeliveries(Math.max(limits.maxFinishedThreads, 100))))
+    .pipe(Context.add(RunStore, SqlRunStore.memory()))
 }
 
 /**

@@ -14,6 +14,9 @@ import * as SqlThreadRegistry from "./SqlThreadRegistry.js"
 import { REGISTRY_SCHEMA, migrateRegistry } from "./SqlThreadRegistry.js"
 import * as SqlIdempotencyStore from "./SqlIdempotencyStore.js"
 import { IDEMPOTENCY_SCHEMA } from "./SqlIdempotencyStore.js"
+import * as SqlRunStore from "./SqlRunStore.js"
+import { RUN_SCHEMA } from "./SqlRunStore.js"
+import { RunStore } from "../../ports/RunStore.js"
 
 export interface PostgresOptions {
   readonly url: string
@@ -78,7 +81,7 @@ export const layer = (options: PostgresOptions) =>
             const saver = new PostgresSaver(pool, undefined, { schema })
             await client.exclusive(async () => {
               await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
-              for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...IDEMPOTENCY_SCHEMA]) await pool.query(statement)
+              for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...IDEMPOTENCY_SCHEMA, ...RUN_SCHEMA]) await pool.query(statement)
               await migrateRegistry(client)
               await saver.setup()
             })
@@ -109,5 +112,6 @@ export const layer = (options: PostgresOptions) =>
         .pipe(Context.add(LangGraphSaver, { get: connection.pipe(Effect.map((c) => c.saver)), kind: "postgres" }))
         .pipe(Context.add(KeyStore, SqlKeyStore.make(Effect.map(connection, (c) => c.client), store)))
         .pipe(Context.add(IdempotencyStore, SqlIdempotencyStore.make(Effect.map(connection, (c) => c.client), store)))
+        .pipe(Context.add(RunStore, SqlRunStore.make(Effect.map(connection, (c) => c.client), store)))
     })
   )
