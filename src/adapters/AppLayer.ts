@@ -11,6 +11,8 @@ import * as ThreadService from "../application/ThreadService.js"
 import * as TriggerService from "../application/TriggerService.js"
 import * as WorkflowCatalog from "../application/WorkflowCatalog.js"
 import * as WorkflowService from "../application/WorkflowService.js"
+import * as LangGraphRuns from "../application/LangGraphRuns.js"
+import * as FetchWebhooks from "./webhooks/FetchWebhooks.js"
 import type { CheckpointStore } from "../ports/CheckpointStore.js"
 import type { IdempotencyStore } from "../ports/IdempotencyStore.js"
 import type { KeyStore } from "../ports/KeyStore.js"
@@ -110,6 +112,7 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     TimeOrderedThreadIds.layer,
     // background runs of the LangGraph API: the queue the servers (and `agentmap worker`) share
     QueueLayer.runQueue(config),
+    FetchWebhooks.layer(config.queue.webhookTimeoutMillis),
     LazyEngine.layer.pipe(Layer.provide(stores)),
     stores,
     NodeCredentials.layer(config.auth.jwt),
@@ -135,7 +138,7 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     version: packageVersion(),
     ...(options.explicitConfig !== undefined ? { explicitConfig: options.explicitConfig } : {})
   }).pipe(Layer.provide(WorkflowCatalog.layer))
-  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, GraphInspector.layer, AuthService.layer, Scaffolder.layer, CacheRefresh.layer, diagnosis).pipe(
+  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, GraphInspector.layer, AuthService.layer, Scaffolder.layer, CacheRefresh.layer, diagnosis, LangGraphRuns.layer).pipe(
     Layer.provideMerge(WorkflowService.layer),
     Layer.provideMerge(PlanBuilder.layer),
     Layer.provideMerge(CustomAgents.layer),

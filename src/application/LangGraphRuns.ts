@@ -8,7 +8,7 @@ import { FINISHED_RUN, runView, threadValues } from "../domain/LangGraphApi.js"
 import { resumeFromValue } from "../domain/ResumeValue.js"
 import type { RunResult } from "../domain/RunResult.js"
 import { CheckpointStore } from "../ports/CheckpointStore.js"
-import { RunExecutor, RunQueue } from "../ports/RunQueue.js"
+import { type QueueFull, RunExecutor, RunQueue } from "../ports/RunQueue.js"
 import { RunStore } from "../ports/RunStore.js"
 import { Settings } from "../ports/Settings.js"
 import { ThreadIds } from "../ports/ThreadIds.js"
@@ -36,6 +36,8 @@ export interface RunEnd {
   readonly values: JsonObject
   readonly result: RunResult | undefined
   readonly error: { readonly error: string; readonly message: string } | undefined
+  /** The leg was refused before it ran (thread busy or finished, interrupt taken, unknown workflow): an HTTP error, not a run result. */
+  readonly rejected: boolean
 }
 
 export type Listeners = Pick<LegOptions, "observer" | "tokens" | "custom" | "onStart">
@@ -58,6 +60,8 @@ export class LangGraphRuns extends Context.Tag("agentmap/LangGraphRuns")<
     /** Stops the run wherever it runs (`interrupt`); `rollback` also deletes its record. */
     readonly cancel: (run: RunRecord, action: "interrupt" | "rollback") => Effect.Effect<void, StoreUnavailable>
     readonly remove: (run: RunRecord) => Effect.Effect<void, StoreUnavailable>
+    /** Hands a pending run to the shared queue; a full queue forgets the run and fails. */
+    readonly submit: (run: RunRecord) => Effect.Effect<void, QueueFull | StoreUnavailable>
     /** A thread's values (state, with `__interrupt__` while it waits). */
     readonly values: (threadId: string) => Effect.Effect<JsonObject, StoreUnavailable>
   }
@@ -198,6 +202,7 @@ const make = Effect.gen(function* () {
     Effect.gen(function* () {
       let result: RunResult | undefined
       let error: RunEnd["error"]
+      let rejected = false
       if (Exit.isSuccess(exit)) {
         result = exit.value.result
         const status = STATUS_OF[result.status]
@@ -209,11 +214,12 @@ const make = Effect.gen(function* () {
       } else {
         const failure = Cause.failureOption(exit.cause)
         error = Option.isSome(failure) ? { error: failure.value._tag, message: failure.value.message } : { error: "InternalError", message: "the run failed" }
+        rejected = Option.isSome(failure) && failure.value._tag !== "StoreUnavailable"
         if (Option.isNone(failure)) yield* Effect.logError("run failed", Cause.pretty(exit.cause))
         yield* store.transition(run.run_id, ["running"], "error", error.message)
       }
       const ended = Option.getOrElse(yield* store.get(run.run_id), () => run)
-      const end: RunEnd = { run: ended, values: yield* values(run.thread_id), result, error }
+      const end: RunEnd = { run: ended, values: yield* values(run.thread_id), result, error, rejected }
       if (run.kwargs.webhook !== null) yield* Effect.forkDaemon(webhooks.deliver(run.kwargs.webhook, { ...runView(ended), values: end.values, ...(error !== undefined ? { error } : {}) }))
       return end
     })
@@ -221,7 +227,7 @@ const make = Effect.gen(function* () {
   const ended = (run: RunRecord) =>
     Effect.gen(function* () {
       const current = Option.getOrElse(yield* store.get(run.run_id), () => run)
-      return { run: current, values: yield* values(run.thread_id), result: undefined, error: undefined } satisfies RunEnd
+      return { run: current, values: yield* values(run.thread_id), result: undefined, error: undefined, rejected: false } satisfies RunEnd
     })
 
   /** Runs `work` as this process's execution of `run` (cancellable, joinable), then records how it ended. */
@@ -245,7 +251,7 @@ const make = Effect.gen(function* () {
     }).pipe(
       Effect.catchAllCause((cause) =>
         Effect.logError("run could not be recorded", Cause.pretty(cause)).pipe(
-          Effect.as({ run: record, values: {}, result: undefined, error: { error: "StoreUnavailable", message: Cause.pretty(cause) } } satisfies RunEnd)
+          Effect.as({ run: record, values: {}, result: undefined, error: { error: "StoreUnavailable", message: Cause.pretty(cause) }, rejected: false } satisfies RunEnd)
         )
       )
     )
@@ -282,7 +288,7 @@ const make = Effect.gen(function* () {
       )
       const current = yield* poll
       const run: RunRecord = Option.getOrElse(current, () => record)
-      return { run, values: yield* values(record.thread_id), result: undefined, error: run.error === null ? undefined : { error: "RunFailed", message: run.error } } satisfies RunEnd
+      return { run, values: yield* values(record.thread_id), result: undefined, error: run.error === null ? undefined : { error: "RunFailed", message: run.error }, rejected: false } satisfies RunEnd
     })
 
   const find = (threadId: string, runId: string, caller: Principal) =>
@@ -307,7 +313,9 @@ const make = Effect.gen(function* () {
       yield* store.remove(record.run_id)
     })
 
-  return { runs: LangGraphRuns.of({ create, run, find, list, join, cancel, remove, values }), executor }
+  const submit = (record: RunRecord) => queue.submit({ run_id: record.run_id, thread_id: record.thread_id }).pipe(Effect.tapError(() => store.remove(record.run_id)))
+
+  return { runs: LangGraphRuns.of({ create, run, find, list, join, cancel, remove, submit, values }), executor }
 })
 
 /** The run service and the queue's executor, sharing this process's runs in flight. */

@@ -18,6 +18,7 @@ import {
 } from "./ApiBodies.js"
 import { answers } from "./ApiProblems.js"
 import { completeDocument } from "./OpenApiDocument.js"
+import { LangGraphRunsGroup } from "./langgraph/RunsApi.js"
 
 const SUB_FOLDERS =
   "A workflow in a sub-folder is written with literal slashes (`/execute/team/sales::Qualify`, `/workflows/team/sales`): send such a path as it is, since an encoded separator (`%2F`, which clients make of a slash in a parameter) is refused with 400."
@@ -172,6 +173,7 @@ export class AgentMapApi extends HttpApi.make("agentmap")
   .add(Workflows)
   .add(Threads)
   .add(System)
+  .add(LangGraphRunsGroup)
   .annotate(OpenApi.Title, "AgentMap")
   .annotate(
     OpenApi.Description,

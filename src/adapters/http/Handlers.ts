@@ -23,6 +23,7 @@ import { executeTarget, tail, threadTarget, workflowTarget } from "./Paths.js"
 import { fail } from "./Problems.js"
 import { ok, respond } from "./Respond.js"
 import { streamRun } from "./Sse.js"
+import { LangGraphRunsLive } from "./langgraph/RunsHandlers.js"
 
 const started = Date.now()
 
@@ -234,4 +235,4 @@ const memoryNow = () => {
 }
 
 /** Every group's handlers for `api` (AgentMapApi itself, or AgentMapApi.prefix(...)). */
-export const handlersFor = (api: Api, document: object) => Layer.mergeAll(RunsLive(api), WorkflowsLive(api), ThreadsLive(api), SystemLive(api, document))
+export const handlersFor = (api: Api, document: object) => Layer.mergeAll(RunsLive(api), WorkflowsLive(api), ThreadsLive(api), SystemLive(api, document), LangGraphRunsLive(api))

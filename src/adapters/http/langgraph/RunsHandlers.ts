@@ -1,0 +1,187 @@
+import { HttpApiBuilder, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Effect, Either } from "effect"
+import { LangGraphRuns, type RunEnd } from "../../../application/LangGraphRuns.js"
+import type { RunRecord, RunStatus } from "../../../domain/BackgroundRun.js"
+import { RunStatus as RunStatusSchema } from "../../../domain/BackgroundRun.js"
+import { InvalidRequest } from "../../../domain/Errors.js"
+import { assistantAddress, runView } from "../../../domain/LangGraphApi.js"
+import type { AgentMapApi } from "../Api.js"
+import { accessOf } from "../ApiAccess.js"
+import { readJson } from "../Body.js"
+import { type Caller, makeGate } from "../Gate.js"
+import { HttpSettings } from "../HttpSettings.js"
+import { fail, problem } from "../Problems.js"
+import { respond } from "../Respond.js"
+import { RUN_CREATE_SHAPE, RunCreateBody } from "./RunsApi.js"
+import { modesOf, streamRun } from "./RunsStream.js"
+
+type Api = typeof AgentMapApi
+type Request = HttpServerRequest.HttpServerRequest
+
+const json = (body: unknown, caller: Caller, headers: Readonly<Record<string, string>> = {}) =>
+  HttpServerResponse.unsafeJson(body, { headers: { "x-correlation-id": caller.correlationId, ...headers } })
+
+const location = (run: RunRecord) => ({ "content-location": `/threads/${run.thread_id}/runs/${run.run_id}` })
+
+/** A run that failed: LangGraph's `__error__` beside the values. */
+const waitBody = (end: RunEnd) => (end.error !== undefined && end.run.status === "error" ? { ...end.values, __error__: end.error } : end.values)
+
+const isStatus = (s: string): s is RunStatus => (RunStatusSchema.literals as ReadonlyArray<string>).includes(s)
+
+export const LangGraphRunsLive = (api: Api) =>
+  HttpApiBuilder.group(api, "langgraphRuns", (handlers) =>
+    Effect.gen(function* () {
+      const gate = yield* makeGate
+      const settings = yield* HttpSettings
+      const runs = yield* LangGraphRuns
+
+      const guarded = (request: Request, name: string, body: (caller: Caller) => Effect.Effect<HttpServerResponse.HttpServerResponse, { readonly _tag: string; readonly message: string } | HttpServerResponse.HttpServerResponse>) => {
+        const needed = accessOf(handlers.group, name)
+        return Effect.flatMap(Effect.either(gate(request, needed)), (gated) => (Either.isLeft(gated) ? Effect.succeed(gated.left) : respond(gated.right.correlationId, body(gated.right))))
+      }
+
+      const refusal = (end: RunEnd, caller: Caller) =>
+        end.rejected && end.error !== undefined ? problem({ _tag: end.error.error, message: end.error.message }, { "x-correlation-id": caller.correlationId }) : undefined
+
+      /** Decodes the body, resolves the assistant and records the run (pending). */
+      const recordRun = (request: Request, caller: Caller, threadId: string | undefined) =>
+        Effect.gen(function* () {
+          const body = yield* readJson(request, { schema: RunCreateBody, shape: RUN_CREATE_SHAPE }, settings.maxBodyBytes, caller.correlationId)
+          const workflow = yield* Either.match(assistantAddress(body.assistant_id), {
+            onLeft: (message) => Effect.fail(new InvalidRequest({ message })),
+            onRight: Effect.succeed
+          })
+          const run = yield* runs.create({
+            assistant_id: body.assistant_id,
+            workflow,
+            thread_id: threadId,
+            if_not_exists: body.if_not_exists ?? "reject",
+            kwargs: {
+              input: body.input ?? null,
+              command: body.command ?? null,
+              stream_mode: typeof body.stream_mode === "string" ? [body.stream_mode] : [...(body.stream_mode ?? [])],
+              config: body.config ?? null,
+              webhook: body.webhook ?? null
+            },
+            metadata: body.metadata ?? {},
+            multitask_strategy: body.multitask_strategy ?? "reject",
+            caller: caller.principal
+          })
+          return { run, body }
+        })
+
+      const wait = (threadOf: (request: Request) => string | undefined) => (name: string) => ({ request }: { readonly request: Request }) =>
+        guarded(request, name, (caller) =>
+          Effect.gen(function* () {
+            const { run } = yield* recordRun(request, caller, threadOf(request))
+            const end = yield* runs.run(run)
+            return refusal(end, caller) ?? json(waitBody(end), caller, location(run))
+          })
+        )
+
+      const stream = (threadOf: (request: Request) => string | undefined) => (name: string) => ({ request }: { readonly request: Request }) =>
+        guarded(request, name, (caller) =>
+          Effect.gen(function* () {
+            const { run, body } = yield* recordRun(request, caller, threadOf(request))
+            const initial = run.kwargs.command !== null ? yield* runs.values(run.thread_id) : (body.input ?? {})
+            return yield* streamRun(run, modesOf(body.stream_mode), initial, (listeners) => runs.run(run, listeners), (end) => refusal(end, caller), {
+              heartbeatMillis: settings.heartbeatMillis,
+              headers: { "x-correlation-id": caller.correlationId, ...location(run) }
+            })
+          })
+        )
+
+      const background = (threadOf: (request: Request) => string | undefined) => (name: string) => ({ request }: { readonly request: Request }) =>
+        guarded(request, name, (caller) =>
+          Effect.gen(function* () {
+            const { run } = yield* recordRun(request, caller, threadOf(request))
+            const submitted = yield* Effect.either(runs.submit(run))
+            if (Either.isLeft(submitted)) {
+              if (submitted.left._tag === "QueueFull") return fail("TooManyRequests", submitted.left.message, { "retry-after": "1", "x-correlation-id": caller.correlationId })
+              return yield* Effect.fail(submitted.left)
+            }
+            return json(runView(run), caller, location(run))
+          })
+        )
+
+      const pathOf = (request: Request) => new URL(request.url, "http://x").pathname.split("/").map((s) => decodeURIComponent(s))
+      /** `/threads/{thread_id}/...` (under any prefix): the segment after `threads`. */
+      const threadOf = (request: Request) => {
+        const parts = pathOf(request)
+        return parts[parts.lastIndexOf("threads") + 1] ?? ""
+      }
+      const runOf = (request: Request) => {
+        const parts = pathOf(request)
+        return parts[parts.lastIndexOf("runs") + 1] ?? ""
+      }
+      const none = () => undefined
+      const found = (request: Request, caller: Caller) => runs.find(threadOf(request), runOf(request), caller.principal)
+      const query = (request: Request) => new URL(request.url, "http://x").searchParams
+
+      return handlers
+        .handleRaw("waitStateless", wait(none)("waitStateless"))
+        .handleRaw("streamStateless", stream(none)("streamStateless"))
+        .handleRaw("createStateless", background(none)("createStateless"))
+        .handleRaw("wait", wait(threadOf)("wait"))
+        .handleRaw("stream", stream(threadOf)("stream"))
+        .handleRaw("create", background(threadOf)("create"))
+        .handleRaw("list", ({ request }) =>
+          guarded(request, "list", (caller) =>
+            Effect.gen(function* () {
+              const q = query(request)
+              const limit = Number(q.get("limit") ?? "10")
+              const offset = Number(q.get("offset") ?? "0")
+              const status = q.get("status") ?? undefined
+              if (!Number.isInteger(limit) || limit < 0 || !Number.isInteger(offset) || offset < 0)
+                return yield* Effect.fail(new InvalidRequest({ message: "limit and offset must be whole numbers ≥ 0" }))
+              if (status !== undefined && !isStatus(status)) return yield* Effect.fail(new InvalidRequest({ message: `status '${status}' is not one of ${RunStatusSchema.literals.join(", ")}` }))
+              const list = yield* runs.list(threadOf(request), { limit, offset, ...(status !== undefined ? { status } : {}) }, caller.principal)
+              return json(list.map(runView), caller)
+            })
+          )
+        )
+        .handleRaw("get", ({ request }) => guarded(request, "get", (caller) => Effect.map(found(request, caller), (run) => json(runView(run), caller))))
+        .handleRaw("join", ({ request }) =>
+          guarded(request, "join", (caller) =>
+            Effect.gen(function* () {
+              const end = yield* runs.join(yield* found(request, caller))
+              return json(waitBody(end), caller)
+            })
+          )
+        )
+        .handleRaw("joinStream", ({ request }) =>
+          guarded(request, "joinStream", (caller) =>
+            Effect.gen(function* () {
+              const run = yield* found(request, caller)
+              const modes = modesOf(query(request).getAll("stream_mode").length > 0 ? query(request).getAll("stream_mode") : undefined)
+              return yield* streamRun(run, modes, {}, () => runs.join(run).pipe(Effect.orDie), () => undefined, {
+                heartbeatMillis: settings.heartbeatMillis,
+                headers: { "x-correlation-id": caller.correlationId }
+              })
+            })
+          )
+        )
+        .handleRaw("cancel", ({ request }) =>
+          guarded(request, "cancel", (caller) =>
+            Effect.gen(function* () {
+              const q = query(request)
+              const action = q.get("action") ?? "interrupt"
+              if (action !== "interrupt" && action !== "rollback") return yield* Effect.fail(new InvalidRequest({ message: `action '${action}' is not interrupt or rollback` }))
+              const run = yield* found(request, caller)
+              yield* runs.cancel(run, action)
+              if (q.get("wait") === "1" || q.get("wait") === "true") yield* runs.join(run)
+              return HttpServerResponse.empty({ status: 204, headers: { "x-correlation-id": caller.correlationId } })
+            })
+          )
+        )
+        .handleRaw("delete", ({ request }) =>
+          guarded(request, "delete", (caller) =>
+            Effect.gen(function* () {
+              yield* runs.remove(yield* found(request, caller))
+              return HttpServerResponse.empty({ status: 204, headers: { "x-correlation-id": caller.correlationId } })
+            })
+          )
+        )
+    })
+  )
+
