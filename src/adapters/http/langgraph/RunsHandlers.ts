@@ -21,7 +21,8 @@ type Request = HttpServerRequest.HttpServerRequest
 const json = (body: unknown, caller: Caller, headers: Readonly<Record<string, string>> = {}) =>
   HttpServerResponse.unsafeJson(body, { headers: { "x-correlation-id": caller.correlationId, ...headers } })
 
-const location = (run: RunRecord) => ({ "content-location": `/threads/${run.thread_id}/runs/${run.run_id}` })
+/** Where the SDK reads the run's id from (a stateless run's path names no thread, as the reference server's). */
+const location = (run: RunRecord, stateless: boolean) => ({ "content-location": stateless ? `/runs/${run.run_id}` : `/threads/${run.thread_id}/runs/${run.run_id}` })
 
 /** A run that failed: LangGraph's `__error__` beside the values. */
 const waitBody = (end: RunEnd) => (end.error !== undefined && end.run.status === "error" ? { ...end.values, __error__: end.error } : end.values)
@@ -40,8 +41,11 @@ export const LangGraphRunsLive = (api: Api) =>
         return Effect.flatMap(Effect.either(gate(request, needed)), (gated) => (Either.isLeft(gated) ? Effect.succeed(gated.left) : respond(gated.right.correlationId, body(gated.right))))
       }
 
+      /** A leg refused before it ran (409, 404, 422...) is an HTTP error, and leaves no run behind: LangGraph never created it. */
       const refusal = (end: RunEnd, caller: Caller) =>
-        end.rejected && end.error !== undefined ? problem({ _tag: end.error.error, message: end.error.message }, { "x-correlation-id": caller.correlationId }) : undefined
+        end.rejected && end.error !== undefined
+          ? Effect.as(runs.remove(end.run), problem({ _tag: end.error.error, message: end.error.message }, { "x-correlation-id": caller.correlationId }))
+          : undefined
 
       /** Decodes the body, resolves the assistant and records the run (pending). */
       const recordRun = (request: Request, caller: Caller, threadId: string | undefined) =>
@@ -75,7 +79,7 @@ export const LangGraphRunsLive = (api: Api) =>
           Effect.gen(function* () {
             const { run } = yield* recordRun(request, caller, threadOf(request))
             const end = yield* runs.run(run)
-            return refusal(end, caller) ?? json(waitBody(end), caller, location(run))
+            return yield* refusal(end, caller) ?? Effect.succeed(json(waitBody(end), caller, location(run, threadOf(request) === undefined)))
           })
         )
 
@@ -86,7 +90,7 @@ export const LangGraphRunsLive = (api: Api) =>
             const initial = run.kwargs.command !== null ? yield* runs.values(run.thread_id) : (body.input ?? {})
             return yield* streamRun(run, modesOf(body.stream_mode), initial, (listeners) => runs.run(run, listeners), (end) => refusal(end, caller), {
               heartbeatMillis: settings.heartbeatMillis,
-              headers: { "x-correlation-id": caller.correlationId, ...location(run) }
+              headers: { "x-correlation-id": caller.correlationId, ...location(run, threadOf(request) === undefined) }
             })
           })
         )
@@ -100,7 +104,7 @@ export const LangGraphRunsLive = (api: Api) =>
               if (submitted.left._tag === "QueueFull") return fail("TooManyRequests", submitted.left.message, { "retry-after": "1", "x-correlation-id": caller.correlationId })
               return yield* Effect.fail(submitted.left)
             }
-            return json(runView(run), caller, location(run))
+            return json(runView(run), caller, location(run, threadOf(request) === undefined))
           })
         )
 

@@ -28,30 +28,29 @@ export const translate = (run: RunRecord, modes: ReadonlySet<string>, initial: R
     observer: ({ execution, updates }) =>
       Effect.gen(function* () {
         step++
+        const input = state
         state = { ...state, ...updates }
         const id = `${run.run_id}:${execution.node}:${step}`
-        if (modes.has("debug")) {
-          const timestamp = new Date().toISOString()
-          yield* offer({ event: "debug", data: { type: "task", timestamp, step, payload: { id, name: execution.node, input: state, triggers: [execution.node] } } })
-          yield* offer({
-            event: "debug",
-            data: { type: "task_result", timestamp, step, payload: { id, name: execution.node, error: execution.success ? null : (execution.error ?? "failed"), result: Object.entries(updates), interrupts: [] } }
-          })
-        }
+        const debug = (type: string, payload: Record<string, unknown>) =>
+          modes.has("debug") ? offer({ event: "debug", data: { step, type, timestamp: new Date().toISOString(), payload: { id, name: execution.node, ...payload, interrupts: [] } } }) : Effect.void
+        // the order the reference server sends them in: task, updates, task_result, values
+        yield* debug("task", { input, triggers: [`branch:to:${execution.node}`] })
         if (modes.has("updates")) yield* offer({ event: "updates", data: { [execution.node]: updates } })
+        yield* debug("task_result", { result: updates, error: execution.success ? null : (execution.error ?? "failed") })
         if (modes.has("values")) yield* offer({ event: "values", data: state })
       }),
     tokens: (e) =>
       Effect.gen(function* () {
         if (!("text" in e)) return
         const id = `run-${run.run_id}-${e.node}`
-        const metadata = { langgraph_node: e.node, run_id: run.run_id, thread_id: run.thread_id }
-        if (modes.has("messages-tuple")) yield* offer({ event: "messages", data: [{ content: e.text, type: "AIMessageChunk", id, tool_calls: [], additional_kwargs: {}, response_metadata: {} }, metadata] })
+        const metadata = { langgraph_node: e.node, langgraph_step: step + 1, run_id: run.run_id, thread_id: run.thread_id, graph_id: run.assistant_id, assistant_id: run.assistant_id }
+        const message = (content: string) => ({ content, tool_calls: [], invalid_tool_calls: [], tool_call_chunks: [], additional_kwargs: {}, response_metadata: {}, id, type: "ai" })
+        if (modes.has("messages-tuple")) yield* offer({ event: "messages", data: [message(e.text), metadata] })
         if (modes.has("messages")) {
           if (!messages.has(id)) yield* offer({ event: "messages/metadata", data: { [id]: { metadata } } })
           const content = (messages.get(id) ?? "") + e.text
           messages.set(id, content)
-          yield* offer({ event: "messages/partial", data: [{ content, type: "ai", id, tool_calls: [], additional_kwargs: {}, response_metadata: {} }] })
+          yield* offer({ event: "messages/partial", data: [message(content)] })
         }
       }),
     custom: ({ data }) => (modes.has("custom") ? offer({ event: "custom", data }) : Effect.void)
@@ -60,9 +59,10 @@ export const translate = (run: RunRecord, modes: ReadonlySet<string>, initial: R
     if (end.error !== undefined && end.run.status !== "interrupted") return [{ event: "error", data: end.error }]
     const interrupt = end.values["__interrupt__"]
     if (interrupt === undefined) return []
+    // as the reference server: both carry the interrupt alone
     return [
       ...(modes.has("updates") ? [{ event: "updates", data: { __interrupt__: interrupt } }] : []),
-      ...(modes.has("values") ? [{ event: "values", data: end.values }] : [])
+      ...(modes.has("values") ? [{ event: "values", data: { __interrupt__: interrupt } }] : [])
     ]
   }
   return { listeners, ending, initial: modes.has("values") ? [{ event: "values", data: state }] : [] }
@@ -78,7 +78,7 @@ export const streamRun = (
   modes: ReadonlySet<string>,
   initial: Record<string, unknown>,
   start: (listeners: Listeners) => Effect.Effect<RunEnd>,
-  refused: (end: RunEnd) => HttpServerResponse.HttpServerResponse | undefined,
+  refused: (end: RunEnd) => Effect.Effect<HttpServerResponse.HttpServerResponse, unknown> | undefined,
   options: { readonly heartbeatMillis: number; readonly headers: Readonly<Record<string, string>> }
 ) =>
   Effect.gen(function* () {
@@ -94,7 +94,7 @@ export const streamRun = (
     const first = yield* Effect.raceFirst(Deferred.await(accepted).pipe(Effect.as(undefined)), fiber.await)
     if (first !== undefined && first._tag === "Success") {
       const refusal = refused(first.value)
-      if (refusal !== undefined) return refusal
+      if (refusal !== undefined) return yield* Effect.orDie(refusal)
     }
     const head = [{ event: "metadata", data: { run_id: run.run_id, attempt: 1 } }, ...t.initial]
     const body = Stream.concat(Stream.fromIterable(head), Stream.fromQueue(queue).pipe(Stream.takeWhile((f): f is Frame => f !== null))).pipe(
