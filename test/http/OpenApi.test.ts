@@ -98,7 +98,19 @@ describe("the OpenAPI document at /openapi.json", () => {
       "GET /admin/diagnose system.diagnose",
       "GET /metrics system.metrics",
       "GET /openapi.json system.openapi",
-      "GET /docs system.docs"
+      "GET /docs system.docs",
+      "POST /runs/wait langgraphRuns.waitStateless",
+      "POST /runs/stream langgraphRuns.streamStateless",
+      "POST /runs langgraphRuns.createStateless",
+      "POST /threads/{thread_id}/runs/wait langgraphRuns.wait",
+      "POST /threads/{thread_id}/runs/stream langgraphRuns.stream",
+      "POST /threads/{thread_id}/runs langgraphRuns.create",
+      "GET /threads/{thread_id}/runs langgraphRuns.list",
+      "GET /threads/{thread_id}/runs/{run_id} langgraphRuns.get",
+      "DELETE /threads/{thread_id}/runs/{run_id} langgraphRuns.delete",
+      "GET /threads/{thread_id}/runs/{run_id}/join langgraphRuns.join",
+      "GET /threads/{thread_id}/runs/{run_id}/stream langgraphRuns.joinStream",
+      "POST /threads/{thread_id}/runs/{run_id}/cancel langgraphRuns.cancel"
     ])
     for (const { template, op } of operations()) {
       const inPath = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1])
@@ -139,7 +151,19 @@ describe("the OpenAPI document at /openapi.json", () => {
       { route: "GET /admin/diagnose", anonymous: 401, needs: "apiKey:admin | bearer:admin", lacking: 403 },
       { route: "GET /metrics", anonymous: 401, needs: "apiKey:admin | bearer:admin", lacking: 403 },
       { route: "GET /openapi.json", ...open },
-      { route: "GET /docs", ...open }
+      { route: "GET /docs", ...open },
+      { route: "POST /runs/wait", ...execute },
+      { route: "POST /runs/stream", ...execute },
+      { route: "POST /runs", ...execute },
+      { route: "POST /threads/{thread_id}/runs/wait", ...execute },
+      { route: "POST /threads/{thread_id}/runs/stream", ...execute },
+      { route: "POST /threads/{thread_id}/runs", ...execute },
+      { route: "GET /threads/{thread_id}/runs", ...read },
+      { route: "GET /threads/{thread_id}/runs/{run_id}", ...read },
+      { route: "DELETE /threads/{thread_id}/runs/{run_id}", ...execute },
+      { route: "GET /threads/{thread_id}/runs/{run_id}/join", ...read },
+      { route: "GET /threads/{thread_id}/runs/{run_id}/stream", ...read },
+      { route: "POST /threads/{thread_id}/runs/{run_id}/cancel", ...execute }
     ])
   })
 

@@ -43,7 +43,7 @@ export const layer = (options: RouteOptions = {}) =>
         ? Layer.empty
         : HttpLayerRouter.cors({
             allowedOrigins: settings.cors.allowOrigins,
-            allowedMethods: ["GET", "POST", "OPTIONS"],
+            allowedMethods: ["GET", "POST", "DELETE", "OPTIONS"],
             allowedHeaders: ["content-type", "x-api-key", "authorization", "x-correlation-id", ...settings.cors.allowHeaders],
             exposedHeaders: ["x-correlation-id", "retry-after"],
             credentials: settings.cors.allowCredentials,
