@@ -156,12 +156,12 @@ const make = Effect.gen(function* () {
       const input = (run.kwargs.input ?? {}) as JsonObject
       const base = { thread_id: run.thread_id, ...(run.principal !== null ? { principal: run.principal } : {}) }
       if (Option.isSome(thread) && (thread.value.status === "completed" || thread.value.status === "failed")) {
-        // LangGraph runs a finished thread again from its values: a new leg of the same thread id, from its last state merged with the new input
+        // LangGraph runs a finished thread again from its values: a new leg of the same thread id (with the run's assistant), from its last state merged with the new input
         const t = thread.value
         const state = { ...(t.result?.outputs ?? t.input ?? {}), ...input }
         yield* registry.remove(t.thread_id)
         yield* checkpoints.deleteThread(t.thread_id)
-        return yield* service.execute({ ...base, workflow: t.workflow, graph: t.graph, state }, listeners)
+        return yield* service.execute({ ...base, workflow, state }, listeners)
       }
       return yield* service.execute({ ...base, workflow, state: input }, listeners)
     })

@@ -189,6 +189,51 @@ describe("LangGraph API runs through the official SDK Client", () => {
     expect(Date.parse(runs[1]!.updated_at)).toBeLessThanOrEqual(Date.parse(runs[0]!.updated_at))
   })
 
+  it("new input on a finished thread runs it again from its last values", async () => {
+    const thread = newThread()
+    await client.runs.wait(thread, "hello::Hello", { input: { name: "Fy" }, ifNotExists: "create" })
+    const again = await client.runs.wait(thread, "hello::Hello", { input: { name: "Gus" } })
+    expect(again).toMatchObject({ name: "Gus", greeting: "Gus", final: "Gus" })
+    // values the new input does not name are kept from the first leg
+    const other = await client.runs.wait(thread, "approval::Approval", { input: { doc: "d" } })
+    expect(other).toMatchObject({ final: "Gus", doc: "d", __interrupt__: [expect.anything()] })
+    expect((await client.runs.list(thread)).map((r) => [r.assistant_id, r.status])).toEqual([
+      ["approval::Approval", "interrupted"],
+      ["hello::Hello", "success"],
+      ["hello::Hello", "success"]
+    ])
+  })
+
+  it("multitask interrupt cancels the running run and starts the new one", async () => {
+    const thread = newThread()
+    const slow = await client.runs.create(thread, "slow::Slow", { input: { ms: 60_000 }, ifNotExists: "create" })
+    await expect.poll(async () => (await client.runs.get(thread, slow.run_id)).status).toBe("running")
+    const values = await client.runs.wait(thread, "slow::Slow", { input: { ms: 3 }, multitaskStrategy: "interrupt" })
+    expect(values).toMatchObject({ final: "slept 3" })
+    expect(await client.runs.get(thread, slow.run_id)).toMatchObject({ status: "interrupted" })
+  })
+
+  it("a run that fails streams an error event, and runs.wait answers __error__ (the SDK throws it)", async () => {
+    const events: Array<{ event: string; data: unknown }> = []
+    for await (const part of client.runs.stream(null, "progress::Progress", { input: { items: 7 }, streamMode: "updates" })) events.push(part)
+    expect(events[0]!.event).toBe("metadata")
+    expect(events[events.length - 1]).toMatchObject({ event: "error", data: { error: expect.any(String), message: expect.any(String) } })
+    await expect(client.runs.wait(null, "progress::Progress", { input: { items: 7 } })).rejects.toThrow(/:/)
+    const raw = await client.runs.wait(null, "progress::Progress", { input: { items: 7 }, raiseError: false })
+    expect(raw).toMatchObject({ __error__: { error: expect.any(String), message: expect.any(String) } })
+  })
+
+  it("joinStream of a finished run sends its metadata and final values", async () => {
+    const thread = newThread()
+    const run = await client.runs.create(thread, "hello::Hello", { input: { name: "Hu" }, ifNotExists: "create" })
+    const events: Array<{ event: string; data: unknown }> = []
+    for await (const part of client.runs.joinStream(thread, run.run_id)) events.push(part)
+    expect(events).toEqual([
+      { event: "metadata", data: { run_id: run.run_id, attempt: 1 } },
+      { event: "values", data: expect.objectContaining({ final: "Hu" }) }
+    ])
+  })
+
   it("runs of another principal's thread are not found", async () => {
     const thread = newThread()
     await client.runs.wait(thread, "hello::Hello", { input: { name: "Ed" }, ifNotExists: "create" })

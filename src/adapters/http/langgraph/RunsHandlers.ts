@@ -13,7 +13,7 @@ import { HttpSettings } from "../HttpSettings.js"
 import { fail, problem } from "../Problems.js"
 import { respond } from "../Respond.js"
 import { RUN_CREATE_SHAPE, RunCreateBody } from "./RunsApi.js"
-import { modesOf, streamRun } from "./RunsStream.js"
+import { modesOf, streamEnd, streamRun } from "./RunsStream.js"
 
 type Api = typeof AgentMapApi
 type Request = HttpServerRequest.HttpServerRequest
@@ -155,14 +155,9 @@ export const LangGraphRunsLive = (api: Api) =>
         )
         .handleRaw("joinStream", ({ request }) =>
           guarded(request, "joinStream", (caller) =>
-            Effect.gen(function* () {
-              const run = yield* found(request, caller)
-              const modes = modesOf(query(request).getAll("stream_mode").length > 0 ? query(request).getAll("stream_mode") : undefined)
-              return yield* streamRun(run, modes, {}, () => runs.join(run).pipe(Effect.orDie), () => undefined, {
-                heartbeatMillis: settings.heartbeatMillis,
-                headers: { "x-correlation-id": caller.correlationId }
-              })
-            })
+            Effect.map(found(request, caller), (run) =>
+              streamEnd(run, runs.join(run).pipe(Effect.orDie), { heartbeatMillis: settings.heartbeatMillis, headers: { "x-correlation-id": caller.correlationId } })
+            )
           )
         )
         .handleRaw("cancel", ({ request }) =>

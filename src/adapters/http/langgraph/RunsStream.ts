@@ -103,3 +103,16 @@ export const streamRun = (
     )
     return HttpServerResponse.stream(body, { contentType: "text/event-stream", headers: { "cache-control": "no-cache", "x-accel-buffering": "no", ...options.headers } })
   })
+
+/** A stream joined after the run began: `metadata`, then, once the run has ended, its final `values` (or `error`). */
+export const streamEnd = (run: RunRecord, ended: Effect.Effect<RunEnd>, options: { readonly heartbeatMillis: number; readonly headers: Readonly<Record<string, string>> }) => {
+  const last = Stream.fromEffect(ended).pipe(
+    Stream.map((end): Frame => (end.error !== undefined && end.run.status === "error" ? { event: "error", data: end.error } : { event: "values", data: end.values }))
+  )
+  const first: Frame = { event: "metadata", data: { run_id: run.run_id, attempt: 1 } }
+  const body = Stream.concat(Stream.make(first), last).pipe(
+    Stream.map(encode),
+    Stream.merge(Stream.tick(Duration.millis(options.heartbeatMillis)).pipe(Stream.drop(1), Stream.as(heartbeat)), { haltStrategy: "left" })
+  )
+  return HttpServerResponse.stream(body, { contentType: "text/event-stream", headers: { "cache-control": "no-cache", "x-accel-buffering": "no", ...options.headers } })
+}
