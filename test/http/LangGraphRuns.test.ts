@@ -5,6 +5,10 @@ import { type FakeLlm, startFakeLlm } from "../support/FakeLlmServer.js"
 import { llmEnv } from "../support/llm.js"
 import { type RunningServer, call, createKey, startServer } from "../support/server.js"
 import { workspace } from "../support/workspace.js"
+import { dropSchema, freshSchema, postgresConfig } from "../support/postgres.js"
+
+const schema = freshSchema("lgruns")
+afterAll(() => dropSchema(schema))
 
 const header = "graph_name,node_name,agent_type,input_fields,output_field,prompt,context,success_next,failure_next"
 
@@ -39,6 +43,7 @@ describe("LangGraph API runs through the official SDK Client", () => {
   let hookUrl = ""
   let dir = ""
   const hooks: Array<Record<string, unknown>> = []
+  let flakyTries = 0
 
   beforeAll(async () => {
     fake = await startFakeLlm()
@@ -50,7 +55,12 @@ describe("LangGraph API runs through the official SDK Client", () => {
       let body = ""
       req.on("data", (d: Buffer) => (body += d.toString()))
       req.on("end", () => {
-        hooks.push(JSON.parse(body) as Record<string, unknown>)
+        // /flaky fails its first delivery: the server tries again
+        if (req.url === "/flaky" && ++flakyTries === 1) {
+          res.statusCode = 500
+          return void res.end("not yet")
+        }
+        hooks.push({ ...(JSON.parse(body) as Record<string, unknown>), path: req.url })
         res.end("ok")
       })
     })
@@ -164,6 +174,13 @@ describe("LangGraph API runs through the official SDK Client", () => {
     await expect.poll(() => hooks.find((h) => h["run_id"] === run.run_id)).toMatchObject({ status: "success", thread_id: thread, values: { final: "Di" } })
   })
 
+  it("a webhook that fails is tried again", async () => {
+    const values = await client.runs.wait(null, "hello::Hello", { input: { name: "Wu" }, webhook: hookUrl.replace("/hook", "/flaky") })
+    expect(values).toMatchObject({ final: "Wu" })
+    await expect.poll(() => hooks.find((h) => h["path"] === "/flaky")).toMatchObject({ status: "success", values: { final: "Wu" } })
+    expect(flakyTries).toBe(2)
+  })
+
   it("runs.cancel stops a long run; runs.delete forgets it", async () => {
     const thread = newThread()
     const run = await client.runs.create(thread, "slow::Slow", { input: { ms: 60_000 }, ifNotExists: "create" })
@@ -239,6 +256,27 @@ describe("LangGraph API runs through the official SDK Client", () => {
     await client.runs.wait(thread, "hello::Hello", { input: { name: "Ed" }, ifNotExists: "create" })
     const stranger = new Client({ apiUrl: server.url, apiKey: createKey(dir, "stranger") })
     await expect(stranger.runs.list(thread)).rejects.toThrow(/404/)
+  })
+})
+
+describe.each([
+  { name: "sqlite", config: "persistence:\n  backend: sqlite\n  sqlite_path: agentmap.db\n" },
+  { name: "postgres", config: () => postgresConfig(schema) }
+])("runs on $name persistence", ({ config }) => {
+  it("are recorded where the threads are: create, join, list, then resume by command", async () => {
+    const dir = workspace({ ...files, "agentmap_config.yaml": `paths:\n  csv_repository: workflows\n${typeof config === "string" ? config : config()}` })
+    const key = createKey(dir, "sdk")
+    const server = await startServer(dir)
+    try {
+      const client = new Client({ apiUrl: server.url, apiKey: key })
+      const thread = crypto.randomUUID()
+      const run = await client.runs.create(thread, "approval::Approval", { input: { doc: "p" }, ifNotExists: "create" })
+      expect(await client.runs.join(thread, run.run_id)).toMatchObject({ doc: "p", __interrupt__: [expect.anything()] })
+      expect(await client.runs.wait(thread, "approval::Approval", { command: { resume: { action: "approve" } } })).toMatchObject({ published: "p" })
+      expect((await client.runs.list(thread)).map((r) => r.status)).toEqual(["success", "interrupted"])
+    } finally {
+      await server.stop()
+    }
   })
 })
 
