@@ -98,7 +98,8 @@ const make = Effect.gen(function* () {
 
   const cancel = (run: RunRecord, action: "interrupt" | "rollback") =>
     Effect.gen(function* () {
-      yield* store.transition(run.run_id, ["pending"], "interrupted")
+      // marked first: the worker whose fiber is interrupted tells a cancel from its own shutdown by it
+      yield* store.transition(run.run_id, ["pending", "running"], "interrupted")
       const mine = local.get(run.run_id)
       if (mine !== undefined) yield* Fiber.interrupt(mine.fiber)
       else yield* queue.cancel(run.run_id)
@@ -209,8 +210,10 @@ const make = Effect.gen(function* () {
         yield* store.transition(run.run_id, ["running"], status, result.error?.message ?? null)
         if (result.error !== undefined) error = { error: result.error.tag, message: result.error.message }
       } else if (Cause.isInterruptedOnly(exit.cause)) {
-        yield* release(run)
-        yield* store.transition(run.run_id, ["running", "pending"], "interrupted")
+        // cancelled: the thread is let go. Otherwise this process is stopping: the run stays `running`
+        // and its thread's lease runs out, so the next worker continues it (a job's attempt 2)
+        const current = yield* store.get(run.run_id)
+        if (Option.isSome(current) && current.value.status === "interrupted") yield* release(run)
       } else {
         const failure = Cause.failureOption(exit.cause)
         error = Option.isSome(failure) ? { error: failure.value._tag, message: failure.value.message } : { error: "InternalError", message: "the run failed" }

@@ -1,5 +1,5 @@
 import { HttpApiBuilder, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Effect, Either } from "effect"
+import { Effect, Either, Fiber } from "effect"
 import { LangGraphRuns, type RunEnd } from "../../../application/LangGraphRuns.js"
 import type { RunRecord, RunStatus } from "../../../domain/BackgroundRun.js"
 import { RunStatus as RunStatusSchema } from "../../../domain/BackgroundRun.js"
@@ -78,7 +78,8 @@ export const LangGraphRunsLive = (api: Api) =>
         guarded(request, name, (caller) =>
           Effect.gen(function* () {
             const { run } = yield* recordRun(request, caller, threadOf(request))
-            const end = yield* runs.run(run)
+            // a daemon, as streamed runs are: a client that disconnects does not stop the run
+            const end = yield* Fiber.join(yield* Effect.forkDaemon(runs.run(run)))
             return yield* refusal(end, caller) ?? Effect.succeed(json(waitBody(end), caller, location(run, threadOf(request) === undefined)))
           })
         )
