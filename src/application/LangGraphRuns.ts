@@ -101,7 +101,8 @@ const make = Effect.gen(function* () {
       // marked first: the worker whose fiber is interrupted tells a cancel from its own shutdown by it
       yield* store.transition(run.run_id, ["pending", "running"], "interrupted")
       const mine = local.get(run.run_id)
-      if (mine !== undefined) yield* Fiber.interrupt(mine.fiber)
+      // here: once its end is recorded and its thread let go, so a run after it finds the thread free
+      if (mine !== undefined) yield* Fiber.interrupt(mine.fiber).pipe(Effect.zipRight(Deferred.await(mine.done)))
       else yield* queue.cancel(run.run_id)
       if (action === "rollback") yield* store.remove(run.run_id)
     })
@@ -196,7 +197,11 @@ const make = Effect.gen(function* () {
       ? Effect.void
       : Effect.gen(function* () {
           const earlier = yield* store.listByThread(run.thread_id, { limit: 100, offset: 0 })
-          return earlier.some((r) => r.run_id < run.run_id && ACTIVE.includes(r.status))
+          const thread = yield* registry.get(run.thread_id)
+          const at = yield* Clock.currentTimeMillis
+          // a cancelled run elsewhere is let go by its own worker: wait for its thread too
+          const held = Option.isSome(thread) && thread.value.status === "running" && (thread.value.lease_expires_at ?? 0) > at
+          return held || earlier.some((r) => r.run_id < run.run_id && ACTIVE.includes(r.status))
         }).pipe(Effect.repeat({ while: (busy) => busy, schedule: Schedule.spaced("25 millis") }), Effect.asVoid)
 
   const finish = (run: RunRecord, exit: Exit.Exit<ExecuteOutcome, RequestError>) =>
@@ -240,11 +245,16 @@ const make = Effect.gen(function* () {
       const fiber = yield* Effect.fork(work)
       local.set(run.run_id, { fiber, done })
       const exit = yield* Fiber.await(fiber).pipe(Effect.onInterrupt(() => Fiber.interrupt(fiber)))
-      local.delete(run.run_id)
-      const end = yield* finish(run, exit)
-      yield* Deferred.succeed(done, undefined)
-      return end
-    })
+      return yield* finish(run, exit)
+    }).pipe(
+      Effect.ensuring(
+        Effect.suspend(() => {
+          const mine = local.get(run.run_id)
+          local.delete(run.run_id)
+          return mine === undefined ? Effect.void : Deferred.succeed(mine.done, undefined)
+        })
+      )
+    )
 
   const run = (record: RunRecord, listeners?: Listeners) =>
     Effect.gen(function* () {
