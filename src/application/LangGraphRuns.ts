@@ -270,11 +270,18 @@ const make = Effect.gen(function* () {
     )
 
   /** A job whose first worker died: continue the thread from its last checkpoint once that worker's lease ran out. */
-  const takeOver = (record: RunRecord) =>
-    service.resume({ thread_id: record.thread_id, action: "continue" }).pipe(
-      Effect.retry({ while: (e) => e._tag === "ThreadBusy", schedule: Schedule.spaced("1 second").pipe(Schedule.upTo(settings.leaseMillis * 3)) }),
-      Effect.catchTag("ThreadNotFound", () => leg(record, undefined, record.assistant_id))
-    )
+  const takeOver = (record: RunRecord): Effect.Effect<ExecuteOutcome, RequestError> =>
+    Effect.gen(function* () {
+      const found = yield* registry.get(record.thread_id)
+      // the dead worker never started the leg: run it now
+      if (Option.isNone(found) || (found.value.status !== "running" && found.value.updated_at < record.created_at)) return yield* leg(record, undefined, record.assistant_id)
+      const t = found.value
+      // it ended the leg (suspended, completed, failed) but died before recording the run: that is how the run ended
+      if (t.status !== "running" && t.result !== null) return { result: t.result, warnings: [] }
+      return yield* service.resume({ thread_id: record.thread_id, action: "continue" }).pipe(
+        Effect.retry({ while: (e) => e._tag === "ThreadBusy", schedule: Schedule.spaced("1 second").pipe(Schedule.upTo(settings.leaseMillis * 3)) })
+      )
+    })
 
   const executor = RunExecutor.of({
     execute: (job) =>

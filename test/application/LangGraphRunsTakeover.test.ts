@@ -43,4 +43,39 @@ describe("a background run whose worker died (attempt 2)", () => {
     expect(Option.map(outcome.run, (r) => r.status)).toEqual(Option.some("success"))
     expect(Option.map(outcome.thread, (t) => [t.status, t.result?.outputs["final"]])).toEqual(Option.some(["completed", "Ada"]))
   })
+
+  it("takes the leg's end when the dead worker had finished it: a suspension is not answered by the takeover", async () => {
+    const dir = workspace({
+      "workflows/approval.csv": [header, `Approval,Ask,human,doc,approved,Approve {doc}?,"{""interaction_type"": ""approval""}",Done,`, "Approval,Done,echo,approved,final,,,,"].join("\n")
+    })
+    const outcome = await Effect.runPromise(
+      Effect.gen(function* () {
+        const service = yield* WorkflowService
+        const registry = yield* ThreadRegistry
+        const store = yield* RunStore
+        const runs = yield* LangGraphRuns
+        const executor = yield* RunExecutor
+        const threadId = `suspended-${Date.now()}`
+        const run = yield* runs.create({
+          assistant_id: "approval::Approval",
+          workflow: "approval::Approval",
+          thread_id: threadId,
+          if_not_exists: "create",
+          kwargs: { input: { doc: "d" }, command: null, stream_mode: [], config: null, webhook: null },
+          metadata: {},
+          multitask_strategy: "reject",
+          caller: { id: "key:sdk", permissions: new Set(["execute"]) }
+        })
+        yield* store.transition(run.run_id, ["pending"], "running")
+        yield* Effect.sleep("5 millis")
+        // the first worker ran the leg to its interrupt, then died before recording the run
+        yield* service.execute({ workflow: "approval::Approval", thread_id: threadId, state: { doc: "d" }, principal: "key:sdk" })
+        const before = Option.getOrThrow(yield* registry.get(threadId))
+        yield* executor.execute({ run_id: run.run_id, thread_id: threadId, attempt: 2 })
+        return { run: yield* store.get(run.run_id), before, after: Option.getOrThrow(yield* registry.get(threadId)) }
+      }).pipe(Effect.provide(appLayer(dir)), Effect.scoped)
+    )
+    expect(Option.map(outcome.run, (r) => r.status)).toEqual(Option.some("interrupted"))
+    expect([outcome.after.status, outcome.after.interrupt?.id]).toEqual(["suspended", outcome.before.interrupt?.id])
+  })
 })
