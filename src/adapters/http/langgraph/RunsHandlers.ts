@@ -17,6 +17,8 @@ import { modesOf, streamEnd, streamRun } from "./RunsStream.js"
 
 type Api = typeof AgentMapApi
 type Request = HttpServerRequest.HttpServerRequest
+/** A handler's argument: the request, and the decoded path of a thread-bound route. */
+type Args = { readonly request: Request; readonly path?: { readonly thread_id: string; readonly run_id?: string } }
 
 const json = (body: unknown, caller: Caller, headers: Readonly<Record<string, string>> = {}) =>
   HttpServerResponse.unsafeJson(body, { headers: { "x-correlation-id": caller.correlationId, ...headers } })
@@ -74,53 +76,45 @@ export const LangGraphRunsLive = (api: Api) =>
           return { run, body }
         })
 
-      const wait = (threadOf: (request: Request) => string | undefined) => (name: string) => ({ request }: { readonly request: Request }) =>
-        guarded(request, name, (caller) =>
+      const wait = (threadOf: (args: Args) => string | undefined) => (name: string) => (args: Args) =>
+        guarded(args.request, name, (caller) =>
           Effect.gen(function* () {
-            const { run } = yield* recordRun(request, caller, threadOf(request))
+            const { run } = yield* recordRun(args.request, caller, threadOf(args))
             // a daemon, as streamed runs are: a client that disconnects does not stop the run
             const end = yield* Fiber.join(yield* Effect.forkDaemon(runs.run(run)))
-            return yield* refusal(end, caller) ?? Effect.succeed(json(waitBody(end), caller, location(run, threadOf(request) === undefined)))
+            return yield* refusal(end, caller) ?? Effect.succeed(json(waitBody(end), caller, location(run, threadOf(args) === undefined)))
           })
         )
 
-      const stream = (threadOf: (request: Request) => string | undefined) => (name: string) => ({ request }: { readonly request: Request }) =>
-        guarded(request, name, (caller) =>
+      const stream = (threadOf: (args: Args) => string | undefined) => (name: string) => (args: Args) =>
+        guarded(args.request, name, (caller) =>
           Effect.gen(function* () {
-            const { run, body } = yield* recordRun(request, caller, threadOf(request))
+            const { run, body } = yield* recordRun(args.request, caller, threadOf(args))
             const initial = run.kwargs.command !== null ? yield* runs.values(run.thread_id) : (body.input ?? {})
             return yield* streamRun(run, modesOf(body.stream_mode), initial, (listeners) => runs.run(run, listeners), (end) => refusal(end, caller), {
               heartbeatMillis: settings.heartbeatMillis,
-              headers: { "x-correlation-id": caller.correlationId, ...location(run, threadOf(request) === undefined) }
+              headers: { "x-correlation-id": caller.correlationId, ...location(run, threadOf(args) === undefined) }
             })
           })
         )
 
-      const background = (threadOf: (request: Request) => string | undefined) => (name: string) => ({ request }: { readonly request: Request }) =>
-        guarded(request, name, (caller) =>
+      const background = (threadOf: (args: Args) => string | undefined) => (name: string) => (args: Args) =>
+        guarded(args.request, name, (caller) =>
           Effect.gen(function* () {
-            const { run } = yield* recordRun(request, caller, threadOf(request))
+            const { run } = yield* recordRun(args.request, caller, threadOf(args))
             const submitted = yield* Effect.either(runs.submit(run))
             if (Either.isLeft(submitted)) {
               if (submitted.left._tag === "QueueFull") return fail("TooManyRequests", submitted.left.message, { "retry-after": "1", "x-correlation-id": caller.correlationId })
               return yield* Effect.fail(submitted.left)
             }
-            return json(runView(run), caller, location(run, threadOf(request) === undefined))
+            return json(runView(run), caller, location(run, threadOf(args) === undefined))
           })
         )
 
-      const pathOf = (request: Request) => new URL(request.url, "http://x").pathname.split("/").map((s) => decodeURIComponent(s))
-      /** `/threads/{thread_id}/...` (under any prefix): the segment after `threads`. */
-      const threadOf = (request: Request) => {
-        const parts = pathOf(request)
-        return parts[parts.lastIndexOf("threads") + 1] ?? ""
-      }
-      const runOf = (request: Request) => {
-        const parts = pathOf(request)
-        return parts[parts.lastIndexOf("runs") + 1] ?? ""
-      }
+      /** The thread and run of a thread-bound route, from its path; undefined for the stateless routes. */
+      const threadOf = (args: Args) => args.path?.thread_id
       const none = () => undefined
-      const found = (request: Request, caller: Caller) => runs.find(threadOf(request), runOf(request), caller.principal)
+      const found = (args: Args, caller: Caller) => runs.find(args.path?.thread_id ?? "", args.path?.run_id ?? "", caller.principal)
       const query = (request: Request) => new URL(request.url, "http://x").searchParams
 
       return handlers
@@ -130,54 +124,54 @@ export const LangGraphRunsLive = (api: Api) =>
         .handleRaw("wait", wait(threadOf)("wait"))
         .handleRaw("stream", stream(threadOf)("stream"))
         .handleRaw("create", background(threadOf)("create"))
-        .handleRaw("list", ({ request }) =>
-          guarded(request, "list", (caller) =>
+        .handleRaw("list", (args) =>
+          guarded(args.request, "list", (caller) =>
             Effect.gen(function* () {
-              const q = query(request)
+              const q = query(args.request)
               const limit = Number(q.get("limit") ?? "10")
               const offset = Number(q.get("offset") ?? "0")
               const status = q.get("status") ?? undefined
               if (!Number.isInteger(limit) || limit < 0 || !Number.isInteger(offset) || offset < 0)
                 return yield* Effect.fail(new InvalidRequest({ message: "limit and offset must be whole numbers ≥ 0" }))
               if (status !== undefined && !isStatus(status)) return yield* Effect.fail(new InvalidRequest({ message: `status '${status}' is not one of ${RunStatusSchema.literals.join(", ")}` }))
-              const list = yield* runs.list(threadOf(request), { limit, offset, ...(status !== undefined ? { status } : {}) }, caller.principal)
+              const list = yield* runs.list(threadOf(args) ?? "", { limit, offset, ...(status !== undefined ? { status } : {}) }, caller.principal)
               return json(list.map(runView), caller)
             })
           )
         )
-        .handleRaw("get", ({ request }) => guarded(request, "get", (caller) => Effect.map(found(request, caller), (run) => json(runView(run), caller))))
-        .handleRaw("join", ({ request }) =>
-          guarded(request, "join", (caller) =>
+        .handleRaw("get", (args) => guarded(args.request, "get", (caller) => Effect.map(found(args, caller), (run) => json(runView(run), caller))))
+        .handleRaw("join", (args) =>
+          guarded(args.request, "join", (caller) =>
             Effect.gen(function* () {
-              const end = yield* runs.join(yield* found(request, caller))
+              const end = yield* runs.join(yield* found(args, caller))
               return json(waitBody(end), caller)
             })
           )
         )
-        .handleRaw("joinStream", ({ request }) =>
-          guarded(request, "joinStream", (caller) =>
-            Effect.map(found(request, caller), (run) =>
+        .handleRaw("joinStream", (args) =>
+          guarded(args.request, "joinStream", (caller) =>
+            Effect.map(found(args, caller), (run) =>
               streamEnd(run, runs.join(run).pipe(Effect.orDie), { heartbeatMillis: settings.heartbeatMillis, headers: { "x-correlation-id": caller.correlationId } })
             )
           )
         )
-        .handleRaw("cancel", ({ request }) =>
-          guarded(request, "cancel", (caller) =>
+        .handleRaw("cancel", (args) =>
+          guarded(args.request, "cancel", (caller) =>
             Effect.gen(function* () {
-              const q = query(request)
+              const q = query(args.request)
               const action = q.get("action") ?? "interrupt"
               if (action !== "interrupt" && action !== "rollback") return yield* Effect.fail(new InvalidRequest({ message: `action '${action}' is not interrupt or rollback` }))
-              const run = yield* found(request, caller)
+              const run = yield* found(args, caller)
               yield* runs.cancel(run, action)
               if (q.get("wait") === "1" || q.get("wait") === "true") yield* runs.join(run)
               return HttpServerResponse.empty({ status: 204, headers: { "x-correlation-id": caller.correlationId } })
             })
           )
         )
-        .handleRaw("delete", ({ request }) =>
-          guarded(request, "delete", (caller) =>
+        .handleRaw("delete", (args) =>
+          guarded(args.request, "delete", (caller) =>
             Effect.gen(function* () {
-              yield* runs.remove(yield* found(request, caller))
+              yield* runs.remove(yield* found(args, caller))
               return HttpServerResponse.empty({ status: 204, headers: { "x-correlation-id": caller.correlationId } })
             })
           )
