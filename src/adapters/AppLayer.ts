@@ -14,6 +14,8 @@ import { assistantUuid } from "./ids/AssistantUuid.js"
 import * as TriggerService from "../application/TriggerService.js"
 import * as WorkflowCatalog from "../application/WorkflowCatalog.js"
 import * as WorkflowService from "../application/WorkflowService.js"
+import * as LangGraphRuns from "../application/LangGraphRuns.js"
+import * as FetchWebhooks from "./webhooks/FetchWebhooks.js"
 import type { CheckpointStore } from "../ports/CheckpointStore.js"
 import type { IdempotencyStore } from "../ports/IdempotencyStore.js"
 import type { KeyStore } from "../ports/KeyStore.js"
@@ -22,6 +24,7 @@ import { Settings } from "../ports/Settings.js"
 import type { Terminal } from "../ports/Terminal.js"
 import type { ThreadMetadata } from "../ports/ThreadMetadata.js"
 import type { ThreadRegistry } from "../ports/ThreadRegistry.js"
+import type { RunStore } from "../ports/RunStore.js"
 import type { AgentDefinition } from "../ports/AgentDefinition.js"
 import type { UserFunctions } from "../ports/UserFunctions.js"
 import type { UserModules } from "../ports/UserModules.js"
@@ -90,7 +93,7 @@ export const persistence = (config: AppConfig, longLived = false) => {
 export const layer = (options: AppOptions) => layerWithStores(options, persistence(options.config, options.longLived))
 
 /** The same composition over given stores (benchmarks compare backends, including none). */
-export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadRegistry | CheckpointStore | LangGraphSaver | KeyStore | IdempotencyStore | ThreadMetadata>) => {
+export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadRegistry | CheckpointStore | LangGraphSaver | KeyStore | IdempotencyStore | ThreadMetadata | RunStore>) => {
   const { config } = options
   const modules = options.modules ?? ModuleUserModules.layer({ cacheDirectory: config.paths.cache })
   const userCode = Layer.mergeAll(
@@ -113,6 +116,7 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     TimeOrderedThreadIds.layer,
     // background runs of the LangGraph API: the queue the servers (and `agentmap worker`) share
     QueueLayer.runQueue(config),
+    FetchWebhooks.layer(config.queue.webhookTimeoutMillis),
     LazyEngine.layer.pipe(Layer.provide(stores)),
     stores,
     NodeCredentials.layer(config.auth.jwt),
@@ -138,7 +142,7 @@ export const layerWithStores = (options: AppOptions, stores: Layer.Layer<ThreadR
     version: packageVersion(),
     ...(options.explicitConfig !== undefined ? { explicitConfig: options.explicitConfig } : {})
   }).pipe(Layer.provide(WorkflowCatalog.layer))
-  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, GraphInspector.layer, AuthService.layer, Scaffolder.layer, CacheRefresh.layer, diagnosis, LangGraphThreads.layer, Assistants.layer(assistantUuid).pipe(Layer.provide(WorkflowCatalog.layer))).pipe(
+  return Layer.mergeAll(TriggerService.layer, ThreadService.layer, WorkflowCatalog.layer, GraphInspector.layer, AuthService.layer, Scaffolder.layer, CacheRefresh.layer, diagnosis, LangGraphThreads.layer, LangGraphRuns.layer, Assistants.layer(assistantUuid).pipe(Layer.provide(WorkflowCatalog.layer))).pipe(
     Layer.provideMerge(WorkflowService.layer),
     Layer.provideMerge(PlanBuilder.layer),
     Layer.provideMerge(CustomAgents.layer),

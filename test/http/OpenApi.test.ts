@@ -113,7 +113,19 @@ describe("the OpenAPI document at /openapi.json", () => {
       "GET /threads/{thread_id}/state langgraphThreads.state",
       "POST /threads/{thread_id}/state langgraphThreads.updateState",
       "GET /threads/{thread_id}/history langgraphThreads.history",
-      "POST /threads/{thread_id}/history langgraphThreads.historyPost"
+      "POST /threads/{thread_id}/history langgraphThreads.historyPost",
+      "POST /runs/wait langgraphRuns.waitStateless",
+      "POST /runs/stream langgraphRuns.streamStateless",
+      "POST /runs langgraphRuns.createStateless",
+      "POST /threads/{thread_id}/runs/wait langgraphRuns.wait",
+      "POST /threads/{thread_id}/runs/stream langgraphRuns.stream",
+      "POST /threads/{thread_id}/runs langgraphRuns.create",
+      "GET /threads/{thread_id}/runs langgraphRuns.list",
+      "GET /threads/{thread_id}/runs/{run_id} langgraphRuns.get",
+      "DELETE /threads/{thread_id}/runs/{run_id} langgraphRuns.delete",
+      "GET /threads/{thread_id}/runs/{run_id}/join langgraphRuns.join",
+      "GET /threads/{thread_id}/runs/{run_id}/stream langgraphRuns.joinStream",
+      "POST /threads/{thread_id}/runs/{run_id}/cancel langgraphRuns.cancel"
     ])
     for (const { template, op } of operations()) {
       const inPath = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1])
@@ -169,7 +181,19 @@ describe("the OpenAPI document at /openapi.json", () => {
       { route: "GET /threads/{thread_id}/state", ...read },
       { route: "POST /threads/{thread_id}/state", ...execute },
       { route: "GET /threads/{thread_id}/history", ...read },
-      { route: "POST /threads/{thread_id}/history", ...read }
+      { route: "POST /threads/{thread_id}/history", ...read },
+      { route: "POST /runs/wait", ...execute },
+      { route: "POST /runs/stream", ...execute },
+      { route: "POST /runs", ...execute },
+      { route: "POST /threads/{thread_id}/runs/wait", ...execute },
+      { route: "POST /threads/{thread_id}/runs/stream", ...execute },
+      { route: "POST /threads/{thread_id}/runs", ...execute },
+      { route: "GET /threads/{thread_id}/runs", ...read },
+      { route: "GET /threads/{thread_id}/runs/{run_id}", ...read },
+      { route: "DELETE /threads/{thread_id}/runs/{run_id}", ...execute },
+      { route: "GET /threads/{thread_id}/runs/{run_id}/join", ...read },
+      { route: "GET /threads/{thread_id}/runs/{run_id}/stream", ...read },
+      { route: "POST /threads/{thread_id}/runs/{run_id}/cancel", ...execute }
     ])
   })
 

@@ -20,6 +20,7 @@ import { answers } from "./ApiProblems.js"
 import { completeDocument } from "./OpenApiDocument.js"
 import { AssistantsGroup } from "./langgraph/AssistantsApi.js"
 import { LangGraphThreadsGroup } from "./langgraph/ThreadsApi.js"
+import { LangGraphRunsGroup } from "./langgraph/RunsApi.js"
 
 const SUB_FOLDERS =
   "A workflow in a sub-folder is written with literal slashes (`/execute/team/sales::Qualify`, `/workflows/team/sales`): send such a path as it is, since an encoded separator (`%2F`, which clients make of a slash in a parameter) is refused with 400."
@@ -176,6 +177,7 @@ export class AgentMapApi extends HttpApi.make("agentmap")
   .add(System)
   .add(AssistantsGroup)
   .add(LangGraphThreadsGroup)
+  .add(LangGraphRunsGroup)
   .annotate(OpenApi.Title, "AgentMap")
   .annotate(
     OpenApi.Description,

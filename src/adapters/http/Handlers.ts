@@ -26,6 +26,7 @@ import { ok, respond } from "./Respond.js"
 import { streamRun } from "./Sse.js"
 import { AssistantsLive } from "./langgraph/AssistantsHandlers.js"
 import { LangGraphThreadsLive } from "./langgraph/ThreadsHandlers.js"
+import { LangGraphRunsLive } from "./langgraph/RunsHandlers.js"
 
 const started = Date.now()
 
@@ -225,4 +226,4 @@ const memoryNow = () => {
 }
 
 /** Every group's handlers for `api` (AgentMapApi itself, or AgentMapApi.prefix(...)). */
-export const handlersFor = (api: Api, document: object) => Layer.mergeAll(RunsLive(api), WorkflowsLive(api), ThreadsLive(api), SystemLive(api, document), AssistantsLive(api), LangGraphThreadsLive(api))
+export const handlersFor = (api: Api, document: object) => Layer.mergeAll(RunsLive(api), WorkflowsLive(api), ThreadsLive(api), SystemLive(api, document), AssistantsLive(api), LangGraphThreadsLive(api), LangGraphRunsLive(api))

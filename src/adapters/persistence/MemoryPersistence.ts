@@ -12,6 +12,8 @@ import { LangGraphSaver } from "./LangGraphSaver.js"
 import { DEFAULT_MEMORY_LIMITS, type MemoryLimits, retention } from "./MemoryRetention.js"
 import * as SqlKeyStore from "./SqlKeyStore.js"
 import * as SqlThreadMetadata from "./SqlThreadMetadata.js"
+import * as SqlRunStore from "./SqlRunStore.js"
+import { RunStore } from "../../ports/RunStore.js"
 
 /**
  * Everything in this process's memory: for tests and stateless functions (suspended runs die with
@@ -119,6 +121,7 @@ const build = (handle: LangGraphSaver["Type"], limits: MemoryLimits) => {
     .pipe(Context.add(KeyStore, SqlKeyStore.memory()))
     .pipe(Context.add(IdempotencyStore, memoryDeliveries(Math.max(limits.maxFinishedThreads, 100))))
     .pipe(Context.add(ThreadMetadata, SqlThreadMetadata.memory()))
+    .pipe(Context.add(RunStore, SqlRunStore.memory()))
 }
 
 /**

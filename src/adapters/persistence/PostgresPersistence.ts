@@ -17,6 +17,9 @@ import * as SqlIdempotencyStore from "./SqlIdempotencyStore.js"
 import { IDEMPOTENCY_SCHEMA } from "./SqlIdempotencyStore.js"
 import * as SqlThreadMetadata from "./SqlThreadMetadata.js"
 import { THREAD_METADATA_SCHEMA } from "./SqlThreadMetadata.js"
+import * as SqlRunStore from "./SqlRunStore.js"
+import { RUN_SCHEMA } from "./SqlRunStore.js"
+import { RunStore } from "../../ports/RunStore.js"
 
 export interface PostgresOptions {
   readonly url: string
@@ -81,7 +84,7 @@ export const layer = (options: PostgresOptions) =>
             const saver = new PostgresSaver(pool, undefined, { schema })
             await client.exclusive(async () => {
               await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
-              for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...IDEMPOTENCY_SCHEMA, ...THREAD_METADATA_SCHEMA]) await pool.query(statement)
+              for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...IDEMPOTENCY_SCHEMA, ...THREAD_METADATA_SCHEMA, ...RUN_SCHEMA]) await pool.query(statement)
               await migrateRegistry(client)
               await saver.setup()
             })
@@ -113,5 +116,6 @@ export const layer = (options: PostgresOptions) =>
         .pipe(Context.add(KeyStore, SqlKeyStore.make(Effect.map(connection, (c) => c.client), store)))
         .pipe(Context.add(IdempotencyStore, SqlIdempotencyStore.make(Effect.map(connection, (c) => c.client), store)))
         .pipe(Context.add(ThreadMetadata, SqlThreadMetadata.make(Effect.map(connection, (c) => c.client), store)))
+        .pipe(Context.add(RunStore, SqlRunStore.make(Effect.map(connection, (c) => c.client), store)))
     })
   )

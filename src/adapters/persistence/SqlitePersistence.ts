@@ -17,6 +17,9 @@ import { KEY_SCHEMA } from "./SqlKeyStore.js"
 import * as SqlThreadRegistry from "./SqlThreadRegistry.js"
 import { REGISTRY_SCHEMA, migrateRegistry } from "./SqlThreadRegistry.js"
 import * as SqlIdempotencyStore from "./SqlIdempotencyStore.js"
+import * as SqlRunStore from "./SqlRunStore.js"
+import { RUN_SCHEMA } from "./SqlRunStore.js"
+import { RunStore } from "../../ports/RunStore.js"
 import { IDEMPOTENCY_SCHEMA } from "./SqlIdempotencyStore.js"
 import * as SqlThreadMetadata from "./SqlThreadMetadata.js"
 import { THREAD_METADATA_SCHEMA } from "./SqlThreadMetadata.js"
@@ -62,7 +65,7 @@ export const layer = (options: SqliteOptions) =>
           const { db, writes, checkpointInBackground, close } = openSqlite(options.path)
           const statements = preparedStatements(db)
           const client = clientOf(statements, writes)
-          for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...KEY_VERSION_SCHEMA, ...IDEMPOTENCY_SCHEMA, ...THREAD_METADATA_SCHEMA]) await client.execute(statement)
+          for (const statement of [...REGISTRY_SCHEMA, ...KEY_SCHEMA, ...KEY_VERSION_SCHEMA, ...IDEMPOTENCY_SCHEMA, ...THREAD_METADATA_SCHEMA, ...RUN_SCHEMA]) await client.execute(statement)
           await migrateRegistry(client)
           const { GroupCommitSqliteSaver } = await import("./GroupCommitSqliteSaver.js")
           // started once the store is usable, so a failed open leaves no thread behind
@@ -112,5 +115,6 @@ export const layer = (options: SqliteOptions) =>
         .pipe(Context.add(KeyStore, cachedKeyStore(SqlKeyStore.make(Effect.map(connection, (c) => c.client), store), keyVersion)))
         .pipe(Context.add(IdempotencyStore, SqlIdempotencyStore.make(Effect.map(connection, (c) => c.client), store)))
         .pipe(Context.add(ThreadMetadata, SqlThreadMetadata.make(Effect.map(connection, (c) => c.client), store)))
+        .pipe(Context.add(RunStore, SqlRunStore.make(Effect.map(connection, (c) => c.client), store)))
     })
   )

@@ -5,6 +5,7 @@ import { InvalidRequest } from "../../../domain/Errors.js"
 import * as AppLayer from "../../AppLayer.js"
 import { loadConfig } from "../../config/ConfigLoader.js"
 import * as HttpServer from "../../http/Server.js"
+import * as QueueConsumer from "../../queue/QueueConsumer.js"
 import * as TtyTerminal from "../../terminal/TtyTerminal.js"
 import { runStandalone } from "../CommandRuntime.js"
 import { ExitCode } from "../ExitCodes.js"
@@ -98,7 +99,13 @@ export const serveCommand = command({
             process.stderr.write(
               `agentmap: serving http://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}${isWorker ? ` (worker ${process.env["AGENTMAP_SERVE_WORKER"]}, pid ${process.pid})` : ""}\n`
             )
-        }).pipe(Layer.provide(HttpServer.settingsLayer(config, packageVersion())), Layer.provide(serving), Layer.provide(logging))
+        }).pipe(
+          Layer.provide(HttpServer.settingsLayer(config, packageVersion())),
+          // background runs of the LangGraph API: this server consumes the queue while it serves
+          Layer.merge(QueueConsumer.layer(config.queue.concurrency)),
+          Layer.provide(serving),
+          Layer.provide(logging)
+        )
         yield* Effect.raceFirst(Layer.launch(server), shutdownSignal).pipe(
           Effect.mapError((e) => ((e as { readonly _tag?: unknown })._tag === "ServeError" ? listenError(e, bind) : e))
         )

@@ -5,6 +5,7 @@ import { UserFunctions } from "../../../ports/UserFunctions.js"
 import { UserModules } from "../../../ports/UserModules.js"
 import { WorkflowRepository } from "../../../ports/WorkflowRepository.js"
 import * as AppLayer from "../../AppLayer.js"
+import * as QueueConsumer from "../../queue/QueueConsumer.js"
 import type { AppConfig } from "../../config/AppConfig.js"
 import { loadConfig } from "../../config/ConfigLoader.js"
 import * as HttpServer from "../../http/Server.js"
@@ -85,7 +86,7 @@ export const serveWithReload = (options: ReloadOptions) =>
         log,
         lastGood
       })
-      const all = Layer.mergeAll(server, reloader).pipe(Layer.provide(serving), Layer.provide(Logging.layerFor(generation, "serve", options.logLevel)))
+      const all = Layer.mergeAll(server, reloader, QueueConsumer.layer(generation.queue.concurrency)).pipe(Layer.provide(serving), Layer.provide(Logging.layerFor(generation, "serve", options.logLevel)))
       const outcome = yield* Effect.raceFirst(
         Layer.launch(all).pipe(
           Effect.mapError((e) => ((e as { readonly _tag?: unknown })._tag === "ServeError" ? listenError(e, bind) : e)),
