@@ -124,7 +124,8 @@ const make = Effect.gen(function* () {
       const record: RunRecord = {
         run_id: yield* ids.next,
         thread_id: threadId,
-        assistant_id: request.assistant_id,
+        // the canonical id (`workflow::Graph`) even when asked by UUID: any worker runs it from this record
+        assistant_id: request.workflow,
         status: "pending",
         metadata: { ...request.metadata },
         kwargs: request.kwargs,

@@ -81,6 +81,17 @@ describe("LangGraph API runs through the official SDK Client", () => {
     expect(values).toMatchObject({ name: "Ada", greeting: "Ada", final: "Ada" })
   })
 
+  it("runs.wait takes an assistant's UUID as well as its workflow::Graph id", async () => {
+    const [assistant] = await client.assistants.search({ graphId: "hello::Hello" })
+    const uuid = (assistant!.metadata as Record<string, unknown>)["assistant_uuid"] as string
+    expect(uuid).toMatch(/^[0-9a-f-]{36}$/)
+    const thread = crypto.randomUUID()
+    expect(await client.runs.wait(thread, uuid, { input: { name: "Uu" }, ifNotExists: "create" })).toMatchObject({ final: "Uu" })
+    // the run names its assistant by the canonical graph id
+    expect((await client.runs.list(thread)).map((r) => r.assistant_id)).toEqual(["hello::Hello"])
+    await expect(client.runs.wait(null, "00000000-0000-5000-8000-000000000000", { input: {} })).rejects.toThrow(/404/)
+  })
+
   it("runs.wait on a thread with ifNotExists create, then lists and gets its run", async () => {
     const thread = newThread()
     const values = await client.runs.wait(thread, "hello::Hello", { input: { name: "Bo" }, ifNotExists: "create" })

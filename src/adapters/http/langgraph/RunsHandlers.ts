@@ -1,5 +1,6 @@
 import { HttpApiBuilder, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Either, Fiber } from "effect"
+import { Assistants } from "../../../application/Assistants.js"
 import { LangGraphRuns, type RunEnd } from "../../../application/LangGraphRuns.js"
 import type { RunRecord, RunStatus } from "../../../domain/BackgroundRun.js"
 import { RunStatus as RunStatusSchema } from "../../../domain/BackgroundRun.js"
@@ -14,6 +15,8 @@ import { fail, problem } from "../Problems.js"
 import { respond } from "../Respond.js"
 import { RUN_CREATE_SHAPE, RunCreateBody } from "./RunsApi.js"
 import { modesOf, streamEnd, streamRun } from "./RunsStream.js"
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 type Api = typeof AgentMapApi
 type Request = HttpServerRequest.HttpServerRequest
@@ -37,6 +40,7 @@ export const LangGraphRunsLive = (api: Api) =>
       const gate = yield* makeGate
       const settings = yield* HttpSettings
       const runs = yield* LangGraphRuns
+      const assistants = yield* Assistants
 
       const guarded = (request: Request, name: string, body: (caller: Caller) => Effect.Effect<HttpServerResponse.HttpServerResponse, { readonly _tag: string; readonly message: string } | HttpServerResponse.HttpServerResponse>) => {
         const needed = accessOf(handlers.group, name)
@@ -53,10 +57,13 @@ export const LangGraphRunsLive = (api: Api) =>
       const recordRun = (request: Request, caller: Caller, threadId: string | undefined) =>
         Effect.gen(function* () {
           const body = yield* readJson(request, { schema: RunCreateBody, shape: RUN_CREATE_SHAPE }, settings.maxBodyBytes, caller.correlationId)
-          const workflow = yield* Either.match(assistantAddress(body.assistant_id), {
-            onLeft: (message) => Effect.fail(new InvalidRequest({ message })),
-            onRight: Effect.succeed
-          })
+          // an assistant's UUID names its graph through the catalog; `workflow::Graph` goes straight to the run
+          const workflow = UUID.test(body.assistant_id)
+            ? (yield* assistants.resolve(body.assistant_id)).assistant_id
+            : yield* Either.match(assistantAddress(body.assistant_id), {
+                onLeft: (message) => Effect.fail(new InvalidRequest({ message })),
+                onRight: Effect.succeed
+              })
           const run = yield* runs.create({
             assistant_id: body.assistant_id,
             workflow,
