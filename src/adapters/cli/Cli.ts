@@ -9,6 +9,7 @@ import { resumeCommand } from "./commands/ResumeCommand.js"
 import { runCommand } from "./commands/RunCommand.js"
 import { scaffoldCommand } from "./commands/ScaffoldCommand.js"
 import { serveCommand } from "./commands/ServeCommand.js"
+import { workerCommand } from "./commands/WorkerCommand.js"
 import { threadsCommand } from "./commands/ThreadsCommand.js"
 import { validateCommand } from "./commands/ValidateCommand.js"
 import { ExitCode } from "./ExitCodes.js"
@@ -20,7 +21,7 @@ import { group } from "./Spec.js"
 const root = group({
   name: "agentmap",
   summary: "AgentMap: define agent workflows as CSV files and run them anywhere (terminal, HTTP server, embedded, cloud functions)",
-  commands: [runCommand, resumeCommand, validateCommand, inspectCommand, scaffoldCommand, refreshCommand, threadsCommand, serveCommand, healthCommand, diagnoseCommand, authCommand, initCommand, initConfigCommand],
+  commands: [runCommand, resumeCommand, validateCommand, inspectCommand, scaffoldCommand, refreshCommand, threadsCommand, serveCommand, workerCommand, healthCommand, diagnoseCommand, authCommand, initCommand, initConfigCommand],
   examples: [
     "agentmap init",
     `agentmap run workflows/hello_world.csv --state '{"name": "Ada"}'`,
