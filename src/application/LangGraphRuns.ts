@@ -9,6 +9,7 @@ import type { RunResult } from "../domain/RunResult.js"
 import { type QueueFull, RunExecutor, RunQueue } from "../ports/RunQueue.js"
 import { RunStore } from "../ports/RunStore.js"
 import { ThreadIds } from "../ports/ThreadIds.js"
+import { ThreadMetadata } from "../ports/ThreadMetadata.js"
 import { ThreadRegistry } from "../ports/ThreadRegistry.js"
 import { Webhooks } from "../ports/Webhooks.js"
 import { type Listeners, makeLegs } from "./RunLegs.js"
@@ -69,6 +70,7 @@ const notFound = (threadId: string, what = `thread '${threadId}' not found`) => 
 const make = Effect.gen(function* () {
   const store = yield* RunStore
   const registry = yield* ThreadRegistry
+  const metadata = yield* ThreadMetadata
   const ids = yield* ThreadIds
   const queue = yield* RunQueue
   const webhooks = yield* Webhooks
@@ -107,7 +109,10 @@ const make = Effect.gen(function* () {
       const thread = request.thread_id === undefined ? Option.none() : yield* owned(threadId, request.caller)
       const earlier = request.thread_id === undefined ? [] : yield* store.listByThread(threadId, { limit: 100, offset: 0 })
       if (earlier.some((r) => r.principal !== null && !ownsThread(request.caller, r.principal))) return yield* Effect.fail(notFound(threadId))
-      if (request.thread_id !== undefined && Option.isNone(thread) && earlier.length === 0 && request.if_not_exists !== "create")
+      // a thread made by POST /threads has no run yet: only its metadata row says it exists
+      const declared = request.thread_id !== undefined && Option.isNone(thread) && earlier.length === 0 ? yield* metadata.get(threadId) : Option.none()
+      if (Option.isSome(declared) && !ownsThread(request.caller, declared.value.principal)) return yield* Effect.fail(notFound(threadId))
+      if (request.thread_id !== undefined && Option.isNone(thread) && earlier.length === 0 && Option.isNone(declared) && request.if_not_exists !== "create")
         return yield* Effect.fail(notFound(threadId, `thread '${threadId}' not found; create it first, or ask for the run with if_not_exists: "create"`))
       if (request.kwargs.command !== null && request.thread_id === undefined)
         return yield* Effect.fail(new InvalidRequest({ message: "command.resume needs a thread: POST /threads/{thread_id}/runs..." }))

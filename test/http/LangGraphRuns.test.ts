@@ -81,6 +81,19 @@ describe("LangGraph API runs through the official SDK Client", () => {
     expect(values).toMatchObject({ name: "Ada", greeting: "Ada", final: "Ada" })
   })
 
+  it("the SDK's usual flow: assistants.search, threads.create, runs.wait, runs.create + join on that thread", async () => {
+    const [assistant] = await client.assistants.search({ graphId: "hello::Hello" })
+    const thread = await client.threads.create({ metadata: { user: "ada" } })
+    expect(await client.runs.wait(thread.thread_id, assistant!.assistant_id, { input: { name: "Ada" } })).toMatchObject({ final: "Ada" })
+    const run = await client.runs.create(thread.thread_id, assistant!.assistant_id, { input: { name: "Bea" } })
+    expect(await client.runs.join(thread.thread_id, run.run_id)).toMatchObject({ final: "Bea" })
+    const seen = await client.threads.get(thread.thread_id)
+    expect(seen).toMatchObject({ metadata: expect.objectContaining({ user: "ada" }), values: expect.objectContaining({ final: "Bea" }) })
+    // another key does not run on it
+    const other = new Client({ apiUrl: server.url, apiKey: createKey(dir, "other-flow") })
+    await expect(other.runs.wait(thread.thread_id, assistant!.assistant_id, { input: { name: "Eve" } })).rejects.toThrow(/404/)
+  })
+
   it("runs.wait takes an assistant's UUID as well as its workflow::Graph id", async () => {
     const [assistant] = await client.assistants.search({ graphId: "hello::Hello" })
     const uuid = (assistant!.metadata as Record<string, unknown>)["assistant_uuid"] as string
