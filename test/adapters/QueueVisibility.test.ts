@@ -29,12 +29,30 @@ describe("the queue's depth in diagnose and GET /metrics (sqlite)", () => {
     expect((doc["queue"] as { oldest_wait_ms: number }).oldest_wait_ms).toBeGreaterThanOrEqual(0)
   })
 
-  it("GET /metrics reads the queue's gauges when scraped", async () => {
-    const admin = createKey(dir, "admin", "admin")
-    server = await startServer(dir)
-    const m = scrape((await call(`${server.url}/metrics`, { key: admin })).text)
-    expect(m.sum("agentmap_queue_pending")).toBe(2)
-    expect(m.sum("agentmap_queue_in_flight")).toBe(0)
+  it("GET /metrics reads the queue's gauges when scraped: runs waiting and the one in flight", async () => {
+    // serve consumes the queue: one slow run at a time, two more wait behind it
+    const header = "graph_name,node_name,agent_type,input_fields,output_field,prompt,context,success_next,failure_next"
+    const busy = workspace({
+      "agentmap_config.yaml": "paths:\n  csv_repository: workflows\npersistence:\n  backend: sqlite\n  sqlite_path: data/agentmap.db\nqueue:\n  concurrency: 1\n",
+      "workflows/slow.csv": [header, "Slow,Nap,sleeper,ms,slept,,,,"].join("\n"),
+      "custom_agents/sleeper.ts": [
+        `import { defineAgent } from "agentmap"`,
+        `export default defineAgent({ run: (ctx) => new Promise((resolve) => { const t = setTimeout(() => resolve("slept"), Number(ctx.inputs["ms"])); ctx.signal.addEventListener("abort", () => { clearTimeout(t); resolve("stopped") }, { once: true }) }) })`
+      ].join("\n")
+    })
+    const key = createKey(busy, "admin", "read,execute,admin")
+    server = await startServer(busy)
+    for (let i = 0; i < 3; i++) {
+      const r = await call(`${server.url}/runs`, { key, method: "POST", body: JSON.stringify({ assistant_id: "slow::Slow", input: { ms: 20_000 } }) })
+      expect(r.status).toBe(200)
+    }
+    const gauges = async () => scrape((await call(`${server!.url}/metrics`, { key })).text)
+    let m = await gauges()
+    for (let tries = 0; m.sum("agentmap_queue_in_flight") < 1 && tries < 200; tries++) {
+      await new Promise((r) => setTimeout(r, 25))
+      m = await gauges()
+    }
+    expect([m.sum("agentmap_queue_pending"), m.sum("agentmap_queue_in_flight")]).toEqual([2, 1])
     expect(m.family("agentmap_queue_oldest_wait_seconds")?.type).toBe("GAUGE")
   })
 })
