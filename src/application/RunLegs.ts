@@ -5,6 +5,7 @@ import type { JsonObject } from "../domain/Json.js"
 import { resumeFromValue } from "../domain/ResumeValue.js"
 import { CheckpointStore } from "../ports/CheckpointStore.js"
 import { Settings } from "../ports/Settings.js"
+import { ThreadMetadata } from "../ports/ThreadMetadata.js"
 import { ThreadRegistry } from "../ports/ThreadRegistry.js"
 import { LeaseKeeper } from "./LeaseKeeper.js"
 import { type ExecuteOutcome, type LegOptions, WorkflowService } from "./WorkflowService.js"
@@ -22,9 +23,16 @@ export const makeLegs = Effect.gen(function* () {
   const service = yield* WorkflowService
   const registry = yield* ThreadRegistry
   const checkpoints = yield* CheckpointStore
+  const metadata = yield* ThreadMetadata
   const leases = yield* LeaseKeeper
   const settings = yield* Settings
   const now = Effect.map(Clock.currentTimeMillis, (ms) => DateTime.formatIso(DateTime.unsafeMake(ms)))
+
+  /** The state last written to the thread (`POST /threads/{id}/state`) since its last leg ended: the next leg starts from it. */
+  const written = (threadId: string, since: string) =>
+    Effect.map(metadata.get(threadId), (meta) =>
+      Option.flatMap(meta, (m) => Option.filter(Option.fromNullable(m.states.at(-1)), (s) => s.created_at > since)).pipe(Option.map((s) => s.values as JsonObject))
+    )
 
   /** The leg this run asks for: a resume (`command`), a start, or a new start from a finished thread's values. */
   const leg = (run: RunRecord, listeners: Listeners | undefined, workflow: string) =>
@@ -35,19 +43,22 @@ export const makeLegs = Effect.gen(function* () {
         if (Option.isNone(thread)) return yield* Effect.fail(notFound(run.thread_id, `thread '${run.thread_id}' has nothing to resume`))
         const t = thread.value
         const answer = resumeFromValue(command.resume, t.interrupt === null ? null : { type: t.interrupt.type, payload: t.interrupt.payload })
-        return yield* service.resume({ thread_id: run.thread_id, action: answer.action, data: answer.data }, listeners)
+        const update = yield* written(run.thread_id, t.updated_at)
+        return yield* service.resume({ thread_id: run.thread_id, action: answer.action, data: answer.data }, Option.isSome(update) ? { ...listeners, update: update.value } : listeners)
       }
       const input = (run.kwargs.input ?? {}) as JsonObject
       const base = { thread_id: run.thread_id, ...(run.principal !== null ? { principal: run.principal } : {}) }
       if (Option.isSome(thread) && (thread.value.status === "completed" || thread.value.status === "failed")) {
         // LangGraph runs a finished thread again from its values: a new leg of the same thread id (with the run's assistant), from its last state merged with the new input
         const t = thread.value
-        const state = { ...(t.result?.outputs ?? t.input ?? {}), ...input }
+        const state = { ...Option.getOrElse(yield* written(t.thread_id, t.updated_at), () => (t.result?.outputs ?? t.input ?? {}) as JsonObject), ...input }
         yield* registry.remove(t.thread_id)
         yield* checkpoints.deleteThread(t.thread_id)
         return yield* service.execute({ ...base, workflow, state }, listeners)
       }
-      return yield* service.execute({ ...base, workflow, state: input }, listeners)
+      // a thread made by POST /threads starts from the state written to it, if any
+      const start = Option.isNone(thread) ? Option.getOrElse(yield* written(run.thread_id, ""), () => ({}) as JsonObject) : {}
+      return yield* service.execute({ ...base, workflow, state: { ...start, ...input } }, listeners)
     })
 
   /** Releases a thread whose leg was cancelled: it ends `failed` (Cancelled); a new run starts it again from its values. */

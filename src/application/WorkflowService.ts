@@ -29,6 +29,8 @@ export interface LegOptions {
   readonly custom?: CustomObserver
   /** Runs once the thread exists (or was claimed) and before any node runs. */
   readonly onStart?: Effect.Effect<void>
+  /** A resume only: state written to the thread while it waited (LangGraph API updateState), merged in before the resumed node runs. */
+  readonly update?: JsonObject
 }
 
 export interface ExecuteOutcome {
@@ -83,7 +85,8 @@ export const layer = Layer.effect(
       durability: settings.durability,
       observer: options?.observer ?? (() => Effect.void),
       tokens: options?.tokens,
-      custom: options?.custom
+      custom: options?.custom,
+      update: options?.update
     })
 
     /** Runs one leg of a thread (a start or a resume) under its lease, then records how it ended. */

@@ -98,6 +98,8 @@ export interface RunOptions {
   readonly tokens?: TokenObserver | undefined
   readonly custom?: CustomObserver | undefined
   readonly durability: "sync" | "async" | "exit"
+  /** A resume only: state written to the suspended thread meanwhile (LangGraph API updateState), merged in before the resumed step. */
+  readonly update?: JsonObject | undefined
 }
 
 export class WorkflowEngine extends Context.Tag("agentmap/WorkflowEngine")<

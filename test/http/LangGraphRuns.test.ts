@@ -94,6 +94,19 @@ describe("LangGraph API runs through the official SDK Client", () => {
     await expect(other.runs.wait(thread.thread_id, assistant!.assistant_id, { input: { name: "Eve" } })).rejects.toThrow(/404/)
   })
 
+  it("a state written while a thread waits (threads.updateState) is what the resumed node sees", async () => {
+    const thread = crypto.randomUUID()
+    expect(await client.runs.wait(thread, "approval::Approval", { input: { doc: "draft" }, ifNotExists: "create" })).toMatchObject({ __interrupt__: [expect.anything()] })
+    await client.threads.updateState(thread, { values: { doc: "final" } })
+    expect(await client.runs.wait(thread, "approval::Approval", { command: { resume: true } })).toMatchObject({ doc: "final", published: "final" })
+    // applied once: a later run with new input starts from the thread's values, not from the old write
+    expect(await client.runs.wait(thread, "hello::Hello", { input: { name: "Zed" } })).toMatchObject({ doc: "final", published: "final", final: "Zed" })
+    // a thread made empty and given a state starts from it
+    const empty = await client.threads.create()
+    await client.threads.updateState(empty.thread_id, { values: { name: "Pre" } })
+    expect(await client.runs.wait(empty.thread_id, "hello::Hello", { input: {} })).toMatchObject({ final: "Pre" })
+  })
+
   it("runs.wait takes an assistant's UUID as well as its workflow::Graph id", async () => {
     const [assistant] = await client.assistants.search({ graphId: "hello::Hello" })
     const uuid = (assistant!.metadata as Record<string, unknown>)["assistant_uuid"] as string

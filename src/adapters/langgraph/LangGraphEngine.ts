@@ -175,7 +175,7 @@ export const make = Effect.gen(function* () {
   return WorkflowEngine.of({
     run: (plan, threadId, input: JsonObject, options) => execute(plan, threadId, startInput(plan, input), options.observer, options.durability, options),
     resume: (plan, threadId, answer: ResumeInput, options) =>
-      execute(plan, threadId, new Command({ resume: answer }), options.observer, options.durability, options),
+      execute(plan, threadId, new Command({ resume: answer, ...(options.update !== undefined ? { update: { [DATA]: options.update } } : {}) }), options.observer, options.durability, options),
     recover: (plan, threadId, input, options) => startOrContinue(plan, threadId, input, options.observer, options.durability, options)
   })
 })
