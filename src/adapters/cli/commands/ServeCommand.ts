@@ -4,7 +4,6 @@ import { AuthService } from "../../../application/AuthService.js"
 import { InvalidRequest } from "../../../domain/Errors.js"
 import * as AppLayer from "../../AppLayer.js"
 import { loadConfig } from "../../config/ConfigLoader.js"
-import * as HttpServer from "../../http/Server.js"
 import * as QueueConsumer from "../../queue/QueueConsumer.js"
 import * as TtyTerminal from "../../terminal/TtyTerminal.js"
 import { runStandalone } from "../CommandRuntime.js"
@@ -14,7 +13,6 @@ import { printDiagnostics } from "../Output.js"
 import { packageVersion } from "../../version/PackageVersion.js"
 import { command, flag, integer, text } from "../Spec.js"
 import { listenError } from "./ListenError.js"
-import { serveWithReload } from "./ServeReload.js"
 import { shutdownSignal } from "./ShutdownSignal.js"
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"])
@@ -90,7 +88,12 @@ export const serveCommand = command({
             return yield* supervise(count)
           }
         }
-        if (a.reload) return yield* serveWithReload({ config, cwd, bind, explicitConfig: globals.config, logLevel: globals.logLevel })
+        // the HTTP stack (routes, API schemas, handlers) loads only here: every other command starts without it
+        if (a.reload) {
+          const { serveWithReload } = yield* Effect.promise(() => import("./ServeReload.js"))
+          return yield* serveWithReload({ config, cwd, bind, explicitConfig: globals.config, logLevel: globals.logLevel })
+        }
+        const HttpServer = yield* Effect.promise(() => import("../../http/Server.js"))
         const server = HttpServer.layer({
           ...bind,
           graceMillis: config.http.shutdownGraceMillis,
