@@ -13,7 +13,6 @@ const IGNORED = [
   "interrupt_before",
   "interrupt_after",
   "stream_subgraphs",
-  "stream_resumable",
   "feedback_keys",
   "strict_resume",
   "on_completion",
@@ -38,6 +37,9 @@ export const RunCreateBody = Schema.Struct({
   metadata: Schema.optional(Schema.NullOr(Json)),
   multitask_strategy: Schema.optional(MultitaskStrategy).annotations({ description: "A run on a thread with a run in progress: reject (409, the default), enqueue (runs after it), interrupt or rollback (cancels it)" }),
   if_not_exists: Schema.optional(Schema.Literal("create", "reject")),
+  stream_resumable: Schema.optional(Schema.NullOr(Schema.Boolean)).annotations({
+    description: "keep the stream's events (numbered `id`s) so a client that lost the connection rejoins with GET …/runs/{run_id}/stream and `Last-Event-ID` (on the server that runs it)"
+  }),
   webhook: Schema.optional(Schema.NullOr(Schema.String)).annotations({ description: "POSTed the run (and the thread's values) when it ends, off the request path, 3 tries" }),
   ...Object.fromEntries(IGNORED.map((key) => [key, Schema.optional(Schema.Unknown).annotations({ description: "accepted for compatibility; not used" })])) as {
     readonly [K in (typeof IGNORED)[number]]: Schema.optional<typeof Schema.Unknown>

@@ -14,7 +14,7 @@ import { HttpSettings } from "../HttpSettings.js"
 import { fail, problem } from "../Problems.js"
 import { respond } from "../Respond.js"
 import { RUN_CREATE_SHAPE, RunCreateBody } from "./RunsApi.js"
-import { modesOf, streamEnd, streamRun } from "./RunsStream.js"
+import { modesOf, rejoin, streamEnd, streamRun } from "./RunsStream.js"
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -100,7 +100,8 @@ export const LangGraphRunsLive = (api: Api) =>
             const initial = run.kwargs.command !== null ? yield* runs.values(run.thread_id) : (body.input ?? {})
             return yield* streamRun(run, modesOf(body.stream_mode), initial, (listeners) => runs.run(run, listeners), (end) => refusal(end, caller), {
               heartbeatMillis: settings.heartbeatMillis,
-              headers: { "x-correlation-id": caller.correlationId, ...location(run, threadOf(args) === undefined) }
+              headers: { "x-correlation-id": caller.correlationId, ...location(run, threadOf(args) === undefined) },
+              resumable: body.stream_resumable === true
             })
           })
         )
@@ -157,9 +158,11 @@ export const LangGraphRunsLive = (api: Api) =>
         )
         .handleRaw("joinStream", (args) =>
           guarded(args.request, "joinStream", (caller) =>
-            Effect.map(found(args, caller), (run) =>
-              streamEnd(run, runs.join(run).pipe(Effect.orDie), { heartbeatMillis: settings.heartbeatMillis, headers: { "x-correlation-id": caller.correlationId } })
-            )
+            Effect.map(found(args, caller), (run) => {
+              const options = { heartbeatMillis: settings.heartbeatMillis, headers: { "x-correlation-id": caller.correlationId } }
+              // a resumable stream this process keeps: from Last-Event-ID on; otherwise the run's end
+              return rejoin(run, args.request.headers["last-event-id"], options) ?? streamEnd(run, runs.join(run).pipe(Effect.orDie), options)
+            })
           )
         )
         .handleRaw("cancel", (args) =>

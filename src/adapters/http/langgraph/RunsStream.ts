@@ -2,15 +2,23 @@ import { HttpServerResponse } from "@effect/platform"
 import { Deferred, Duration, Effect, Queue, Stream } from "effect"
 import type { Listeners, RunEnd } from "../../../application/LangGraphRuns.js"
 import type { RunRecord } from "../../../domain/BackgroundRun.js"
+import * as StreamLog from "./StreamLog.js"
 
-interface Frame {
-  readonly event: string
-  readonly data: unknown
-}
+type Frame = StreamLog.Frame
 
 const encoder = new TextEncoder()
 const encode = (f: Frame) => encoder.encode(`event: ${f.event}\ndata: ${JSON.stringify(f.data)}\n\n`)
+const encodeWithId = ([id, f]: readonly [number, Frame]) => encoder.encode(`id: ${id}\nevent: ${f.event}\ndata: ${JSON.stringify(f.data)}\n\n`)
 const heartbeat = encoder.encode(": heartbeat\n\n")
+
+const withHeartbeats = <E>(body: Stream.Stream<Uint8Array, E>, heartbeatMillis: number) =>
+  Stream.merge(body, Stream.tick(Duration.millis(heartbeatMillis)).pipe(Stream.drop(1), Stream.as(heartbeat)), { haltStrategy: "left" })
+
+const sse = (body: Stream.Stream<Uint8Array>, options: { readonly heartbeatMillis: number; readonly headers: Readonly<Record<string, string>> }) =>
+  HttpServerResponse.stream(withHeartbeats(body, options.heartbeatMillis), {
+    contentType: "text/event-stream",
+    headers: { "cache-control": "no-cache", "x-accel-buffering": "no", ...options.headers }
+  })
 
 /** The modes a stream asked for (LangGraph's default: values). */
 export const modesOf = (mode: string | ReadonlyArray<string> | undefined): ReadonlySet<string> =>
@@ -79,30 +87,48 @@ export const streamRun = (
   initial: Record<string, unknown>,
   start: (listeners: Listeners) => Effect.Effect<RunEnd>,
   refused: (end: RunEnd) => Effect.Effect<HttpServerResponse.HttpServerResponse, unknown> | undefined,
-  options: { readonly heartbeatMillis: number; readonly headers: Readonly<Record<string, string>> }
+  options: { readonly heartbeatMillis: number; readonly headers: Readonly<Record<string, string>>; readonly resumable?: boolean }
 ) =>
   Effect.gen(function* () {
     const queue = yield* Queue.unbounded<Frame | null>()
     const accepted = yield* Deferred.make<void>()
-    const t = translate(run, modes, initial, (f) => Queue.offer(queue, f).pipe(Effect.asVoid))
+    // a resumable stream goes through the process's log: the response follows it like a rejoin would
+    const log = options.resumable === true ? StreamLog.open(run.run_id) : undefined
+    const offer = (f: Frame) => (log !== undefined ? Effect.sync(() => StreamLog.append(log, f)) : Queue.offer(queue, f).pipe(Effect.asVoid))
+    const t = translate(run, modes, initial, offer)
+    const head = [{ event: "metadata", data: { run_id: run.run_id, attempt: 1 } }, ...t.initial]
+    if (log !== undefined) for (const f of head) StreamLog.append(log, f)
     const fiber = yield* Effect.forkDaemon(
       start({ ...t.listeners, onStart: Deferred.succeed(accepted, undefined).pipe(Effect.asVoid) }).pipe(
-        Effect.tap((end) => Effect.forEach(t.ending(end), (f) => Queue.offer(queue, f))),
-        Effect.ensuring(Queue.offer(queue, null))
+        Effect.tap((end) => Effect.forEach(t.ending(end), offer)),
+        Effect.ensuring(log !== undefined ? Effect.sync(() => StreamLog.end(run.run_id, log)) : Queue.offer(queue, null))
       )
     )
     const first = yield* Effect.raceFirst(Deferred.await(accepted).pipe(Effect.as(undefined)), fiber.await)
     if (first !== undefined && first._tag === "Success") {
       const refusal = refused(first.value)
-      if (refusal !== undefined) return yield* Effect.orDie(refusal)
+      if (refusal !== undefined) {
+        StreamLog.drop(run.run_id)
+        return yield* Effect.orDie(refusal)
+      }
     }
-    const head = [{ event: "metadata", data: { run_id: run.run_id, attempt: 1 } }, ...t.initial]
-    const body = Stream.concat(Stream.fromIterable(head), Stream.fromQueue(queue).pipe(Stream.takeWhile((f): f is Frame => f !== null))).pipe(
-      Stream.map(encode),
-      Stream.merge(Stream.tick(Duration.millis(options.heartbeatMillis)).pipe(Stream.drop(1), Stream.as(heartbeat)), { haltStrategy: "left" })
-    )
-    return HttpServerResponse.stream(body, { contentType: "text/event-stream", headers: { "cache-control": "no-cache", "x-accel-buffering": "no", ...options.headers } })
+    const followed = StreamLog.follow(run.run_id, -1)
+    const body =
+      log !== undefined && followed !== undefined
+        ? followed.pipe(Stream.map(encodeWithId))
+        : Stream.concat(Stream.fromIterable(head), Stream.fromQueue(queue).pipe(Stream.takeWhile((f): f is Frame => f !== null))).pipe(Stream.map(encode))
+    return sse(body, options)
   })
+
+/**
+ * Rejoins a resumable stream this process keeps: the events after `Last-Event-ID` (`-1`: all of
+ * them; none given: only those still to come), then the rest live. Undefined when it keeps none.
+ */
+export const rejoin = (run: RunRecord, lastEventId: string | undefined, options: { readonly heartbeatMillis: number; readonly headers: Readonly<Record<string, string>> }) => {
+  const after = lastEventId === undefined ? Number.MAX_SAFE_INTEGER : Number(lastEventId)
+  const followed = StreamLog.follow(run.run_id, Number.isInteger(after) ? (after === Number.MAX_SAFE_INTEGER ? StreamLog.last(run.run_id) : after) : -1)
+  return followed === undefined ? undefined : sse(followed.pipe(Stream.map(encodeWithId)), options)
+}
 
 /** A stream joined after the run began: `metadata`, then, once the run has ended, its final `values` (or `error`). */
 export const streamEnd = (run: RunRecord, ended: Effect.Effect<RunEnd>, options: { readonly heartbeatMillis: number; readonly headers: Readonly<Record<string, string>> }) => {
@@ -110,9 +136,5 @@ export const streamEnd = (run: RunRecord, ended: Effect.Effect<RunEnd>, options:
     Stream.map((end): Frame => (end.error !== undefined && end.run.status === "error" ? { event: "error", data: end.error } : { event: "values", data: end.values }))
   )
   const first: Frame = { event: "metadata", data: { run_id: run.run_id, attempt: 1 } }
-  const body = Stream.concat(Stream.make(first), last).pipe(
-    Stream.map(encode),
-    Stream.merge(Stream.tick(Duration.millis(options.heartbeatMillis)).pipe(Stream.drop(1), Stream.as(heartbeat)), { haltStrategy: "left" })
-  )
-  return HttpServerResponse.stream(body, { contentType: "text/event-stream", headers: { "cache-control": "no-cache", "x-accel-buffering": "no", ...options.headers } })
+  return sse(Stream.concat(Stream.make(first), last).pipe(Stream.map(encode)), options)
 }
