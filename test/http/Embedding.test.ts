@@ -82,6 +82,18 @@ describe("library entry points", () => {
     }
   })
 
+  it("createWebHandler executes the background runs its routes queue (LangGraph runs.create + join)", async () => {
+    const { handler, dispose } = createWebHandler({ cwd: dir, prefix: "/am" })
+    try {
+      const post = (url: string, body: unknown) => handler(new Request(`http://host/am${url}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }))
+      const created = (await (await post("/runs", { assistant_id: "greet::G", input: { name: "Bg" } })).json()) as { run_id: string; thread_id: string }
+      const joined = await handler(new Request(`http://host/am/threads/${created.thread_id}/runs/${created.run_id}/join`))
+      expect([joined.status, ((await joined.json()) as Record<string, unknown>)["greeting"]]).toEqual([200, "Hi Bg"])
+    } finally {
+      await dispose()
+    }
+  })
+
   it("createWebHandler holds a streamed body without a length to http.max_body_bytes (413), and reads one within it", async () => {
     const limited = workspace({
       "agentmap_config.yaml": "persistence:\n  backend: memory\nauth:\n  enabled: false\nhttp:\n  max_body_bytes: 2048\n",

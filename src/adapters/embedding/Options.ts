@@ -1,5 +1,6 @@
 import { Context, Effect, Layer } from "effect"
 import * as AppLayer from "../AppLayer.js"
+import * as QueueConsumer from "../queue/QueueConsumer.js"
 import type { AppConfig } from "../config/AppConfig.js"
 import { loadConfig } from "../config/ConfigLoader.js"
 import * as HttpServer from "../http/Server.js"
@@ -51,7 +52,13 @@ export const servicesFor = (config: AppConfig, options: AgentMapOptions = {}) =>
  */
 export const layer = (options: AgentMapOptions = {}) =>
   Layer.unwrapEffect(
-    Effect.map(configFor(options), (config) => Layer.merge(servicesFor(config, options), HttpServer.settingsLayer(config, packageVersion())))
+    Effect.map(configFor(options), (config) =>
+      Layer.merge(
+        // a host lives as long as a server does: it executes the background runs its routes queue
+        QueueConsumer.layer(config.queue.concurrency).pipe(Layer.provideMerge(servicesFor(config, options))),
+        HttpServer.settingsLayer(config, packageVersion())
+      )
+    )
   )
 
 /**
