@@ -257,8 +257,10 @@ describe("WAL checkpoints in a background thread (long-lived processes)", () => 
     await fill(db, wal.committed, 0)
     const afterFirst = walSize(file)
     await fill(db, wal.committed, rows)
-    // the second round's ~20 MB of frames went through a WAL the worker kept copying back: it started over instead of growing
-    expect(walSize(file) - afterFirst).toBeLessThan(1024 * 1024)
+    // the second round's ~20 MB of frames went through a WAL the worker kept copying back: it started
+    // over instead of growing (without the worker it grows by all of them; a busy machine delays the
+    // worker's restarts by a few of its turns, hence the margin)
+    expect(walSize(file) - afterFirst).toBeLessThan(5 * 1024 * 1024)
     // the worker did it: the committing connection's own checkpoints are still off (they come back only if the worker fails)
     expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(0)
     await wal.close()
