@@ -120,6 +120,7 @@ try {
     console.log(`agentmap: built dist/ui (${uiFiles.length} files, ${(gzip / 1024).toFixed(1)} KiB gzip first load; budget 250 KiB)`)
     if (gzip > 250 * 1024) throw new Error(`the inspector's first load is ${(gzip / 1024).toFixed(1)} KiB gzip, over its 250 KiB budget`)
   } catch (e) {
+    fs.rmSync(path.join(out, "ui"), { recursive: true, force: true })
     process.stderr.write(`agentmap: the web inspector was not built, /ui will not work: ${e.message}\n`)
   }
 

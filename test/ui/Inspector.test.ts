@@ -185,6 +185,8 @@ describe("web inspector at /ui", () => {
     await alert.waitFor()
     await expect(alert.textContent()).resolves.toMatch(/Someone else already answered this interrupt \(409\)/)
     await checkPage(second, "thread-409")
+    await second.getByRole("button", { name: "Show the thread as it is now" }).click()
+    await expect(second.getByTestId("thread-status").filter({ hasText: "completed" }).textContent()).resolves.toBe("completed")
     await first.close()
     await second.close()
   }, 90_000)

@@ -86,7 +86,12 @@ export const InterruptForm = ({ threadId, interrupt, onResumed }: { readonly thr
       )}
       {message !== undefined ? (
         <p role="alert" class={message.kind === "conflict" ? "conflict" : "error"}>
-          {message.text}
+          {message.text}{" "}
+          {message.kind === "conflict" ? (
+            <button type="button" class="link" onClick={onResumed}>
+              Show the thread as it is now
+            </button>
+          ) : null}
         </p>
       ) : null}
     </section>
