@@ -21,7 +21,10 @@ const files = {
     "Chain,Third,echo,b,c,,,,",
     `Approval,Ask,human,doc,approved,Publish,,Approve {doc}?,"{""interaction_type"": ""approval""}"`,
     "Approval,Publish,echo,approved,out,,,,",
-    "Broken,Read,file_reader,collection,doc,,,,"
+    "Broken,Read,file_reader,collection,doc,,,,",
+    "Fan,Start,echo,x,y,Left|Right,,,",
+    "Fan,Left,echo,y,l,,,,",
+    "Fan,Right,echo,y,r,,,,"
   ].join("\n") + "\n",
   "workflows/bad.csv": `${HEADER}\nLost,Start,echo,x,y,Nowhere,,,\n`
 }
@@ -138,6 +141,10 @@ describe("web inspector at /ui", () => {
     const details = page.getByRole("complementary", { name: "node details" })
     await expect(details.textContent()).resolves.toMatch(/Agent typeecho.*PromptSay \{name\}.*Inputsname.*Outputa/)
     await checkPage(page, "workflow")
+    // a fan-out's edges are drawn as parallel ones
+    await page.goto(`${server.url}/ui/#/workflows/demo/Fan`)
+    await page.locator("svg g[data-node='Right']").waitFor()
+    expect(await page.locator("svg path.edge").evaluateAll((ps) => ps.map((p) => p.getAttribute("data-kind")))).toEqual(["parallel", "parallel"])
     await page.goto(`${server.url}/ui/#/workflows/bad`)
     const diagnostics = page.getByRole("region", { name: "validation diagnostics" })
     await diagnostics.waitFor()
