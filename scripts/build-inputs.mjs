@@ -4,7 +4,7 @@ import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 
-const INPUTS = ["src", "scripts/build.mjs", "scripts/build-inputs.mjs", "scripts/otel-split.mjs", "package.json", "package-lock.json", "tsconfig.json", "tsconfig.types.json"]
+const INPUTS = ["src", "ui", "scripts/build.mjs", "scripts/build-inputs.mjs", "scripts/otel-split.mjs", "package.json", "package-lock.json", "tsconfig.json", "tsconfig.types.json"]
 
 const walk = (root, relative) => {
   const full = path.join(root, relative)

@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process"
 import { createRequire } from "node:module"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { gzipSync } from "node:zlib"
 import { sourceHash } from "./build-inputs.mjs"
 import { buildOtelFile, otelAsSeparateFile } from "./otel-split.mjs"
 
@@ -107,6 +108,20 @@ try {
     for (const f of ["swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-bundle.js.LICENSE.txt", "LICENSE", "NOTICE"]) fs.copyFileSync(path.join(viewer, f), path.join(out, "swagger-ui", f))
   } catch (e) {
     process.stderr.write(`agentmap: the API viewer (swagger-ui-dist) was not copied, /docs will not work: ${e.message}\n`)
+  }
+
+  // the web inspector /ui serves (src/adapters/http/UiAssets.ts): built by Vite from ui/ into ui/ beside
+  // the bundles; Vite is a devDependency, so an install without it builds everything but /ui
+  try {
+    const { build: viteBuild } = await import("vite")
+    await viteBuild({ configFile: path.join(root, "ui", "vite.config.ts"), build: { outDir: path.join(out, "ui") }, logLevel: "warn" })
+    const uiFiles = listFiles(path.join(out, "ui"))
+    const gzip = uiFiles.reduce((n, f) => n + gzipSync(fs.readFileSync(path.join(out, "ui", f))).length, 0)
+    console.log(`agentmap: built dist/ui (${uiFiles.length} files, ${(gzip / 1024).toFixed(1)} KiB gzip first load; budget 250 KiB)`)
+    if (gzip > 250 * 1024) throw new Error(`the inspector's first load is ${(gzip / 1024).toFixed(1)} KiB gzip, over its 250 KiB budget`)
+  } catch (e) {
+    fs.rmSync(path.join(out, "ui"), { recursive: true, force: true })
+    process.stderr.write(`agentmap: the web inspector was not built, /ui will not work: ${e.message}\n`)
   }
 
   const files = listFiles(out)

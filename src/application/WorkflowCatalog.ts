@@ -21,6 +21,8 @@ export interface GraphDetail {
     readonly name: string
     readonly agent_type: string
     readonly description: string
+    /** The node's Prompt cell as written (templates unexpanded). */
+    readonly prompt: string
     readonly inputs: ReadonlyArray<string>
     readonly outputs: ReadonlyArray<string>
     readonly next: Readonly<Record<string, ReadonlyArray<string> | string>>
@@ -92,6 +94,7 @@ export const layer = Layer.effect(
                 name: n.name,
                 agent_type: n.declaredType,
                 description: n.description,
+                prompt: n.prompt,
                 inputs: n.inputs.map((b) => b.stateKey),
                 outputs: n.outputs.map((b) => b.stateKey),
                 next: describeRoutingTargets(n.routing)

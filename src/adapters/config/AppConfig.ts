@@ -71,6 +71,8 @@ export interface AppConfig {
     readonly keepAliveTimeoutMillis: number
     readonly cors: { readonly allowOrigins: ReadonlyArray<string>; readonly allowCredentials: boolean; readonly allowHeaders: ReadonlyArray<string>; readonly maxAgeSeconds: number }
     readonly rateLimit: { readonly perKeyPerMinute: number; readonly perAddressPerMinute: number }
+    /** `http.ui`: serve the web inspector at /ui (default true). */
+    readonly ui: boolean
   }
   /** Model providers, call resilience and model routing. */
   readonly llm: LlmConfig

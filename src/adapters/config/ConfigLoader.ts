@@ -197,7 +197,8 @@ const decode = (file: string | undefined, raw: Record<string, unknown>, cwd: str
       rateLimit: {
         perKeyPerMinute: numberAt(raw, ["http", "rate_limit", "per_key_per_minute"]) ?? 0,
         perAddressPerMinute: numberAt(raw, ["http", "rate_limit", "per_address_per_minute"]) ?? 0
-      }
+      },
+      ui: get(raw, "http", "ui") !== false
     },
     llm: decodeLlm(raw["llm"], raw["routing"], env, file ?? "(environment)", diagnostics),
     mcp: decodeMcp(raw["mcp"], base, file ?? "(environment)", diagnostics),

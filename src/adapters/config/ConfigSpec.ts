@@ -135,7 +135,8 @@ export const ConfigSpec: Spec = obj({
     shutdown_grace_seconds: num(0),
     keep_alive_timeout_seconds: num(1),
     cors: obj({ allow_origins: list(str), allow_credentials: bool, allow_headers: list(str), max_age_seconds: int(0) }),
-    rate_limit: obj({ per_key_per_minute: int(0), per_address_per_minute: int(0) })
+    rate_limit: obj({ per_key_per_minute: int(0), per_address_per_minute: int(0) }),
+    ui: bool
   }),
   triggers: TriggersSpec,
   /** `mcp.servers.<name>`: decoded and checked in McpConfig. */

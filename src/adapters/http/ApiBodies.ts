@@ -64,6 +64,7 @@ const GraphDetail = Schema.Struct({
       name: Schema.String,
       agent_type: Schema.String,
       description: Schema.String,
+      prompt: Schema.String,
       inputs: Schema.Array(Schema.String),
       outputs: Schema.Array(Schema.String),
       next: Schema.Record({ key: Schema.String, value: Schema.Union(Schema.String, Schema.Array(Schema.String)) })

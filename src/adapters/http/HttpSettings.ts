@@ -10,6 +10,8 @@ export interface HttpSettingsShape {
   readonly version: string
   /** `telemetry.metrics.public`: GET /metrics needs no credential. */
   readonly metricsPublic: boolean
+  /** `http.ui`: the web inspector at /ui (default on). */
+  readonly ui: boolean
   /** Describes the deployment for /admin/diagnose (no secrets). */
   readonly describe: Readonly<Record<string, unknown>>
 }

@@ -1,7 +1,8 @@
-import { HttpLayerRouter, type HttpServerRequest, OpenApi } from "@effect/platform"
+import { HttpLayerRouter, type HttpServerRequest, HttpServerResponse, OpenApi } from "@effect/platform"
 import { Effect, Layer } from "effect"
 import { AgentMapApi } from "./Api.js"
 import { docsAsset } from "./DocsAssets.js"
+import { uiAsset } from "./UiAssets.js"
 import { correlationIdOf } from "./Gate.js"
 import { handlersFor } from "./Handlers.js"
 import { HttpSettings } from "./HttpSettings.js"
@@ -9,7 +10,7 @@ import { fail } from "./Problems.js"
 import { requestMetrics } from "./RequestMetrics.js"
 
 export interface RouteOptions {
-  /** Mount everything under this path (`/agentmap`): routes, `/openapi.json` and `/docs`. */
+  /** Mount everything under this path (`/agentmap`): routes, `/openapi.json`, `/docs` and `/ui`. */
   readonly prefix?: `/${string}`
 }
 
@@ -34,6 +35,21 @@ export const layer = (options: RouteOptions = {}) =>
           Effect.flatMap(HttpLayerRouter.params, (params) => docsAsset(params["file"] ?? "", correlationIdOf(request)))
         )
       )
+      // the web inspector (http.ui): the page needs no credential, the API calls it makes do
+      const ui = !settings.ui
+        ? Layer.empty
+        : HttpLayerRouter.use((router) =>
+            Effect.all([
+              // at <prefix>/ui the page's relative references would miss: sent to <prefix>/ui/ (relative too)
+              // (the router takes <prefix>/ui/ for this path too: that one is the page)
+              router.add("GET", `${prefix}/ui` as `/${string}`, (request: HttpServerRequest.HttpServerRequest) =>
+                request.url.split("?")[0]!.endsWith("/") ? uiAsset("index.html", correlationIdOf(request)) : Effect.succeed(HttpServerResponse.redirect("ui/", { status: 301 }))
+              ),
+              router.add("GET", `${prefix}/ui/*` as `/${string}`, (request: HttpServerRequest.HttpServerRequest) =>
+                uiAsset(request.url.split("?")[0]!.slice(`${prefix}/ui/`.length), correlationIdOf(request))
+              )
+            ])
+          )
       const notFound = HttpLayerRouter.use((router) =>
         router.add("*", prefix === "" ? "*" : (`${prefix}/*` as `/${string}`), (request: HttpServerRequest.HttpServerRequest) =>
           Effect.succeed(fail("NotFound", `no route ${request.method} ${request.url.split("?")[0]}`, { "x-correlation-id": correlationIdOf(request) }))
@@ -49,6 +65,6 @@ export const layer = (options: RouteOptions = {}) =>
             credentials: settings.cors.allowCredentials,
             maxAge: settings.cors.maxAgeSeconds
           })
-      return Layer.mergeAll(Layer.mergeAll(routes, docs, notFound).pipe(Layer.provide(requestMetrics.layer)), cors)
+      return Layer.mergeAll(Layer.mergeAll(routes, docs, ui, notFound).pipe(Layer.provide(requestMetrics.layer)), cors)
     })
   )

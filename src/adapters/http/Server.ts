@@ -19,6 +19,7 @@ export const settingsLayer = (config: AppConfig, version: string) =>
     cors: config.http.cors,
     version,
     metricsPublic: config.telemetry.metrics.public,
+    ui: config.http.ui,
     describe: {
       auth: { enabled: config.auth.enabled, jwt: config.auth.jwt.secret !== undefined ? "hs256" : config.auth.jwt.jwksUrl !== undefined ? "jwks" : "off" },
       persistence_backend: config.persistence.backend,
