@@ -24,7 +24,10 @@ const files = {
     "Broken,Read,file_reader,collection,doc,,,,",
     "Fan,Start,echo,x,y,Left|Right,,,",
     "Fan,Left,echo,y,l,,,,",
-    "Fan,Right,echo,y,r,,,,"
+    "Fan,Right,echo,y,r,,,,",
+    `Pick,Choose,human,topic,picked,Done,,Pick a colour for {topic},"{""interaction_type"": ""choice"", ""options"": [""red"", ""green""]}"`,
+    "Pick,Done,echo,picked,out,,,,",
+    `Answer,Type,human,topic,typed,,,Your name?,"{""interaction_type"": ""text_input""}"`
   ].join("\n") + "\n",
   "workflows/bad.csv": `${HEADER}\nLost,Start,echo,x,y,Nowhere,,,\n`
 }
@@ -199,6 +202,36 @@ describe("web inspector at /ui", () => {
     await expect(second.getByTestId("thread-status").filter({ hasText: "completed" }).textContent()).resolves.toBe("completed")
     await first.close()
     await second.close()
+  }, 90_000)
+
+  /** Runs `graph` to its interrupt and opens the suspended thread's page. */
+  const suspendedThread = async (page: Page, graph: string, fields: Record<string, string>) => {
+    expect(await runGraph(page, graph, fields)).toBe("suspended")
+    await page.getByRole("link", { name: /^thread / }).click()
+    await page.getByTestId("thread-status").filter({ hasText: "suspended" }).waitFor()
+  }
+
+  const completedState = async (page: Page) => {
+    await expect(page.getByTestId("thread-status").filter({ hasText: "completed" }).textContent()).resolves.toBe("completed")
+    return JSON.parse((await page.getByLabel("thread state").textContent()) ?? "{}") as Record<string, unknown>
+  }
+
+  it("answers a choice interrupt with one of its options and a text_input one with typed text", async () => {
+    const page = await newPage()
+    await signIn(page)
+    await suspendedThread(page, "Pick", { topic: "the shed" })
+    await expect(page.getByRole("region", { name: /Waiting at Choose/ }).textContent()).resolves.toMatch(/Pick a colour for the shed/)
+    await page.getByRole("radio", { name: "green" }).check()
+    await checkPage(page, "thread-choice")
+    await page.getByRole("button", { name: "Resume" }).click()
+    expect(await completedState(page)).toMatchObject({ picked: "green", out: "green" })
+
+    await suspendedThread(page, "Answer", { topic: "names" })
+    await page.getByRole("textbox", { name: "Answer" }).fill("Ann Lee")
+    await checkPage(page, "thread-text-input")
+    await page.getByRole("button", { name: "Resume" }).click()
+    expect(await completedState(page)).toMatchObject({ typed: "Ann Lee" })
+    await page.close()
   }, 90_000)
 
   it("shows a failed run's error on the run and on its thread page, and finds it in the threads list by status", async () => {
