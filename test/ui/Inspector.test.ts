@@ -2,6 +2,7 @@ import * as fs from "node:fs"
 import { createRequire } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
+import { SignJWT } from "jose"
 import { type BrowserContext, type Page, chromium } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createWebHandler } from "../../src/main/index.js"
@@ -32,6 +33,8 @@ const files = {
   "workflows/bad.csv": `${HEADER}\nLost,Start,echo,x,y,Nowhere,,,\n`
 }
 
+const JWT_SECRET = "a-test-secret-that-is-long-enough-for-hs256"
+
 const SHOTS = path.join(import.meta.dirname, "screenshots")
 const AXE = fs.readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve("axe-core/package.json")), "axe.min.js"), "utf8")
 
@@ -56,6 +59,8 @@ const checkPage = async (page: Page, name: string) => {
 
 describe("web inspector at /ui", () => {
   let server: RunningServer
+  // a second server taking JWTs signed with JWT_SECRET (auth.jwt.secret)
+  let jwtServer: RunningServer
   let key: string
   let context: BrowserContext
   let profile: string
@@ -95,6 +100,8 @@ describe("web inspector at /ui", () => {
     const dir = workspace(files)
     key = createKey(dir, "inspector")
     server = await startServer(dir)
+    const jwtDir = workspace({ ...files, "agentmap_config.yaml": "auth:\n  jwt:\n    secret: env:JWT_SECRET\n" })
+    jwtServer = await startServer(jwtDir, [], { JWT_SECRET })
     profile = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-chromium-"))
     // a fresh profile (--user-data-dir): Playwright takes it as launchPersistentContext's folder
     context = await chromium.launchPersistentContext(profile, {
@@ -108,6 +115,7 @@ describe("web inspector at /ui", () => {
   afterAll(async () => {
     await context?.close()
     await server?.stop()
+    await jwtServer?.stop()
     if (profile !== undefined) fs.rmSync(profile, { recursive: true, force: true })
   })
 
@@ -129,6 +137,31 @@ describe("web inspector at /ui", () => {
     expect(await page.evaluate(() => JSON.parse(sessionStorage.getItem("agentmap.credential") ?? "{}"))).toEqual({ kind: "key", value: key })
     expect((await context.cookies()).length).toBe(0)
     await checkPage(page, "workflows")
+    await page.close()
+  }, 60_000)
+
+  it("signs in with a JWT (sent as a bearer token) and lists the workflows", async () => {
+    const jwt = await new SignJWT({ sub: "alice", permissions: ["read", "execute"] })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(new TextEncoder().encode(JWT_SECRET))
+    // that server wants a credential: the listing below is the token's doing
+    expect((await fetch(`${jwtServer.url}/workflows`)).status).toBe(401)
+    const page = await newPage()
+    const authorizations: string[] = []
+    page.on("request", (r) => {
+      if (r.url().endsWith("/workflows")) authorizations.push(r.headers()["authorization"] ?? "")
+    })
+    await page.goto(`${jwtServer.url}/ui`)
+    await page.getByRole("radio", { name: /JWT/ }).check()
+    await page.getByRole("textbox", { name: "JWT" }).fill(jwt)
+    await checkPage(page, "sign-in-jwt")
+    await page.getByRole("button", { name: "Sign in" }).click()
+    await page.getByRole("link", { name: "demo", exact: true }).waitFor()
+    expect(authorizations).toContain(`Bearer ${jwt}`)
+    expect(await page.evaluate(() => JSON.parse(sessionStorage.getItem("agentmap.credential") ?? "{}"))).toEqual({ kind: "jwt", value: jwt })
+    expect((await context.cookies()).length).toBe(0)
     await page.close()
   }, 60_000)
 
