@@ -28,6 +28,10 @@ const files = {
     "Fan,Right,echo,y,r,,,,",
     `Pick,Choose,human,topic,picked,Done,,Pick a colour for {topic},"{""interaction_type"": ""choice"", ""options"": [""red"", ""green""]}"`,
     "Pick,Done,echo,picked,out,,,,",
+    "Join,Split,echo,x,y,Up|Down,,,",
+    "Join,Up,echo,y,u,Merge,,,",
+    "Join,Down,echo,y,d,Merge,,,",
+    "Join,Merge,echo,u|d,m,,,,",
     `Answer,Type,human,topic,typed,,,Your name?,"{""interaction_type"": ""text_input""}"`
   ].join("\n") + "\n",
   "workflows/bad.csv": `${HEADER}\nLost,Start,echo,x,y,Nowhere,,,\n`
@@ -181,6 +185,15 @@ describe("web inspector at /ui", () => {
     await page.goto(`${server.url}/ui/#/workflows/demo/Fan`)
     await page.locator("svg g[data-node='Right']").waitFor()
     expect(await page.locator("svg path.edge").evaluateAll((ps) => ps.map((p) => p.getAttribute("data-kind")))).toEqual(["parallel", "parallel"])
+    // where the branches meet: a join, with a double border and "join" in its name
+    await page.goto(`${server.url}/ui/#/workflows/demo/Join`)
+    await page.locator("svg g[data-node='Merge']").waitFor()
+    expect(await page.locator("svg g[data-join='true']").evaluateAll((gs) => gs.map((g) => [g.getAttribute("data-node"), g.querySelectorAll("rect").length, g.textContent]))).toEqual([
+      ["Merge", 2, "joinMergeecho"]
+    ])
+    await page.getByRole("button", { name: "Merge (join)", exact: true }).waitFor()
+    expect(await page.getByRole("button", { name: "Split", exact: true }).count()).toBe(1)
+    await checkPage(page, "workflow-join")
     await page.goto(`${server.url}/ui/#/workflows/bad`)
     const diagnostics = page.getByRole("region", { name: "validation diagnostics" })
     await diagnostics.waitFor()
