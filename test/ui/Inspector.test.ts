@@ -2,6 +2,7 @@ import * as fs from "node:fs"
 import { createRequire } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
+import { SignJWT } from "jose"
 import { type BrowserContext, type Page, chromium } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createWebHandler } from "../../src/main/index.js"
@@ -24,10 +25,19 @@ const files = {
     "Broken,Read,file_reader,collection,doc,,,,",
     "Fan,Start,echo,x,y,Left|Right,,,",
     "Fan,Left,echo,y,l,,,,",
-    "Fan,Right,echo,y,r,,,,"
+    "Fan,Right,echo,y,r,,,,",
+    `Pick,Choose,human,topic,picked,Done,,Pick a colour for {topic},"{""interaction_type"": ""choice"", ""options"": [""red"", ""green""]}"`,
+    "Pick,Done,echo,picked,out,,,,",
+    "Join,Split,echo,x,y,Up|Down,,,",
+    "Join,Up,echo,y,u,Merge,,,",
+    "Join,Down,echo,y,d,Merge,,,",
+    "Join,Merge,echo,u|d,m,,,,",
+    `Answer,Type,human,topic,typed,,,Your name?,"{""interaction_type"": ""text_input""}"`
   ].join("\n") + "\n",
   "workflows/bad.csv": `${HEADER}\nLost,Start,echo,x,y,Nowhere,,,\n`
 }
+
+const JWT_SECRET = "a-test-secret-that-is-long-enough-for-hs256"
 
 const SHOTS = path.join(import.meta.dirname, "screenshots")
 const AXE = fs.readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve("axe-core/package.json")), "axe.min.js"), "utf8")
@@ -53,6 +63,8 @@ const checkPage = async (page: Page, name: string) => {
 
 describe("web inspector at /ui", () => {
   let server: RunningServer
+  // a second server taking JWTs signed with JWT_SECRET (auth.jwt.secret)
+  let jwtServer: RunningServer
   let key: string
   let context: BrowserContext
   let profile: string
@@ -92,6 +104,8 @@ describe("web inspector at /ui", () => {
     const dir = workspace(files)
     key = createKey(dir, "inspector")
     server = await startServer(dir)
+    const jwtDir = workspace({ ...files, "agentmap_config.yaml": "auth:\n  jwt:\n    secret: env:JWT_SECRET\n" })
+    jwtServer = await startServer(jwtDir, [], { JWT_SECRET })
     profile = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-chromium-"))
     // a fresh profile (--user-data-dir): Playwright takes it as launchPersistentContext's folder
     context = await chromium.launchPersistentContext(profile, {
@@ -105,6 +119,7 @@ describe("web inspector at /ui", () => {
   afterAll(async () => {
     await context?.close()
     await server?.stop()
+    await jwtServer?.stop()
     if (profile !== undefined) fs.rmSync(profile, { recursive: true, force: true })
   })
 
@@ -129,6 +144,31 @@ describe("web inspector at /ui", () => {
     await page.close()
   }, 60_000)
 
+  it("signs in with a JWT (sent as a bearer token) and lists the workflows", async () => {
+    const jwt = await new SignJWT({ sub: "alice", permissions: ["read", "execute"] })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(new TextEncoder().encode(JWT_SECRET))
+    // that server wants a credential: the listing below is the token's doing
+    expect((await fetch(`${jwtServer.url}/workflows`)).status).toBe(401)
+    const page = await newPage()
+    const authorizations: string[] = []
+    page.on("request", (r) => {
+      if (r.url().endsWith("/workflows")) authorizations.push(r.headers()["authorization"] ?? "")
+    })
+    await page.goto(`${jwtServer.url}/ui`)
+    await page.getByRole("radio", { name: /JWT/ }).check()
+    await page.getByRole("textbox", { name: "JWT" }).fill(jwt)
+    await checkPage(page, "sign-in-jwt")
+    await page.getByRole("button", { name: "Sign in" }).click()
+    await page.getByRole("link", { name: "demo", exact: true }).waitFor()
+    expect(authorizations).toContain(`Bearer ${jwt}`)
+    expect(await page.evaluate(() => JSON.parse(sessionStorage.getItem("agentmap.credential") ?? "{}"))).toEqual({ kind: "jwt", value: jwt })
+    expect((await context.cookies()).length).toBe(0)
+    await page.close()
+  }, 60_000)
+
   it("draws a workflow's diagram with its nodes, edges by kind and node details; an invalid one shows its diagnostics", async () => {
     const page = await newPage()
     await signIn(page)
@@ -145,6 +185,15 @@ describe("web inspector at /ui", () => {
     await page.goto(`${server.url}/ui/#/workflows/demo/Fan`)
     await page.locator("svg g[data-node='Right']").waitFor()
     expect(await page.locator("svg path.edge").evaluateAll((ps) => ps.map((p) => p.getAttribute("data-kind")))).toEqual(["parallel", "parallel"])
+    // where the branches meet: a join, with a double border and "join" in its name
+    await page.goto(`${server.url}/ui/#/workflows/demo/Join`)
+    await page.locator("svg g[data-node='Merge']").waitFor()
+    expect(await page.locator("svg g[data-join='true']").evaluateAll((gs) => gs.map((g) => [g.getAttribute("data-node"), g.querySelectorAll("rect").length, g.textContent]))).toEqual([
+      ["Merge", 2, "joinMergeecho"]
+    ])
+    await page.getByRole("button", { name: "Merge (join)", exact: true }).waitFor()
+    expect(await page.getByRole("button", { name: "Split", exact: true }).count()).toBe(1)
+    await checkPage(page, "workflow-join")
     await page.goto(`${server.url}/ui/#/workflows/bad`)
     const diagnostics = page.getByRole("region", { name: "validation diagnostics" })
     await diagnostics.waitFor()
@@ -199,6 +248,36 @@ describe("web inspector at /ui", () => {
     await expect(second.getByTestId("thread-status").filter({ hasText: "completed" }).textContent()).resolves.toBe("completed")
     await first.close()
     await second.close()
+  }, 90_000)
+
+  /** Runs `graph` to its interrupt and opens the suspended thread's page. */
+  const suspendedThread = async (page: Page, graph: string, fields: Record<string, string>) => {
+    expect(await runGraph(page, graph, fields)).toBe("suspended")
+    await page.getByRole("link", { name: /^thread / }).click()
+    await page.getByTestId("thread-status").filter({ hasText: "suspended" }).waitFor()
+  }
+
+  const completedState = async (page: Page) => {
+    await expect(page.getByTestId("thread-status").filter({ hasText: "completed" }).textContent()).resolves.toBe("completed")
+    return JSON.parse((await page.getByLabel("thread state").textContent()) ?? "{}") as Record<string, unknown>
+  }
+
+  it("answers a choice interrupt with one of its options and a text_input one with typed text", async () => {
+    const page = await newPage()
+    await signIn(page)
+    await suspendedThread(page, "Pick", { topic: "the shed" })
+    await expect(page.getByRole("region", { name: /Waiting at Choose/ }).textContent()).resolves.toMatch(/Pick a colour for the shed/)
+    await page.getByRole("radio", { name: "green" }).check()
+    await checkPage(page, "thread-choice")
+    await page.getByRole("button", { name: "Resume" }).click()
+    expect(await completedState(page)).toMatchObject({ picked: "green", out: "green" })
+
+    await suspendedThread(page, "Answer", { topic: "names" })
+    await page.getByRole("textbox", { name: "Answer" }).fill("Ann Lee")
+    await checkPage(page, "thread-text-input")
+    await page.getByRole("button", { name: "Resume" }).click()
+    expect(await completedState(page)).toMatchObject({ typed: "Ann Lee" })
+    await page.close()
   }, 90_000)
 
   it("shows a failed run's error on the run and on its thread page, and finds it in the threads list by status", async () => {

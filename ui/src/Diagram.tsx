@@ -1,5 +1,6 @@
 // The graph drawn as SVG from the graph JSON (`GET /workflows/{id}/graph?format=json`): success,
-// failure and parallel edges each with their own stroke, node states coloured during a run.
+// failure and parallel edges each with their own stroke, joins (where parallel branches meet) with
+// a double border and a "join" label, node states coloured during a run.
 import { NODE_H, NODE_W, layout } from "./layout.js"
 import type { GraphJson } from "./types.js"
 
@@ -17,6 +18,7 @@ const EDGE_CLASS = (kind: string, parallel: boolean) => (parallel ? "edge parall
 export const Diagram = ({ graph, states = {}, selected, onSelect }: Props) => {
   const { placed, width, height } = layout(graph.nodes, graph.edges, graph.entry)
   // nodes a diagnostic names ('Start'), and targets that are no node of the graph
+  const joins = new Set(graph.joins)
   const flagged = new Set(graph.nodes.filter((n) => n.missing === true || graph.diagnostics.some((d) => d.node === n.name || d.message.includes(`'${n.name}'`))).map((n) => n.name))
   return (
     <figure class="diagram">
@@ -53,14 +55,21 @@ export const Diagram = ({ graph, states = {}, selected, onSelect }: Props) => {
           return (
             <g
               key={n.name}
-              class={`node${state ? ` ${state}` : ""}${selected === n.name ? " selected" : ""}${flagged.has(n.name) ? " invalid" : ""}`}
+              class={`node${state ? ` ${state}` : ""}${selected === n.name ? " selected" : ""}${flagged.has(n.name) ? " invalid" : ""}${joins.has(n.name) ? " join" : ""}`}
               data-node={n.name}
+              data-join={joins.has(n.name) ? "true" : undefined}
               data-state={state ?? "idle"}
               data-invalid={flagged.has(n.name) ? "true" : undefined}
               transform={`translate(${p.x} ${p.y})`}
               onClick={() => onSelect?.(n.name)}
             >
               <rect width={NODE_W} height={NODE_H} rx="8" />
+              {joins.has(n.name) ? (
+                <>
+                  <rect class="join-inner" x="4" y="4" width={NODE_W - 8} height={NODE_H - 8} rx="5" />
+                  <text x={NODE_W - 8} y="14" text-anchor="end" class="join-label">join</text>
+                </>
+              ) : null}
               <text x={NODE_W / 2} y="19" text-anchor="middle" class="node-name">{n.name}</text>
               <text x={NODE_W / 2} y="36" text-anchor="middle" class="node-agent">{n.agent}</text>
             </g>
@@ -69,12 +78,19 @@ export const Diagram = ({ graph, states = {}, selected, onSelect }: Props) => {
       </svg>
       <figcaption class="legend">
         <span class="key success">success</span> <span class="key failure">failure</span> <span class="key parallel">parallel</span>
+        {joins.size > 0 ? (
+          <>
+            {" "}
+            <span class="key join">join (double border)</span>
+          </>
+        ) : null}
         {graph.nodes.length > 0 && onSelect !== undefined ? (
           <span class="node-buttons">
             {" "}Nodes:{" "}
             {graph.nodes.map((n) => (
               <button type="button" key={n.name} class="link" aria-pressed={selected === n.name} onClick={() => onSelect(n.name)}>
                 {n.name}
+                {joins.has(n.name) ? " (join)" : ""}
               </button>
             ))}
           </span>

@@ -38,7 +38,7 @@ export interface GraphJson {
   readonly nodes: ReadonlyArray<GraphNode>
   readonly edges: ReadonlyArray<GraphEdge>
   readonly terminal: ReadonlyArray<string>
-  readonly joins: ReadonlyArray<unknown>
+  readonly joins: ReadonlyArray<string>
   readonly valid: boolean
   readonly diagnostics: ReadonlyArray<Diagnostic>
 }
