@@ -62,7 +62,19 @@ export const make = (options: PostgresQueueOptions) =>
         const pool: Pool = new pg.Pool({ connectionString: options.url, connectionTimeoutMillis: options.connectTimeoutMillis ?? 10_000, max: 4 })
         pool.on("error", () => undefined)
         try {
-          await runMigrations({ pgPool: pool, schema, logger })
+          // servers starting together on a fresh database would migrate the schema at once and one
+          // of them fail (and never consume): they take turns under an advisory lock
+          const client = await pool.connect()
+          try {
+            await client.query("SELECT pg_advisory_lock(hashtext($1))", [`agentmap:graphile-migrate:${schema}`])
+            try {
+              await runMigrations({ pgPool: pool, schema, logger })
+            } finally {
+              await client.query("SELECT pg_advisory_unlock(hashtext($1))", [`agentmap:graphile-migrate:${schema}`])
+            }
+          } finally {
+            client.release()
+          }
         } catch (e) {
           await pool.end().catch(() => undefined)
           throw e
