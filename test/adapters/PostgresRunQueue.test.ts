@@ -31,6 +31,23 @@ describe("the PostgreSQL run queue (graphile-worker)", () => {
     return (maxPending) => PostgresRunQueue.make({ url: POSTGRES_URL, schema, maxPending })
   })
 
+  it("consumers starting together on a fresh database all migrate it and all consume (no migration race)", async () => {
+    const schema = fresh()
+    const scope = Effect.runSync(Scope.make())
+    try {
+      const queues = await Promise.all([1, 2, 3].map(() => Effect.runPromise(Scope.extend(PostgresRunQueue.make({ url: POSTGRES_URL, schema, maxPending: 100 }), scope))))
+      // each one reaches the queue (graphile-worker's migrations ran once, the others waited their turn)
+      const stats = await Promise.all(queues.map((q) => Effect.runPromise(q.stats)))
+      expect(stats.map((s) => s.pending)).toEqual([0, 0, 0])
+      const seen: Array<string> = []
+      await Promise.all(queues.map((q, i) => Effect.runPromise(Scope.extend(q.consume((job) => Effect.sync(() => void seen.push(`${i}:${job.run_id}`)), 1), scope))))
+      await Effect.runPromise(queues[0]!.submit({ run_id: "after-race", thread_id: "t" }))
+      await waitUntil(() => seen.length === 1, "one consumer to run the job")
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+    }
+  })
+
   it("a consumer that loses its lock connection stops running its jobs: another consumer takes them over (attempt 2)", async () => {
     const schema = fresh()
     const scope = Effect.runSync(Scope.make())
