@@ -35,6 +35,9 @@ export class Assistants extends Context.Tag("agentmap/Assistants")<
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+/** Whether an assistant id is a UUID (resolved through the catalog) rather than a graph id. */
+export const isAssistantUuid = (id: string) => UUID.test(id)
+
 export const layer = (uuidOf: AssistantUuid) =>
   Layer.effect(
     Assistants,
@@ -47,7 +50,7 @@ export const layer = (uuidOf: AssistantUuid) =>
       const list = Effect.map(catalog.list, (workflows) => workflows.filter((w) => w.valid).flatMap((w) => w.graphs.map((g) => assistant(w.name, g))))
       const notFound = (id: string) => new WorkflowNotFound({ workflow: id, message: `assistant '${id}' not found: name a graph as workflow::Graph (or its UUID)` })
       const resolve = (id: string): Effect.Effect<Assistant, AssistantError> =>
-        UUID.test(id)
+        isAssistantUuid(id)
           ? Effect.flatMap(list, (all) => {
               const found = all.find((a) => a.uuid === id.toLowerCase())
               return found === undefined ? Effect.fail(notFound(id)) : Effect.succeed(found)

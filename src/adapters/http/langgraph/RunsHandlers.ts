@@ -1,6 +1,6 @@
 import { HttpApiBuilder, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Either, Fiber } from "effect"
-import { Assistants } from "../../../application/Assistants.js"
+import { Assistants, isAssistantUuid } from "../../../application/Assistants.js"
 import { LangGraphRuns, type RunEnd } from "../../../application/LangGraphRuns.js"
 import type { RunRecord, RunStatus } from "../../../domain/BackgroundRun.js"
 import { RunStatus as RunStatusSchema } from "../../../domain/BackgroundRun.js"
@@ -15,8 +15,6 @@ import { fail, problem } from "../Problems.js"
 import { respond } from "../Respond.js"
 import { RUN_CREATE_SHAPE, RunCreateBody } from "./RunsApi.js"
 import { modesOf, rejoin, streamEnd, streamRun } from "./RunsStream.js"
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 type Api = typeof AgentMapApi
 type Request = HttpServerRequest.HttpServerRequest
@@ -58,7 +56,7 @@ export const LangGraphRunsLive = (api: Api) =>
         Effect.gen(function* () {
           const body = yield* readJson(request, { schema: RunCreateBody, shape: RUN_CREATE_SHAPE }, settings.maxBodyBytes, caller.correlationId)
           // an assistant's UUID names its graph through the catalog; `workflow::Graph` goes straight to the run
-          const workflow = UUID.test(body.assistant_id)
+          const workflow = isAssistantUuid(body.assistant_id)
             ? (yield* assistants.resolve(body.assistant_id)).assistant_id
             : yield* Either.match(assistantAddress(body.assistant_id), {
                 onLeft: (message) => Effect.fail(new InvalidRequest({ message })),
