@@ -81,4 +81,28 @@ describe("the PostgreSQL run queue (graphile-worker)", () => {
       await Effect.runPromise(Scope.close(scope, Exit.void))
     }
   }, 30_000)
+
+  it("keeps consuming when another schema of the database is installed (graphile announces its breaking migrations database-wide)", async () => {
+    const schema = fresh()
+    const scope = Effect.runSync(Scope.make())
+    const exitCode = process.exitCode
+    try {
+      const queue = await Effect.runPromise(Scope.extend(PostgresRunQueue.make({ url: POSTGRES_URL, schema, maxPending: 100 }), scope))
+      const seen: Array<string> = []
+      await Effect.runPromise(Scope.extend(queue.consume((job) => Effect.sync(() => void seen.push(job.run_id)), 2), scope))
+      await Effect.runPromise(queue.submit({ run_id: "before", thread_id: "t" }))
+      await waitUntil(() => seen.includes("before"), "the job before the other install")
+      // another deployment (or test) beside ours: its fresh schema's migrations NOTIFY worker:migrate
+      const other = await Effect.runPromise(Scope.extend(PostgresRunQueue.make({ url: POSTGRES_URL, schema: fresh(), maxPending: 100 }), scope))
+      await Effect.runPromise(other.stats)
+      for (let i = 0; i < 5; i++) await Effect.runPromise(queue.submit({ run_id: `after-${i}`, thread_id: "t" }))
+      await waitUntil(() => seen.filter((id) => id.startsWith("after-")).length === 5, "the jobs after the other install")
+      expect(seen.filter((id) => id.startsWith("after-")).sort()).toEqual(["after-0", "after-1", "after-2", "after-3", "after-4"])
+      // graphile-worker set 57 on the way down; a consumer that restarted leaves the exit code alone
+      expect(process.exitCode).toBe(exitCode)
+    } finally {
+      process.exitCode = exitCode
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+    }
+  }, 30_000)
 })

@@ -21,7 +21,7 @@ describe.each(["postgres", "sqlite"] as const)("background runs over consumer pr
       const latencies = await pickupLatencies(world, 20, "idle")
       console.log(`[${backend}] pickup latency on an idle consumer: p50 ${percentile(latencies, 50)} ms, max ${Math.max(...latencies)} ms (${latencies.length} jobs)`)
       await submitBatch(world, "batch", 100)
-      await waitFor(async () => (await countOf(world)) >= 120, "120 jobs done")
+      await waitFor(async () => (await countOf(world)) >= 120, "120 jobs done", 60_000, world)
       await new Promise((r) => setTimeout(r, 500))
       const done = await world.done()
       expect(done.length).toBe(120)
@@ -45,17 +45,17 @@ describe.each(["postgres", "sqlite"] as const)("background runs over consumer pr
       // otherwise see the other finish the whole batch before it takes one
       for (let round = 0; !(await bothWorking(world, victim.pid!, survivor.pid!)); round++) {
         await submitBatch(world, `warm${round}`, 8)
-        await waitFor(async () => (await world.done()).filter((r) => r.run_id.startsWith(`warm${round}-`)).length === 8, "the warm-up jobs")
+        await waitFor(async () => (await world.done()).filter((r) => r.run_id.startsWith(`warm${round}-`)).length === 8, "the warm-up jobs", 60_000, world)
       }
       const killed = async () => (await world.done()).filter((r) => r.run_id.startsWith("kill-"))
       await submitBatch(world, "kill", 100)
       await waitFor(async () => {
         const done = await killed()
         return done.length >= 20 && done.some((r) => r.pid === victim.pid)
-      }, "the victim to finish some jobs")
+      }, "the victim to finish some jobs", 60_000, world)
       const killedAt = Date.now()
       victim.kill("SIGKILL")
-      await waitFor(async () => (await killed()).length >= 100, "100 jobs done")
+      await waitFor(async () => (await killed()).length >= 100, "100 jobs done", 60_000, world)
       await new Promise((r) => setTimeout(r, 1500))
       const done = await killed()
       expect(done.length).toBe(100)

@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Client } from "@langchain/langgraph-sdk"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { dropSchema, freshSchema, postgresConfig } from "../support/postgres.js"
+import pg from "pg"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { POSTGRES_URL, dropSchema, freshSchema, postgresConfig } from "../support/postgres.js"
 import { BIN } from "../support/cli.js"
 import { type RunningServer, call, createKey, startServer } from "../support/server.js"
 import { workspace } from "../support/workspace.js"
@@ -12,7 +13,10 @@ import { workspace } from "../support/workspace.js"
 // whoever is free executes a run, and a worker killed with SIGKILL loses only its nodes in flight.
 
 const schema = freshSchema("lgqueue")
-afterAll(() => dropSchema(schema))
+afterAll(async () => {
+  await dropSchema(schema)
+  await dropSchema(`${schema}_graphile_worker`)
+})
 
 const header = "graph_name,node_name,agent_type,input_fields,output_field,prompt,context,success_next,failure_next"
 const files = {
@@ -77,6 +81,19 @@ describe("background runs on one PostgreSQL shared by two servers and a worker",
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()])
   })
+  // what the servers said and what the queue holds, when a test fails (the queue's state is the story)
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== "fail") return
+    const client = new pg.Client({ connectionString: POSTGRES_URL })
+    await client.connect()
+    try {
+      const jobs = await client.query(`SELECT key, locked_by, locked_at, attempts, run_at, last_error FROM ${schema}_graphile_worker._private_jobs LIMIT 20`)
+      process.stderr.write(`queue rows:\n${jobs.rows.map((r) => JSON.stringify(r)).join("\n")}\n`)
+    } finally {
+      await client.end()
+    }
+    for (const [name, server] of [["A", a], ["B", b]] as const) process.stderr.write(`server ${name} stderr:\n${server.stderr().slice(-5000)}\nstdout:\n${server.stdout().slice(-5000)}\n`)
+  })
 
   /** Creates runs through A, one thread each; returns thread and run ids. */
   const createRuns = (prefix: string, count: number, ms: number) =>
@@ -104,7 +121,7 @@ describe("background runs on one PostgreSQL shared by two servers and a worker",
     const pids = new Set(lines.map((l) => l.pid))
     expect(pids).toEqual(new Set([a.process.pid, b.process.pid]))
     for (const r of runs.slice(0, 5)) expect((await clientB.runs.get(r.thread, r.run)).status).toBe("success")
-  })
+  }, 120_000)
 
   it("a worker killed with SIGKILL mid-batch: every run still finishes, no completed node runs twice", async () => {
     // A and B are busy with a long first batch only once the worker has joined
@@ -132,5 +149,5 @@ describe("background runs on one PostgreSQL shared by two servers and a worker",
     // the worker's runs in flight were continued by a server from their last checkpoint
     const continued = runs.filter((r) => new Set(lines.filter((l) => l.tag === r.tag).map((l) => l.pid)).size > 1)
     process.stdout.write(`SIGKILL: ${continued.length} runs continued by another process after the worker died, ${repeats.length} nodes in flight re-run\n`)
-  })
+  }, 120_000)
 })

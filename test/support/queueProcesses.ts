@@ -8,6 +8,7 @@ import pg from "pg"
 import * as PostgresRunQueue from "../../src/adapters/queue/PostgresRunQueue.js"
 import * as SqliteRunQueue from "../../src/adapters/queue/SqliteRunQueue.js"
 import type { RunQueue } from "../../src/ports/RunQueue.js"
+import { WORKER_LOCK_SPACE } from "../../src/adapters/queue/PostgresQueueSql.js"
 import { POSTGRES_URL, dropSchema, freshSchema } from "./postgres.js"
 
 const ROOT = path.resolve(import.meta.dirname, "../..")
@@ -29,6 +30,8 @@ export interface QueueWorld {
   readonly done: () => Promise<ReadonlyArray<DoneRow>>
   readonly dups: () => Promise<ReadonlyArray<{ run_id: string; attempt: number; pid: number }>>
   readonly close: () => Promise<void>
+  /** The queue's rows and every consumer's stderr: printed when a wait times out. */
+  readonly describe: () => Promise<string>
 }
 
 const TABLES = (prefix: string) => [
@@ -38,10 +41,12 @@ const TABLES = (prefix: string) => [
 
 export const openWorld = async (backend: "postgres" | "sqlite", leaseMillis = 1000): Promise<QueueWorld> => {
   const children: Array<ChildProcess> = []
+  const stderr = new Map<number, string>()
   const scope = Effect.runSync(Scope.make())
   let target: string
   let read: (sql: string) => Promise<Array<Record<string, unknown>>>
   let cleanup: () => Promise<void>
+  let rows: () => Promise<Array<Record<string, unknown>>>
   let queue: RunQueue["Type"]
   if (backend === "postgres") {
     target = freshSchema("takeover")
@@ -49,6 +54,14 @@ export const openWorld = async (backend: "postgres" | "sqlite", leaseMillis = 10
     await pool.query(`CREATE SCHEMA ${target}`)
     for (const sql of TABLES(`${target}.`)) await pool.query(sql)
     read = async (sql) => (await pool.query(sql.replaceAll("{t}", `${target}.`))).rows
+    rows = async () =>
+      (
+        await pool.query(
+          `SELECT key, locked_by, locked_at, attempts, run_at, is_available, last_error, now() AS now,
+                  (SELECT count(*) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ${WORKER_LOCK_SPACE}::int::oid AND l.objid = hashtext(j.locked_by)::oid) AS lock_held
+             FROM ${target}_graphile_worker._private_jobs j`
+        )
+      ).rows
     queue = await Effect.runPromise(Scope.extend(PostgresRunQueue.make({ url: POSTGRES_URL, schema: `${target}_graphile_worker`, maxPending: 1_000_000 }), scope))
     cleanup = async () => {
       await pool.end()
@@ -62,6 +75,7 @@ export const openWorld = async (backend: "postgres" | "sqlite", leaseMillis = 10
     db.pragma("journal_mode = WAL")
     for (const sql of TABLES("")) db.exec(sql)
     read = async (sql) => db.prepare(sql.replaceAll("{t}", "")).all() as Array<Record<string, unknown>>
+    rows = async () => db.prepare("SELECT * FROM agentmap_run_queue").all() as Array<Record<string, unknown>>
     queue = await Effect.runPromise(Scope.extend(SqliteRunQueue.make({ file: target, maxPending: 1_000_000, leaseMillis }), scope))
     cleanup = async () => {
       db.close()
@@ -76,7 +90,10 @@ export const openWorld = async (backend: "postgres" | "sqlite", leaseMillis = 10
       })
       children.push(child)
       let err = ""
-      child.stderr?.on("data", (d) => (err += String(d)))
+      child.stderr?.on("data", (d) => {
+        err += String(d)
+        stderr.set(child.pid ?? 0, err.slice(-20_000))
+      })
       child.stdout?.on("data", (d) => {
         if (String(d).includes("ready")) resolve(child)
       })
@@ -93,6 +110,11 @@ export const openWorld = async (backend: "postgres" | "sqlite", leaseMillis = 10
         pid: Number(r["pid"]),
         picked_at: Number(r["picked_at"])
       })),
+    describe: async () => {
+      const queued = await rows().catch((e: unknown) => [{ error: String(e) }])
+      const logs = [...stderr].map(([pid, text]) => `consumer ${pid} stderr:\n${text}`).join("\n")
+      return `queue rows (${queued.length}):\n${queued.slice(0, 30).map((r) => JSON.stringify(r)).join("\n")}\n${logs}`
+    },
     dups: async () => (await read("SELECT run_id, attempt, pid FROM {t}dup")).map((r) => ({ run_id: String(r["run_id"]), attempt: Number(r["attempt"]), pid: Number(r["pid"]) })),
     close: async () => {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
@@ -102,10 +124,10 @@ export const openWorld = async (backend: "postgres" | "sqlite", leaseMillis = 10
   }
 }
 
-export const waitFor = async (check: () => Promise<boolean>, what: string, millis = 60_000) => {
+export const waitFor = async (check: () => Promise<boolean>, what: string, millis = 60_000, world?: QueueWorld) => {
   const end = Date.now() + millis
   while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${world === undefined ? "" : `\n${await world.describe()}`}`)
     await new Promise((r) => setTimeout(r, 25))
   }
 }
@@ -126,7 +148,7 @@ export const pickupLatencies = async (world: QueueWorld, jobs: number, label: st
     await waitFor(async () => {
       row = (await world.done()).find((r) => r.run_id === runId)
       return row !== undefined
-    }, `job ${runId}`)
+    }, `job ${runId}`, 60_000, world)
     latencies.push(row!.picked_at - submitted)
     await new Promise((r) => setTimeout(r, 20))
   }

@@ -16,6 +16,9 @@ export const WORKER_LOCK_SPACE = 0x61_6d_71 // "amq"
 /** Takes (for the life of the connection) the advisory lock that says "this worker id is alive". */
 export const lockWorker = `SELECT pg_advisory_lock(${WORKER_LOCK_SPACE}, hashtext($1))`
 
+/** Gives up the lock of a worker id whose worker has stopped. */
+export const unlockWorker = `SELECT pg_advisory_unlock(${WORKER_LOCK_SPACE}, hashtext($1))`
+
 /** Waiting jobs: available and due. */
 export const countPending = (schema: string) => `SELECT count(*)::int AS n FROM ${schema}._private_jobs WHERE is_available AND run_at <= now()`
 

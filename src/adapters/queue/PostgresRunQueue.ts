@@ -1,4 +1,3 @@
-import { EventEmitter } from "node:events"
 import { createRequire } from "node:module"
 import { Duration, Effect, Exit, Fiber, Layer, Runtime, Schedule } from "effect"
 import type { Client, Pool } from "pg"
@@ -7,6 +6,7 @@ import { StoreUnavailable } from "../../domain/Errors.js"
 import { QueueFull, type RunJob, RunQueue } from "../../ports/RunQueue.js"
 import { lazyResource } from "../persistence/LazyResource.js"
 import { describeUrl } from "../persistence/PostgresPersistence.js"
+import { keepRunning } from "./GraphileRunner.js"
 import * as Sql from "./PostgresQueueSql.js"
 
 export interface PostgresQueueOptions {
@@ -36,7 +36,9 @@ const graphileWorker = () => createRequire(import.meta.url)("graphile-worker") a
 const quietLogger = () => {
   const { Logger } = graphileWorker()
   return new Logger(() => (level, message) => {
-    if (level === "error" && !message.includes(SHUTDOWN)) process.stderr.write(`graphile-worker: ${message}\n`)
+    // its shutdown on another schema's migration is told (and undone) by keepRunning
+    const known = message.includes(SHUTDOWN) || message.includes("detected breaking migration")
+    if ((level === "error" || level === "warning") && !known) process.stderr.write(`graphile-worker: ${message}\n`)
   })
 }
 
@@ -61,9 +63,9 @@ export const make = (options: PostgresQueueOptions) =>
         const logger = quietLogger()
         const pool: Pool = new pg.Pool({ connectionString: options.url, connectionTimeoutMillis: options.connectTimeoutMillis ?? 10_000, max: 4 })
         pool.on("error", () => undefined)
-        try {
-          // servers starting together on a fresh database would migrate the schema at once and one
-          // of them fail (and never consume): they take turns under an advisory lock
+        // servers starting together on a fresh database would migrate the schema at once and one
+        // of them fail (and never consume): they take turns under an advisory lock
+        const migrate = async () => {
           const client = await pool.connect()
           try {
             await client.query("SELECT pg_advisory_lock(hashtext($1))", [`agentmap:graphile-migrate:${schema}`])
@@ -75,11 +77,14 @@ export const make = (options: PostgresQueueOptions) =>
           } finally {
             client.release()
           }
+        }
+        try {
+          await migrate()
         } catch (e) {
           await pool.end().catch(() => undefined)
           throw e
         }
-        return { pg, pool, logger, run }
+        return { pg, pool, logger, run, migrate }
       },
       ({ pool }) => pool.end(),
       unavailable("connect and migrate graphile-worker's schema")
@@ -107,7 +112,7 @@ export const make = (options: PostgresQueueOptions) =>
 
     const consume = (handler: (job: RunJob) => Effect.Effect<void>, concurrency: number) =>
       Effect.gen(function* () {
-        const { pg, logger, run } = yield* connection
+        const { pg, logger, run, migrate } = yield* connection
         const runtime = yield* Effect.runtime<never>()
         const running = new Map<string, Fiber.RuntimeFiber<void>>()
         /** Cancels heard before the job's handler started (bounded: oldest forgotten first). */
@@ -139,13 +144,11 @@ export const make = (options: PostgresQueueOptions) =>
           }
         })
 
-        const workerIds: Array<string> = []
         let locks: Promise<unknown> = Promise.resolve()
-        const events = new EventEmitter()
-        events.on("worker:create", ({ worker }: { worker: { workerId: string } }) => {
-          workerIds.push(worker.workerId)
-          locks = locks.then(() => lockClient.query(Sql.lockWorker, [worker.workerId]))
-        })
+        const onLockClient = (sql: string, workerId: string) => {
+          locks = locks.catch(() => undefined).then(() => lockClient.query(sql, [workerId]))
+          return locks
+        }
 
         const task = async (payload: unknown, helpers: { job: { id: string; attempts: number; run_at: Date } }) => {
           const { run_id, thread_id } = payload as { run_id: string; thread_id: string }
@@ -163,7 +166,17 @@ export const make = (options: PostgresQueueOptions) =>
         }
 
         const runner = yield* attempt("start graphile-worker", () =>
-          run({ pgPool: workerPool, schema, concurrency: Math.max(1, concurrency), noHandleSignals: true, logger, events: events as never, taskList: { [Sql.TASK]: task as never } })
+          keepRunning({
+            start: (events) =>
+              run({ pgPool: workerPool, schema, concurrency: Math.max(1, concurrency), noHandleSignals: true, logger, events: events as never, taskList: { [Sql.TASK]: task as never } }),
+            check: migrate,
+            created: (workerId) => void onLockClient(Sql.lockWorker, workerId).catch(() => undefined),
+            // a stopped pool's workers hold no job: their ids are dead, whatever they left the sweeper takes over
+            retired: async (workerIds) => {
+              for (const workerId of workerIds) await onLockClient(Sql.unlockWorker, workerId)
+            },
+            say: (message) => process.stderr.write(`agentmap: queue on PostgreSQL at ${store}: ${message}\n`)
+          })
         )
         yield* attempt("lock the worker ids", () => locks)
         let stopped: Promise<void> | undefined
