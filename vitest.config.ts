@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/globalSetup.ts"],
-    setupFiles: ["test/support/yieldBetweenTests.ts"],
+    setupFiles: ["test/support/testHooks.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Most test time is spent waiting on child processes (the CLI, servers): one worker more than

@@ -91,6 +91,7 @@ describe("the same custom agent through every door", () => {
     }
   })
 
+  // two servers compile the agent and open PostgreSQL at once: slow on a loaded machine
   it("serve: a custom agent that suspends on one server, resumed through HTTP on another sharing PostgreSQL, completes exactly once", async () => {
     const schema = freshSchema("custom_resume")
     schemas.push(schema)
@@ -124,7 +125,7 @@ describe("the same custom agent through every door", () => {
     } finally {
       await Promise.all([one.stop(), two.stop()])
     }
-  })
+  }, 90_000)
 
   it("AWS bundle: the custom agent and host services are compiled in and run from the bundle alone", () => {
     const dir = workspace({ "agentmap_config.yaml": "paths:\n  csv_repository: workflows\n", ...project() })

@@ -81,7 +81,7 @@ describe("background runs on one PostgreSQL shared by two servers and a worker",
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()])
   })
-  // what the servers said and what the queue holds, when a test fails (the queue's state is the story)
+  // what the queue holds when a test fails (the servers' logs: test/support/testHooks.ts)
   afterEach(async ({ task }) => {
     if (task.result?.state !== "fail") return
     const client = new pg.Client({ connectionString: POSTGRES_URL })
@@ -92,7 +92,6 @@ describe("background runs on one PostgreSQL shared by two servers and a worker",
     } finally {
       await client.end()
     }
-    for (const [name, server] of [["A", a], ["B", b]] as const) process.stderr.write(`server ${name} stderr:\n${server.stderr().slice(-5000)}\nstdout:\n${server.stdout().slice(-5000)}\n`)
   })
 
   /** Creates runs through A, one thread each; returns thread and run ids. */

@@ -12,6 +12,9 @@ export interface RunningServer {
   readonly stop: () => Promise<number | null>
 }
 
+/** Servers started since the current test began, or still running: their logs are printed when it fails (test/support/testHooks.ts). */
+export const serversOfThisTest: Array<{ readonly args: ReadonlyArray<string>; readonly running: () => boolean; readonly stderr: () => string; readonly stdout: () => string }> = []
+
 /** Starts `agentmap serve --port 0` in `cwd` and waits until it listens (a real server over loopback). */
 export const startServer = (cwd: string, args: ReadonlyArray<string> = [], env: Record<string, string> = {}): Promise<RunningServer> =>
   new Promise((resolve, reject) => {
@@ -41,6 +44,7 @@ export const startServer = (cwd: string, args: ReadonlyArray<string> = [], env: 
       }
     })
     child.stdout.on("data", (d: Buffer) => void (out += d.toString()))
+    serversOfThisTest.push({ args, running: () => child.exitCode === null && child.signalCode === null, stderr: () => err, stdout: () => out })
     void exited.then((code) => {
       if (!resolved) reject(new Error(`server exited ${code} before listening:\n${err}`))
     })
