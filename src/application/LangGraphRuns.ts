@@ -224,16 +224,22 @@ const make = Effect.gen(function* () {
 
   const executor = RunExecutor.of({
     execute: (job) =>
-      Effect.gen(function* () {
-        const found = yield* store.get(job.run_id)
-        if (Option.isNone(found)) return
-        const record = found.value
-        if (job.attempt > 1 && record.status === "running") {
-          yield* supervise(record, takeOver(record))
-          return
-        }
-        if (record.status === "pending") yield* run(record)
-      }).pipe(Effect.catchAllCause((cause) => Effect.logError(`background run ${job.run_id} failed`, Cause.pretty(cause))))
+      store.get(job.run_id).pipe(
+        // nothing has happened yet: the job fails and the queue tries it again after a back-off
+        Effect.tapError((e) => Effect.logWarning(`background run ${job.run_id}: its record cannot be read (${e.message}); the queue will try again`)),
+        Effect.orDie,
+        Effect.flatMap((found) =>
+          Effect.gen(function* () {
+            if (Option.isNone(found)) return
+            const record = found.value
+            if (job.attempt > 1 && record.status === "running") {
+              yield* supervise(record, takeOver(record))
+              return
+            }
+            if (record.status === "pending") yield* run(record)
+          }).pipe(Effect.catchAllCause((cause) => Effect.logError(`background run ${job.run_id} failed`, Cause.pretty(cause))))
+        )
+      )
   })
 
   const join = (record: RunRecord) =>

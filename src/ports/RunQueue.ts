@@ -37,6 +37,9 @@ export class RunQueue extends Context.Tag("agentmap/RunQueue")<
     /**
      * Consumes jobs until the scope closes, `concurrency` at a time. A job whose handler succeeds
      * (or is interrupted by `cancel`) is done; one whose worker dies is picked up again (attempt + 1).
+     * A handler that dies (the executor could not read the run's record) is tried again after a
+     * back-off on PostgreSQL (graphile-worker's: e^attempt seconds); SQLite and memory, whose run
+     * records live in the same file or process as the queue, count it done.
      */
     readonly consume: (handler: (job: RunJob) => Effect.Effect<void>, concurrency: number) => Effect.Effect<void, StoreUnavailable, Scope.Scope>
   }

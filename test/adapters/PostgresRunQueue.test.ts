@@ -105,4 +105,22 @@ describe("the PostgreSQL run queue (graphile-worker)", () => {
       await Effect.runPromise(Scope.close(scope, Exit.void))
     }
   }, 30_000)
+
+  it("a handler that dies (the run's record could not be read) is tried again after graphile's back-off, attempt 2", async () => {
+    const schema = fresh()
+    const scope = Effect.runSync(Scope.make())
+    try {
+      const queue = await Effect.runPromise(Scope.extend(PostgresRunQueue.make({ url: POSTGRES_URL, schema, maxPending: 100 }), scope))
+      const attempts: Array<number> = []
+      const handler = (job: RunJob) => Effect.sync(() => void attempts.push(job.attempt)).pipe(Effect.zipRight(job.attempt === 1 ? Effect.dieMessage("store unavailable") : Effect.void))
+      await Effect.runPromise(Scope.extend(queue.consume(handler, 1), scope))
+      await Effect.runPromise(queue.submit({ run_id: "dies-once", thread_id: "t" }))
+      await waitUntil(() => attempts.length === 2, "the second attempt")
+      expect(attempts).toEqual([1, 2])
+      await new Promise((r) => setTimeout(r, 200))
+      expect((await Effect.runPromise(queue.stats)).in_flight).toBe(0)
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+    }
+  }, 30_000)
 })

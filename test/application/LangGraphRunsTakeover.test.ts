@@ -1,7 +1,8 @@
-import { Effect, Option } from "effect"
+import { Effect, Exit, Layer, Option } from "effect"
 import { describe, expect, it } from "vitest"
-import { LangGraphRuns } from "../../src/application/LangGraphRuns.js"
+import { LangGraphRuns, layer as langGraphRunsLayer } from "../../src/application/LangGraphRuns.js"
 import { WorkflowService } from "../../src/application/WorkflowService.js"
+import { StoreUnavailable } from "../../src/domain/Errors.js"
 import { RunExecutor } from "../../src/ports/RunQueue.js"
 import { RunStore } from "../../src/ports/RunStore.js"
 import { ThreadRegistry } from "../../src/ports/ThreadRegistry.js"
@@ -77,5 +78,25 @@ describe("a background run whose worker died (attempt 2)", () => {
     )
     expect(Option.map(outcome.run, (r) => r.status)).toEqual(Option.some("interrupted"))
     expect([outcome.after.status, outcome.after.interrupt?.id]).toEqual(["suspended", outcome.before.interrupt?.id])
+  })
+})
+
+describe("a background run whose record cannot be read when its job is picked up", () => {
+  it("fails the job (the queue tries it again later) instead of counting it done with the run left pending", async () => {
+    const dir = workspace({ "workflows/hello.csv": [header, "Hello,Greet,echo,name,greeting,,,,"].join("\n") })
+    const app = appLayer(dir)
+    // the application's run store, its reads failing as during a database failover
+    const unreadable = Layer.effect(
+      RunStore,
+      Effect.map(RunStore, (real) => RunStore.of({ ...real, get: () => Effect.fail(new StoreUnavailable({ store: "postgres://db", message: "connection refused" })) }))
+    ).pipe(Layer.provide(app))
+    const exit = await Effect.runPromise(
+      Effect.flatMap(RunExecutor, (executor) => Effect.exit(executor.execute({ run_id: "r-1", thread_id: "t-1", attempt: 1 }))).pipe(
+        // fresh: the application layer built the same run service already, over the real store
+        Effect.provide(Layer.fresh(langGraphRunsLayer).pipe(Layer.provide(Layer.merge(app, unreadable)))),
+        Effect.scoped
+      )
+    )
+    expect(Exit.isFailure(exit) && !Exit.isInterrupted(exit)).toBe(true)
   })
 })

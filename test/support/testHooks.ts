@@ -1,4 +1,4 @@
-import { afterEach, beforeEach } from "vitest"
+import { afterEach, beforeEach, expect } from "vitest"
 import { serversOfThisTest } from "./server.js"
 
 // Many tests run the CLI with spawnSync: a file of such tests, run back to back, can keep its
@@ -17,3 +17,15 @@ afterEach(({ task }) => {
     for (const [i, server] of serversOfThisTest.entries())
       process.stderr.write(`\n--- agentmap serve #${i + 1} ${server.args.join(" ")} (test "${task.name}" failed)\nstderr:\n${server.stderr().slice(-4000)}\nstdout:\n${server.stdout().slice(-4000)}\n`)
 })
+
+// Says which test kept this worker's event loop from turning for 20 s or more (the cause of the
+// onTaskUpdate timeouts above when a single test or hook does it).
+let last = Date.now()
+setInterval(() => {
+  const now = Date.now()
+  if (now - last >= 20_000) {
+    const state = expect.getState()
+    process.stderr.write(`\n[event loop] blocked ${Math.round((now - last) / 1000)} s in ${state.testPath ?? "?"} > ${state.currentTestName ?? "(no test: a hook or collection)"}\n`)
+  }
+  last = now
+}, 1000).unref()

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module"
-import { Duration, Effect, Exit, Fiber, Layer, Runtime, Schedule } from "effect"
+import { Cause, Duration, Effect, Exit, Fiber, Layer, Runtime, Schedule } from "effect"
 import type { Client, Pool } from "pg"
 import * as Metrics from "../../application/Metrics.js"
 import { StoreUnavailable } from "../../domain/Errors.js"
@@ -163,6 +163,8 @@ export const make = (options: PostgresQueueOptions) =>
             givenBack.push(String(helpers.job.id))
             throw new Error(SHUTDOWN)
           }
+          // The handler died (the run's store was unreachable): graphile runs it again after its back-off.
+          if (Exit.isFailure(exit) && !Exit.isInterrupted(exit)) throw new Error(`agentmap: run ${run_id} failed before it started: ${Cause.pretty(exit.cause)}`)
         }
 
         const runner = yield* attempt("start graphile-worker", () =>
