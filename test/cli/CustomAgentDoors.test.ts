@@ -3,7 +3,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { createAgentMap, defineAgent } from "../../src/main/index.js"
-import { ROOT, agentmap, json } from "../support/cli.js"
+import { ROOT, agentmap, json, nodeAsync } from "../support/cli.js"
 import { dropSchema, freshSchema, postgresConfig } from "../support/postgres.js"
 import { call, createKey, startServer } from "../support/server.js"
 import { workspace } from "../support/workspace.js"
@@ -127,10 +127,10 @@ describe("the same custom agent through every door", () => {
     }
   }, 90_000)
 
-  it("AWS bundle: the custom agent and host services are compiled in and run from the bundle alone", () => {
+  it("AWS bundle: the custom agent and host services are compiled in and run from the bundle alone", async () => {
     const dir = workspace({ "agentmap_config.yaml": "paths:\n  csv_repository: workflows\n", ...project() })
     const out = path.join(dir, "bundle")
-    const build = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build-cloud.mjs"), "aws", "--config", path.join(dir, "agentmap_config.yaml"), "--out", out], { cwd: ROOT, encoding: "utf8" })
+    const build = await nodeAsync([path.join(ROOT, "scripts", "build-cloud.mjs"), "aws", "--config", path.join(dir, "agentmap_config.yaml"), "--out", out], { cwd: ROOT, timeoutMillis: 170_000 })
     expect(build.status, build.stderr).toBe(0)
     expect(build.stdout).toContain("2 user modules (custom_agents/forecast_agent.ts, host_services.ts)")
     const event = { version: "2.0", rawPath: "/execute/forecast", rawQueryString: "", headers: { "content-type": "application/json", host: "b" }, requestContext: { requestId: "r", stage: "$default", http: { method: "POST" } }, body: JSON.stringify({ state: { city: "Lima" } }), isBase64Encoded: false }

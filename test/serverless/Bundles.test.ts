@@ -3,14 +3,15 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
+import { nodeAsync } from "../support/cli.js"
 import { registrations } from "../support/azure.js"
 import { viewDocs } from "../support/docs.js"
 
 const root = path.resolve(import.meta.dirname, "..", "..")
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "agentmap-bundles-"))
 
-const buildCloud = (cloud: string) => {
-  const r = spawnSync(process.execPath, [path.join(root, "scripts", "build-cloud.mjs"), cloud, "--out", path.join(out, cloud)], { cwd: root, encoding: "utf8" })
+const buildCloud = async (cloud: string) => {
+  const r = await nodeAsync([path.join(root, "scripts", "build-cloud.mjs"), cloud, "--out", path.join(out, cloud)], { cwd: root, timeoutMillis: 170_000 })
   if (r.status !== 0) throw new Error(`build ${cloud} failed:\n${r.stdout}${r.stderr}`)
   return r.stdout
 }
@@ -32,8 +33,8 @@ const apiEvent = (rawPath: string, body: unknown) =>
 
 describe("cloud bundles (npm run build:aws|azure|gcp)", () => {
   const reports: Record<string, string> = {}
-  beforeAll(() => {
-    for (const cloud of ["aws", "azure", "gcp"]) reports[cloud] = buildCloud(cloud)
+  beforeAll(async () => {
+    for (const cloud of ["aws", "azure", "gcp"]) reports[cloud] = await buildCloud(cloud)
   }, 180_000)
 
   it("report their size and the routing functions compiled in, and carry the workflows and a code cache", () => {

@@ -29,22 +29,22 @@ export const agentmap = (args: ReadonlyArray<string>, options: { cwd: string; en
 /** Parses stdout as exactly one JSON document (fails if there is anything else on it). */
 export const json = (r: CliResult): Record<string, unknown> => JSON.parse(r.stdout) as Record<string, unknown>
 
-/** `agentmap` without blocking this process (for tests whose fake servers run in it). */
-export const agentmapAsync = (args: ReadonlyArray<string>, options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> =>
+/** `node ARGS` without blocking this process's event loop (a long build in a test must let vitest's worker answer its calls). */
+export const nodeAsync = (args: ReadonlyArray<string>, options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMillis?: number }): Promise<CliResult> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd,
-      env: { PATH: process.env["PATH"] ?? "", HOME: options.cwd, NO_COLOR: "1", ...options.env },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
+    const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()))
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000)
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMillis ?? 60_000)
     child.on("error", reject)
     child.on("close", (status) => {
       clearTimeout(timer)
       resolve({ status, stdout, stderr })
     })
   })
+
+/** `agentmap` without blocking this process (for tests whose fake servers run in it). */
+export const agentmapAsync = (args: ReadonlyArray<string>, options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> =>
+  nodeAsync([BIN, ...args], { cwd: options.cwd, env: { PATH: process.env["PATH"] ?? "", HOME: options.cwd, NO_COLOR: "1", ...options.env } })

@@ -20,12 +20,17 @@ afterEach(({ task }) => {
 
 // Says which test kept this worker's event loop from turning for 20 s or more (the cause of the
 // onTaskUpdate timeouts above when a single test or hook does it).
-let last = Date.now()
-setInterval(() => {
-  const now = Date.now()
-  if (now - last >= 20_000) {
-    const state = expect.getState()
-    process.stderr.write(`\n[event loop] blocked ${Math.round((now - last) / 1000)} s in ${state.testPath ?? "?"} > ${state.currentTestName ?? "(no test: a hook or collection)"}\n`)
-  }
-  last = now
-}, 1000).unref()
+// Once per worker: with isolate: false this file runs again for every test file.
+const monitored = globalThis as { agentmapLoopMonitor?: boolean }
+if (monitored.agentmapLoopMonitor !== true) {
+  monitored.agentmapLoopMonitor = true
+  let last = Date.now()
+  setInterval(() => {
+    const now = Date.now()
+    if (now - last >= 20_000) {
+      const state = expect.getState()
+      process.stderr.write(`\n[event loop] blocked ${Math.round((now - last) / 1000)} s in ${state.testPath ?? "?"} > ${state.currentTestName ?? "(no test: a hook or collection)"}\n`)
+    }
+    last = now
+  }, 1000).unref()
+}
