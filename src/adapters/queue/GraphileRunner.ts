@@ -31,6 +31,7 @@ export const keepRunning = async (options: KeepRunningOptions): Promise<KeptRunn
   const exitCode = process.exitCode
   let stopping = false
   let current: Runner | undefined
+  let generations = 0
   let wake = () => {}
   const sleep = (millis: number) =>
     new Promise<void>((resolve) => {
@@ -45,12 +46,13 @@ export const keepRunning = async (options: KeepRunningOptions): Promise<KeptRunn
       workerIds.push(worker.workerId)
       options.created(worker.workerId)
     })
-    events.on("pool:gracefulShutdown", () => {
-      if (!stopping) void restart()
-    })
-    events.on("pool:forcefulShutdown", () => {
-      if (!stopping) void restart()
-    })
+    // only the newest pool's stop calls for another (an older one may still be winding down)
+    const generation = ++generations
+    const stoppedUnasked = () => {
+      if (!stopping && generation === generations) restart()
+    }
+    events.on("pool:gracefulShutdown", stoppedUnasked)
+    events.on("pool:forcefulShutdown", stoppedUnasked)
     const runner = await options.start(events)
     // stopped while it started: it must not outlive the stop
     if (stopping) await runner.stop().catch(() => undefined)
@@ -61,29 +63,41 @@ export const keepRunning = async (options: KeepRunningOptions): Promise<KeptRunn
     return runner
   }
 
+  /** Starts a new pool once the burst is through; `again`: the pool it started stopped too meanwhile. */
+  const relaunch = async () => {
+    await sleep(1000)
+    for (let wait = 500; !stopping; wait = Math.min(wait * 2, 30_000)) {
+      try {
+        await options.check()
+        if (!stopping) await launch()
+        return
+      } catch (e) {
+        if (String(e).includes("breaking migration")) {
+          process.exitCode = 57
+          options.say(`the queue's schema needs a newer graphile-worker; this process no longer consumes: ${String(e)}`)
+          stopping = true
+          return
+        }
+        options.say(`cannot restart yet (${String(e)}); retrying in ${wait} ms`)
+        await sleep(wait)
+      }
+    }
+  }
+
   let restarting: Promise<void> | undefined
-  const restart = () =>
-    (restarting ??= (async () => {
-      if (process.exitCode === 57) process.exitCode = exitCode
+  let again = false
+  const restart = () => {
+    again = true
+    if (process.exitCode === 57) process.exitCode = exitCode
+    restarting ??= (async () => {
       options.say("graphile-worker stopped its workers (a migration was announced on this database's worker:migrate channel, maybe another schema's); restarting them")
       // an install announces its migrations one after the other: start again once they are through
-      await sleep(1000)
-      for (let wait = 500; !stopping; wait = Math.min(wait * 2, 30_000)) {
-        try {
-          await options.check()
-          if (!stopping) await launch()
-          return
-        } catch (e) {
-          if (String(e).includes("breaking migration")) {
-            process.exitCode = 57
-            options.say(`the queue's schema needs a newer graphile-worker; this process no longer consumes: ${String(e)}`)
-            return
-          }
-          options.say(`cannot restart yet (${String(e)}); retrying in ${wait} ms`)
-          await sleep(wait)
-        }
+      while (again && !stopping) {
+        again = false
+        await relaunch()
       }
-    })().finally(() => (restarting = undefined)))
+    })().finally(() => (restarting = undefined))
+  }
 
   await launch()
   return {
