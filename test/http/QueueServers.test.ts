@@ -6,6 +6,7 @@ import pg from "pg"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { POSTGRES_URL, dropSchema, freshSchema, postgresConfig } from "../support/postgres.js"
 import { BIN } from "../support/cli.js"
+import { queueRowsSql } from "../support/queueProcesses.js"
 import { type RunningServer, call, createKey, startServer } from "../support/server.js"
 import { workspace } from "../support/workspace.js"
 
@@ -87,8 +88,8 @@ describe("background runs on one PostgreSQL shared by two servers and a worker",
     const client = new pg.Client({ connectionString: POSTGRES_URL })
     await client.connect()
     try {
-      const jobs = await client.query(`SELECT key, locked_by, locked_at, attempts, run_at, last_error FROM ${schema}_graphile_worker._private_jobs LIMIT 20`)
-      process.stderr.write(`queue rows:\n${jobs.rows.map((r) => JSON.stringify(r)).join("\n")}\n`)
+      const jobs = await client.query(queueRowsSql(`${schema}_graphile_worker`))
+      process.stderr.write(`queue rows (${jobs.rows.length}):\n${jobs.rows.slice(0, 30).map((r) => JSON.stringify(r)).join("\n")}\n`)
     } finally {
       await client.end()
     }

@@ -39,6 +39,12 @@ const TABLES = (prefix: string) => [
   `CREATE TABLE ${prefix}dup (run_id TEXT NOT NULL, attempt INTEGER NOT NULL, pid INTEGER NOT NULL)`
 ]
 
+/** graphile-worker's job rows in `schema`, with whether each holder's advisory lock is held: what a failing queue test prints. */
+export const queueRowsSql = (schema: string) =>
+  `SELECT key, locked_by, locked_at, attempts, run_at, is_available, last_error, now() AS now,
+          (SELECT count(*) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ${WORKER_LOCK_SPACE}::int::oid AND l.objid = hashtext(j.locked_by)::oid) AS lock_held
+     FROM ${schema}._private_jobs j`
+
 export const openWorld = async (backend: "postgres" | "sqlite", leaseMillis = 1000): Promise<QueueWorld> => {
   const children: Array<ChildProcess> = []
   const stderr = new Map<number, string>()
@@ -56,11 +62,7 @@ export const openWorld = async (backend: "postgres" | "sqlite", leaseMillis = 10
     read = async (sql) => (await pool.query(sql.replaceAll("{t}", `${target}.`))).rows
     rows = async () =>
       (
-        await pool.query(
-          `SELECT key, locked_by, locked_at, attempts, run_at, is_available, last_error, now() AS now,
-                  (SELECT count(*) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ${WORKER_LOCK_SPACE}::int::oid AND l.objid = hashtext(j.locked_by)::oid) AS lock_held
-             FROM ${target}_graphile_worker._private_jobs j`
-        )
+        await pool.query(queueRowsSql(`${target}_graphile_worker`))
       ).rows
     queue = await Effect.runPromise(Scope.extend(PostgresRunQueue.make({ url: POSTGRES_URL, schema: `${target}_graphile_worker`, maxPending: 1_000_000 }), scope))
     cleanup = async () => {

@@ -63,7 +63,7 @@ export const keepRunning = async (options: KeepRunningOptions): Promise<KeptRunn
     return runner
   }
 
-  /** Starts a new pool once the burst is through; `again`: the pool it started stopped too meanwhile. */
+  /** Starts a new pool once the burst is through, after `check` (retried with back-off while it cannot reach the database). */
   const relaunch = async () => {
     await sleep(1000)
     for (let wait = 500; !stopping; wait = Math.min(wait * 2, 30_000)) {
@@ -85,6 +85,7 @@ export const keepRunning = async (options: KeepRunningOptions): Promise<KeptRunn
   }
 
   let restarting: Promise<void> | undefined
+  /** A stop came in while a restart ran (the pool it started stopped too): go round once more. */
   let again = false
   const restart = () => {
     again = true
